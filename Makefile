@@ -1,0 +1,45 @@
+# Front door: a newcomer never types cmake.
+#   make                 build (installs missing Debian packages first)
+#   make test            build and run every test except the long ones
+#   make test-long       long soak, crash and fuzz runs
+#   make install PREFIX=DIR
+#   make clean
+#   SANITIZE=1           any of the above with ASan + UBSan, in build-san/
+JOBS     ?= 2
+PREFIX   ?= /usr/local
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD    ?= build-san
+CMAKE_SAN = -DSANITIZE=ON
+else
+BUILD    ?= build
+CMAKE_SAN = -DSANITIZE=OFF
+endif
+CTEST_ARGS ?=
+
+.PHONY: all deps configure build test test-long install clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh --check >/dev/null 2>&1 || scripts/install-deps.sh
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_SAN) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+
+configure: $(BUILD)/build.ninja
+
+build: deps configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE long $(CTEST_ARGS)
+
+test-long: build
+	cd $(BUILD) && ctest --output-on-failure -j 1 -L long $(CTEST_ARGS)
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf build build-san

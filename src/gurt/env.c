@@ -1,0 +1,247 @@
+/*
+ * Environment access. libc's getenv is not safe against a concurrent setenv,
+ * so every read and write here goes through one rwlock; programs that use
+ * these wrappers consistently get thread-safe environment access.
+ */
+#include <gurt/common.h>
+
+static pthread_rwlock_t d_env_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+bool
+d_isenv_def(char *name)
+{
+	bool def;
+
+	pthread_rwlock_rdlock(&d_env_lock);
+	def = getenv(name) != NULL;
+	pthread_rwlock_unlock(&d_env_lock);
+	return def;
+}
+
+int
+d_getenv_str(char *str_val, size_t str_size, const char *name)
+{
+	const char *env;
+	size_t      len;
+	int         rc = 0;
+
+	if (str_val == NULL || str_size == 0 || name == NULL)
+		return -DER_INVAL;
+	pthread_rwlock_rdlock(&d_env_lock);
+	env = getenv(name);
+	if (env == NULL) {
+		rc = -DER_NONEXIST;
+		goto out;
+	}
+	len = strnlen(env, str_size);
+	if (len == str_size) {
+		len = str_size - 1;
+		rc  = -DER_TRUNC;
+	}
+	memcpy(str_val, env, len);
+	str_val[len] = '\0';
+out:
+	pthread_rwlock_unlock(&d_env_lock);
+	return rc;
+}
+
+int
+d_agetenv_str(char **str_val, const char *name)
+{
+	const char *env;
+	int         rc = 0;
+
+	if (str_val == NULL || name == NULL)
+		return -DER_INVAL;
+	*str_val = NULL;
+	pthread_rwlock_rdlock(&d_env_lock);
+	env = getenv(name);
+	if (env == NULL) {
+		rc = -DER_NONEXIST;
+		goto out;
+	}
+	D_STRNDUP(*str_val, env, strlen(env));
+	if (*str_val == NULL)
+		rc = -DER_NOMEM;
+out:
+	pthread_rwlock_unlock(&d_env_lock);
+	return rc;
+}
+
+void
+d_freeenv_str(char **str_val)
+{
+	if (str_val != NULL)
+		D_FREE(*str_val);
+}
+
+int
+d_getenv_bool(const char *name, bool *bool_val)
+{
+	const char *env;
+	char       *end;
+	long long   val;
+	int         rc = 0;
+
+	if (name == NULL || bool_val == NULL)
+		return -DER_INVAL;
+	pthread_rwlock_rdlock(&d_env_lock);
+	env = getenv(name);
+	if (env == NULL) {
+		rc = -DER_NONEXIST;
+		goto out;
+	}
+	errno     = 0;
+	val       = strtoll(env, &end, 10);
+	*bool_val = errno != 0 || end == env || *end != '\0' || val != 0;
+out:
+	pthread_rwlock_unlock(&d_env_lock);
+	return rc;
+}
+
+int
+d_getenv_char(const char *name, char *char_val)
+{
+	const char *env;
+	int         rc = 0;
+
+	if (name == NULL || char_val == NULL)
+		return -DER_INVAL;
+	pthread_rwlock_rdlock(&d_env_lock);
+	env = getenv(name);
+	if (env == NULL)
+		rc = -DER_NONEXIST;
+	else if (strlen(env) != 1)
+		rc = -DER_INVAL;
+	else
+		*char_val = env[0];
+	pthread_rwlock_unlock(&d_env_lock);
+	return rc;
+}
+
+/*
+ * Unsigned integer of at most max: decimal, 0x hex or 0 octal. Negative
+ * numbers and trailing garbage are -DER_INVAL, too large is -DER_INVAL too
+ * (nothing is silently wrapped).
+ */
+static int
+d_getenv_ull(const char *name, unsigned long long max, unsigned long long *val)
+{
+	const char        *env;
+	char              *end;
+	unsigned long long v;
+	int                rc = 0;
+
+	if (name == NULL || val == NULL)
+		return -DER_INVAL;
+	pthread_rwlock_rdlock(&d_env_lock);
+	env = getenv(name);
+	if (env == NULL) {
+		rc = -DER_NONEXIST;
+		goto out;
+	}
+	while (*env == ' ' || *env == '\t')
+		env++;
+	errno = 0;
+	v     = strtoull(env, &end, 0);
+	if (*env == '-' || end == env || *end != '\0' || errno != 0 || v > max) {
+		rc = -DER_INVAL;
+		goto out;
+	}
+	*val = v;
+out:
+	pthread_rwlock_unlock(&d_env_lock);
+	return rc;
+}
+
+int
+d_getenv_uint(const char *name, unsigned int *uint_val)
+{
+	unsigned long long v;
+	int                rc;
+
+	if (uint_val == NULL)
+		return -DER_INVAL;
+	rc = d_getenv_ull(name, UINT_MAX, &v);
+	if (rc == 0)
+		*uint_val = (unsigned int)v;
+	return rc;
+}
+
+int
+d_getenv_int(const char *name, unsigned int *uint_val)
+{
+	return d_getenv_uint(name, uint_val);
+}
+
+int
+d_getenv_uint32_t(const char *name, uint32_t *uint32_val)
+{
+	unsigned long long v;
+	int                rc;
+
+	if (uint32_val == NULL)
+		return -DER_INVAL;
+	rc = d_getenv_ull(name, UINT32_MAX, &v);
+	if (rc == 0)
+		*uint32_val = (uint32_t)v;
+	return rc;
+}
+
+int
+d_getenv_uint64_t(const char *name, uint64_t *uint64_val)
+{
+	unsigned long long v;
+	int                rc;
+
+	if (uint64_val == NULL)
+		return -DER_INVAL;
+	rc = d_getenv_ull(name, UINT64_MAX, &v);
+	if (rc == 0)
+		*uint64_val = (uint64_t)v;
+	return rc;
+}
+
+int
+d_putenv(char *name)
+{
+	int rc;
+
+	pthread_rwlock_wrlock(&d_env_lock);
+	rc = putenv(name);
+	pthread_rwlock_unlock(&d_env_lock);
+	return rc == 0 ? 0 : d_errno2der(errno);
+}
+
+int
+d_setenv(const char *name, const char *value, int overwrite)
+{
+	int rc;
+
+	pthread_rwlock_wrlock(&d_env_lock);
+	rc = setenv(name, value, overwrite);
+	pthread_rwlock_unlock(&d_env_lock);
+	return rc == 0 ? 0 : (errno == EINVAL ? -DER_INVAL : d_errno2der(errno));
+}
+
+int
+d_unsetenv(const char *name)
+{
+	int rc;
+
+	pthread_rwlock_wrlock(&d_env_lock);
+	rc = unsetenv(name);
+	pthread_rwlock_unlock(&d_env_lock);
+	return rc == 0 ? 0 : (errno == EINVAL ? -DER_INVAL : d_errno2der(errno));
+}
+
+int
+d_clearenv(void)
+{
+	int rc;
+
+	pthread_rwlock_wrlock(&d_env_lock);
+	rc = clearenv();
+	pthread_rwlock_unlock(&d_env_lock);
+	return rc == 0 ? 0 : -DER_MISC;
+}
