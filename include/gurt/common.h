@@ -308,7 +308,7 @@ d_u32_hash(uint64_t key, unsigned int bits)
 
 uint64_t d_hash_mix64(uint64_t key);
 uint32_t d_hash_mix96(uint32_t a, uint32_t b, uint32_t c);
-/* Index of the first of nhashes sorted hashes that is >= value (wrapping to 0). */
+/* Index of the last of nhashes sorted hashes that is <= value (0 when value is below all). */
 unsigned int d_hash_srch_u64(uint64_t *hashes, unsigned int nhashes, uint64_t value);
 /* djb2 over len bytes. */
 uint32_t d_hash_string_u32(const char *string, unsigned int len);
