@@ -149,7 +149,8 @@ char *d_realpath(const char *path, char *resolved_path) _dalloc_;
 	do {                                                                                       \
 		(ptr) = d_realpath((path), NULL);                                                  \
 		if ((ptr) != NULL) {                                                               \
-			D_CHECK_ALLOC(realpath, true, ptr, #ptr, strlen(ptr) + 1, 0, #ptr, 0);     \
+			size_t _rp_size = strlen(ptr) + 1;                                         \
+			D_CHECK_ALLOC(realpath, true, ptr, #ptr, _rp_size, 0, #ptr, 0);            \
 			if ((ptr) == NULL)                                                         \
 				errno = ENOMEM;                                                    \
 		}                                                                                  \
@@ -303,7 +304,8 @@ d_u64_hash(uint64_t val, unsigned int bits)
 static inline uint32_t
 d_u32_hash(uint64_t key, unsigned int bits)
 {
-	return (uint32_t)((DGOLDEN_RATIO_PRIME_32 * key) >> (32 - bits));
+	/* Multiply in 32 bits so the result really has at most `bits` bits. */
+	return (uint32_t)(DGOLDEN_RATIO_PRIME_32 * (uint32_t)key) >> (32 - bits);
 }
 
 uint64_t d_hash_mix64(uint64_t key);

@@ -13,7 +13,7 @@ test -e "$prefix/lib64/libgurt.so.4" || { echo "compat: libgurt.so.4 not install
 
 flags=()
 # A sanitizer build's library needs the sanitizer runtime in the program too.
-if nm -D "$prefix/lib64/libgurt.so" | grep -q __asan_init; then
+if nm -D "$prefix/lib64/libgurt.so" | grep -c __asan_init >/dev/null; then
 	flags+=(-fsanitize=address,undefined)
 fi
 "$cc" -Wall -Wextra -Werror "${flags[@]}" -I"$prefix/include" "$src/gurt_compat.c" \
@@ -26,4 +26,17 @@ grep -qx 'drained 100 records' <<<"$out"
 
 # pkg-config must describe the same prefix.
 PKG_CONFIG_PATH="$prefix/lib64/pkgconfig" pkg-config --cflags --libs gurt >/dev/null
+
+# Every public header compiles on its own, in C and in C++.
+for h in $(cd "$prefix/include" && find . -name '*.h' | sed 's|^\./||' | sort); do
+	echo "#include <$h>" >"$prefix/one.c"
+	"$cc" -Wall -Wextra -Werror -I"$prefix/include" -c "$prefix/one.c" -o /dev/null ||
+		{ echo "compat: $h does not compile on its own"; exit 1; }
+	if command -v g++ >/dev/null; then
+		cp "$prefix/one.c" "$prefix/one.cc"
+		g++ -Wall -Werror -I"$prefix/include" -c "$prefix/one.cc" -o /dev/null ||
+			{ echo "compat: $h does not compile as C++"; exit 1; }
+	fi
+done
+echo "compat: headers OK"
 echo "compat: OK"
