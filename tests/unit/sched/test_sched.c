@@ -1,0 +1,406 @@
+/* The scheduler: switching, stacks, I/O through the ring, waits, timers, other threads. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <gurt/common.h>
+#include "sched/sched.h"
+
+static struct sched *
+new_sched(void)
+{
+	struct sched *s;
+
+	assert_int_equal(sched_init(&s), 0);
+	return s;
+}
+
+/* ---- ping-pong: two ULTs alternate strictly through yields ---- */
+
+static int trace[32];
+static int ntrace;
+
+static void
+pinger(void *arg)
+{
+	int id = (int)(intptr_t)arg;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		trace[ntrace++] = id;
+		sched_yield_ult(sched_current());
+	}
+}
+
+static void
+test_ping_pong(void **state)
+{
+	struct sched      *s = new_sched();
+	struct sched_stats st;
+	int                i;
+
+	(void)state;
+	ntrace = 0;
+	assert_int_equal(sched_ult_create(s, pinger, (void *)1), 0);
+	assert_int_equal(sched_ult_create(s, pinger, (void *)2), 0);
+	sched_run(s);
+	assert_int_equal(ntrace, 16);
+	for (i = 0; i < 16; i++)
+		assert_int_equal(trace[i], 1 + (i % 2));
+	sched_stats_get(s, &st);
+	assert_true(st.ss_switches >= 16);
+	assert_int_equal(st.ss_ults, 2);
+	assert_null(sched_current()); /* only set while the loop runs */
+	sched_fini(s);
+}
+
+/* ---- many ULTs, stacks recycled ---- */
+
+static int finished;
+
+static void
+count_one(void *arg)
+{
+	(void)arg;
+	finished++;
+}
+
+static void
+spawner(void *arg)
+{
+	struct sched *s = arg;
+	int           i;
+
+	for (i = 0; i < 10000; i++) {
+		assert_int_equal(sched_ult_create(s, count_one, NULL), 0);
+		if (i % 100 == 0)
+			sched_yield_ult(s);
+	}
+}
+
+static void
+test_many_ults(void **state)
+{
+	struct sched *s = new_sched();
+
+	(void)state;
+	finished = 0;
+	assert_int_equal(sched_ult_create(s, spawner, s), 0);
+	sched_run(s);
+	assert_int_equal(finished, 10000);
+	sched_fini(s);
+	/* Nothing to run: returns at once. */
+	s = new_sched();
+	sched_run(s);
+	sched_fini(s);
+	assert_int_equal(sched_ult_create(NULL, count_one, NULL), -DER_INVAL);
+}
+
+/* ---- deep stacks keep their values across switches ---- */
+
+static uint64_t
+deep(int depth)
+{
+	volatile char pad[1024];
+	uint64_t      sum;
+
+	memset((char *)pad, depth & 0xff, sizeof(pad));
+	if (depth % 8 == 0)
+		sched_yield_ult(sched_current());
+	sum = depth == 0 ? 0 : deep(depth - 1);
+	return sum + (uint64_t)pad[depth % sizeof(pad)] + (uint64_t)depth;
+}
+
+static uint64_t deep_res[2];
+
+static void
+deep_ult(void *arg)
+{
+	deep_res[(intptr_t)arg] = deep(64); /* 64 frames of > 1 KiB: 64+ KiB of stack */
+}
+
+static void
+test_deep_stack(void **state)
+{
+	struct sched *s = new_sched();
+	uint64_t      expect = 0;
+	int           d;
+
+	(void)state;
+	for (d = 0; d <= 64; d++)
+		expect += (uint64_t)(d & 0xff) + (uint64_t)d;
+	assert_int_equal(sched_ult_create(s, deep_ult, (void *)0), 0);
+	assert_int_equal(sched_ult_create(s, deep_ult, (void *)1), 0);
+	sched_run(s);
+	assert_true(deep_res[0] == expect);
+	assert_true(deep_res[1] == expect);
+	sched_fini(s);
+}
+
+/* ---- I/O from many ULTs through one ring ---- */
+
+#define IO_ULTS 32
+static int  io_fd;
+static char io_bufs[IO_ULTS][4096];
+static int  io_ok;
+
+static void
+io_ult(void *arg)
+{
+	struct sched        *s = sched_current();
+	int                  i = (int)(intptr_t)arg;
+	struct io_uring_sqe *sqe;
+	char                 back[4096];
+	int                  rc;
+
+	memset(io_bufs[i], 'a' + i % 26, sizeof(io_bufs[i]));
+	sqe = sched_get_sqe(s);
+	io_uring_prep_write(sqe, io_fd, io_bufs[i], 4096, (uint64_t)i * 4096);
+	rc = sched_io_wait(s, sqe);
+	assert_int_equal(rc, 4096);
+	sqe = sched_get_sqe(s);
+	io_uring_prep_read(sqe, io_fd, back, 4096, (uint64_t)i * 4096);
+	rc = sched_io_wait(s, sqe);
+	assert_int_equal(rc, 4096);
+	assert_memory_equal(back, io_bufs[i], 4096);
+	io_ok++;
+}
+
+static void
+linked_ult(void *arg)
+{
+	struct sched        *s = sched_current();
+	struct io_uring_sqe *sqes[2];
+	int                  res[2] = {0, 0};
+	static char          buf[512] = "linked";
+
+	(void)arg;
+	sqes[0] = sched_get_sqe(s);
+	io_uring_prep_write(sqes[0], io_fd, buf, sizeof(buf), 1 << 20);
+	sqes[0]->flags |= IOSQE_IO_LINK;
+	sqes[1] = sched_get_sqe(s);
+	io_uring_prep_fsync(sqes[1], io_fd, IORING_FSYNC_DATASYNC);
+	assert_int_equal(sched_io_wait_n(s, sqes, 2, res), 0);
+	assert_int_equal(res[0], (int)sizeof(buf));
+	assert_int_equal(res[1], 0);
+	/* An error comes back as -errno. */
+	sqes[0] = sched_get_sqe(s);
+	io_uring_prep_read(sqes[0], -1, buf, sizeof(buf), 0);
+	assert_int_equal(sched_io_wait(s, sqes[0]), -EBADF);
+	io_ok++;
+}
+
+static void
+test_io(void **state)
+{
+	struct sched      *s = new_sched();
+	struct sched_stats st;
+	char               path[] = "/tmp/sched_io.XXXXXX";
+	int                i;
+
+	(void)state;
+	io_fd = mkstemp(path);
+	assert_true(io_fd >= 0);
+	unlink(path);
+	io_ok = 0;
+	for (i = 0; i < IO_ULTS; i++)
+		assert_int_equal(sched_ult_create(s, io_ult, (void *)(intptr_t)i), 0);
+	assert_int_equal(sched_ult_create(s, linked_ult, NULL), 0);
+	sched_run(s);
+	assert_int_equal(io_ok, IO_ULTS + 1);
+	sched_stats_get(s, &st);
+	assert_int_equal(st.ss_io_done, IO_ULTS * 2 + 3);
+	/* The writes of all ULTs went down in far fewer submit calls than I/Os. */
+	assert_true(st.ss_submits < st.ss_io_done);
+	assert_non_null(sched_ring(s));
+	close(io_fd);
+	sched_fini(s);
+}
+
+/* ---- conditions ---- */
+
+static struct sched_cond *cond;
+static int                woken;
+static int                order[8];
+
+static void
+waiter(void *arg)
+{
+	sched_cond_wait(cond);
+	order[woken++] = (int)(intptr_t)arg;
+}
+
+static void
+signaller(void *arg)
+{
+	(void)arg;
+	sched_yield_ult(sched_current()); /* let every waiter park first */
+	sched_cond_signal(cond);
+	sched_yield_ult(sched_current());
+	assert_int_equal(woken, 1);
+	sched_cond_broadcast(cond);
+	sched_cond_signal(cond); /* nobody left: harmless */
+}
+
+static void
+test_cond(void **state)
+{
+	struct sched *s = new_sched();
+	int           i;
+
+	(void)state;
+	woken = 0;
+	cond  = sched_cond_create(s);
+	assert_non_null(cond);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(sched_ult_create(s, waiter, (void *)(intptr_t)i), 0);
+	assert_int_equal(sched_ult_create(s, signaller, NULL), 0);
+	sched_run(s);
+	assert_int_equal(woken, 5);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(order[i], i); /* first come, first woken */
+	sched_cond_destroy(cond);
+	sched_fini(s);
+}
+
+/* ---- timers ---- */
+
+static int      wake_order[4];
+static int      nwake;
+static uint64_t slept_ns;
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void
+sleeper(void *arg)
+{
+	int      ms = (int)(intptr_t)arg;
+	uint64_t t0 = now_ns();
+
+	sched_sleep_ns(sched_current(), (uint64_t)ms * 1000000ULL);
+	if (ms == 30)
+		slept_ns = now_ns() - t0;
+	wake_order[nwake++] = ms;
+}
+
+static void
+test_timers(void **state)
+{
+	struct sched *s = new_sched();
+
+	(void)state;
+	nwake = 0;
+	assert_int_equal(sched_ult_create(s, sleeper, (void *)30), 0);
+	assert_int_equal(sched_ult_create(s, sleeper, (void *)10), 0);
+	assert_int_equal(sched_ult_create(s, sleeper, (void *)20), 0);
+	assert_int_equal(sched_ult_create(s, sleeper, (void *)1), 0);
+	sched_run(s);
+	assert_int_equal(nwake, 4);
+	assert_int_equal(wake_order[0], 1);
+	assert_int_equal(wake_order[1], 10);
+	assert_int_equal(wake_order[2], 20);
+	assert_int_equal(wake_order[3], 30);
+	assert_true(slept_ns >= 30000000ULL); /* at least as long as asked; no upper bound */
+	sched_fini(s);
+}
+
+/* ---- other threads: post and stop; an idle loop sleeps ---- */
+
+static volatile int posted_ran;
+
+static void
+posted(void *arg)
+{
+	(void)arg;
+	posted_ran++;
+}
+
+/* Stays alive until the scheduler is stopped, sleeping (not spinning) meanwhile. */
+static void
+service(void *arg)
+{
+	struct sched *s = arg;
+
+	while (!sched_stopping(s))
+		sched_sleep_ns(s, 50 * 1000000ULL);
+}
+
+struct poster_arg {
+	struct sched *s;
+};
+
+static void *
+poster_thread(void *arg)
+{
+	struct poster_arg *pa = arg;
+	int                i;
+
+	usleep(300 * 1000); /* the loop is idle meanwhile */
+	for (i = 0; i < 10; i++)
+		assert_int_equal(sched_post(pa->s, posted, NULL), 0);
+	usleep(50 * 1000);
+	sched_stop(pa->s);
+	return NULL;
+}
+
+static double
+cpu_seconds(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+static void
+test_post_stop_idle(void **state)
+{
+	struct sched      *s = new_sched();
+	struct poster_arg  pa = {s};
+	struct sched_stats st;
+	pthread_t          th;
+	double             cpu0;
+	double             cpu;
+
+	(void)state;
+	posted_ran = 0;
+	assert_false(sched_stopping(s));
+	assert_int_equal(sched_ult_create(s, service, s), 0);
+	pthread_create(&th, NULL, poster_thread, &pa);
+	cpu0 = cpu_seconds();
+	sched_run(s);
+	cpu = cpu_seconds() - cpu0;
+	pthread_join(th, NULL);
+	assert_int_equal(posted_ran, 10);
+	assert_true(sched_stopping(s));
+	sched_stats_get(s, &st);
+	assert_true(st.ss_idle_waits > 0);
+	/* ~350 ms of mostly idle loop: a spinning loop would burn all of it. Generous bound. */
+	print_message("idle loop used %.1f ms of CPU in ~350 ms\n", cpu * 1e3);
+	assert_true(cpu < 0.15);
+	assert_int_equal(sched_post(NULL, posted, NULL), -DER_INVAL);
+	sched_fini(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_ping_pong), cmocka_unit_test(test_many_ults),
+	    cmocka_unit_test(test_deep_stack), cmocka_unit_test(test_io),
+	    cmocka_unit_test(test_cond),       cmocka_unit_test(test_timers),
+	    cmocka_unit_test(test_post_stop_idle),
+	};
+
+	return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
+}
