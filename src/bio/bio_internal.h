@@ -1,0 +1,210 @@
+/*
+ * bio_internal.h - private to src/bio: on-disk formats and the target handle.
+ *
+ * On-disk layout (little-endian, every structure in 4 KiB blocks):
+ *   every region  block 0: struct bio_region_hdr
+ *   wal           blocks 1..N: a ring of groups; a group is 1..64 blocks
+ *                 written by one write, starting with struct wal_group_hdr
+ *                 followed by records (struct wal_rec_hdr + payload, 8-byte
+ *                 aligned). A group's absolute block sequence number (bseq)
+ *                 places it at ring block bseq % N; bseq / N is its wrap.
+ *   meta          two slots; each a struct meta_slot_hdr block, then image
+ *   data          blocks 1..M handed out by the allocator
+ */
+#ifndef __BIO_INTERNAL_H__
+#define __BIO_INTERNAL_H__
+
+#include <gurt/common.h>
+#include <gurt/list.h>
+#include "bio.h"
+
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "on-disk format is little-endian");
+
+#define BIO_REGION_MAGIC 0x4f49425f524f5453ULL /* "STOR_BIO" */
+#define WAL_GROUP_MAGIC  0x57414c47u           /* "GLAW" */
+#define META_SLOT_MAGIC  0x544f4c5341544d45ULL /* "EMTASLOT" */
+#define WAL_GROUP_BLKS   (BIO_WAL_GROUP_MAX / BIO_BLK_SIZE)
+#define BIO_REC_ALIGN    8u
+
+struct bio_region_hdr {
+	uint64_t rh_magic;
+	uint32_t rh_version;
+	uint32_t rh_kind;
+	uuid_t   rh_uuid;
+	uint64_t rh_size;        /* region bytes, header included */
+	uint32_t rh_blk_size;
+	uint32_t rh_csum;        /* CRC32C of this struct with rh_csum = 0 */
+	/* Random per format, the same in all three regions: seeds the CRC of WAL
+	 * groups and slot headers so content left by an earlier format of the
+	 * same device never validates, and regions of two formats never mix. */
+	uint64_t rh_nonce;
+};
+
+struct wal_group_hdr {
+	uint32_t gh_magic;
+	uint32_t gh_csum;        /* CRC32C of gh_nblks blocks with gh_csum = 0 */
+	uint64_t gh_bseq;        /* absolute sequence of the group's first block */
+	uint64_t gh_first_lsn;
+	uint32_t gh_nblks;
+	uint32_t gh_nrec;
+	uint32_t gh_used;        /* bytes of header + records */
+	uint32_t gh_pad;
+};
+
+struct wal_rec_hdr {
+	uint64_t wr_lsn;
+	uint32_t wr_len;         /* payload bytes */
+	uint32_t wr_csum;        /* CRC32C of header (wr_csum = 0) and payload */
+};
+
+#define WAL_GROUP_HDR_SZ sizeof(struct wal_group_hdr)
+#define WAL_REC_HDR_SZ   sizeof(struct wal_rec_hdr)
+
+struct meta_slot_hdr {
+	uint64_t sh_magic;
+	uint64_t sh_gen;         /* larger is newer */
+	uint64_t sh_start_lsn;   /* replay starts at this LSN ... */
+	uint64_t sh_start_bseq;  /* ... found in the group starting at this bseq */
+	uint64_t sh_image_len;
+	uint32_t sh_image_csum;
+	uint32_t sh_csum;        /* CRC32C of this struct with sh_csum = 0 */
+};
+
+/* One open region. */
+struct bio_region {
+	enum bio_region_kind br_kind;
+	int                  br_fd;
+	bool                 br_direct;  /* O_DIRECT; else buffered + fdatasync */
+	bool                 br_blkdev;
+	uint64_t             br_size;
+	char                *br_path;
+};
+
+/* A sealed WAL group whose space is not reclaimed yet. */
+struct wal_grp_ent {
+	uint64_t ge_bseq;
+	uint64_t ge_nblks;       /* with any blocks skipped at the ring's end before it */
+	uint64_t ge_first_lsn;
+	uint64_t ge_last_lsn;
+};
+
+/* An in-DRAM WAL group buffer: open (filling) or in flight. */
+struct wal_group {
+	char            *wg_buf;       /* WAL_GROUP_BLKS blocks, aligned */
+	uint32_t         wg_used;      /* bytes filled, header included */
+	uint32_t         wg_nrec;
+	uint64_t         wg_first_lsn;
+	uint64_t         wg_last_lsn;
+	uint64_t         wg_seq;       /* round number: which fill of this buffer */
+	struct bio_cond *wg_cond;      /* committers of this buffer's round */
+};
+
+/* A deferred free waiting for its LSN to be durable. */
+struct alloc_deferred {
+	d_list_t          ad_link;
+	struct bio_extent ad_ext;
+	uint64_t          ad_lsn;
+};
+
+struct bio_alloc {
+	uint64_t *ba_bits;      /* 1 = used or reserved, one bit per block */
+	uint64_t  ba_nblks;     /* data blocks (region minus header block) */
+	uint64_t  ba_free;      /* free blocks */
+	uint64_t  ba_hint;      /* next-fit start: first block after the last grant */
+	d_list_t  ba_deferred;  /* alloc_deferred, in LSN order of arrival */
+};
+
+struct bio_target {
+	struct sched      *bt_sched;
+	struct bio_region  bt_reg[BIO_REGION_NR];
+	uuid_t             bt_uuid;
+	uint64_t           bt_nonce;
+	struct bio_open_opts bt_opts;
+	bool               bt_faulty;
+	bool               bt_closing;
+
+	/* WAL */
+	uint64_t           bt_wal_nblks;      /* ring size N */
+	uint64_t           bt_wal_head;       /* bseq after the last sealed group */
+	uint64_t           bt_wal_tail;       /* bseq of the oldest live group */
+	uint64_t           bt_next_lsn;
+	uint64_t           bt_durable_lsn;
+	struct wal_group   bt_grp[2];         /* double buffer */
+	int                bt_open_grp;       /* index of the filling group */
+	bool               bt_inflight;       /* the other group is being written */
+	struct wal_grp_ent *bt_ents;          /* ring of live sealed groups */
+	uint64_t           bt_ents_cap;
+	uint64_t           bt_ents_first;
+	uint64_t           bt_ents_nr;
+	struct bio_cond *bt_flush_cond;     /* wakes the flusher */
+	struct bio_cond *bt_space_cond;     /* commits waiting for WAL space */
+	struct bio_cond *bt_seal_cond;      /* commits waiting for a new open group */
+	uint64_t           bt_grp_seq;        /* rounds sealed so far */
+	uint64_t           bt_done_seq;       /* rounds durable (in order) */
+	uint64_t           bt_tail_lsn;       /* first LSN replay must deliver */
+	bool               bt_flusher_running;
+	struct bio_cond *bt_exit_cond;
+	char              *bt_zero;           /* WAL_GROUP_BLKS zeroed blocks */
+	bool               bt_wal_corrupt;    /* open found a corrupt group mid-log */
+	bool               bt_half_requested; /* bo_ckpt_request sent for half full */
+
+	/* META */
+	uint64_t           bt_slot_size;      /* bytes per slot, header block included */
+	struct meta_slot_hdr bt_slot[2];      /* valid headers (sh_magic 0 = invalid) */
+	int                bt_newest;         /* slot index, -1 if none */
+	bool               bt_ckpt_busy;
+
+	/* DATA */
+	struct bio_alloc   bt_alloc;
+
+	struct bio_stats   bt_stats;
+};
+
+/* bio_util.c */
+uint32_t bio_crc32c(const void *buf, size_t len, uint32_t seed);
+uint32_t bio_region_hdr_csum(const struct bio_region_hdr *rh);
+const char *bio_region_name(enum bio_region_kind kind);
+uint64_t bio_now_usec(void);
+bool bio_fault(uint32_t id);
+uint64_t bio_fault_arg(uint32_t id);
+
+/* bio_region.c */
+int  bio_region_open(struct bio_target *bt, const struct bio_layout *lay, enum bio_region_kind kind,
+		     const uuid_t uuid);
+void bio_region_close(struct bio_region *r);
+char *bio_region_path(const struct bio_layout *lay, enum bio_region_kind kind);
+
+/* bio_io.c: I/O on a region through the scheduler's io_uring; these yield. */
+int  bio_pwrite(struct bio_target *bt, struct bio_region *r, const void *buf, size_t len,
+		uint64_t off, bool dsync);
+int  bio_pread(struct bio_target *bt, struct bio_region *r, void *buf, size_t len, uint64_t off);
+int  bio_fdatasync(struct bio_target *bt, struct bio_region *r);
+/* One write then a flush, for a WAL group: the flush is linked to the write. */
+int  bio_pwrite_flush(struct bio_target *bt, struct bio_region *r, const void *buf, size_t len,
+		      uint64_t off);
+void bio_set_faulty(struct bio_target *bt, const char *why, int rc);
+void *bio_buf_alloc(size_t len);
+void  bio_buf_free(void *buf);
+/* Wait queues and ULTs of the target's scheduler. */
+struct bio_cond *bio_cond_create(struct bio_target *bt);
+void bio_cond_destroy(struct bio_cond *c);
+void bio_cond_wait(struct bio_cond *c);
+void bio_cond_signal(struct bio_cond *c);
+void bio_cond_broadcast(struct bio_cond *c);
+int  bio_ult_create(struct bio_target *bt, void (*fn)(void *), void *arg);
+
+/* bio_alloc.c */
+int  bio_alloc_init(struct bio_alloc *ba, uint64_t region_size);
+void bio_alloc_fini(struct bio_alloc *ba);
+void bio_alloc_durable(struct bio_target *bt, uint64_t durable_lsn);
+
+/* bio_wal.c */
+int  bio_wal_open(struct bio_target *bt);
+void bio_wal_close(struct bio_target *bt);
+void bio_wal_reclaim(struct bio_target *bt, uint64_t start_lsn);
+uint64_t bio_wal_lsn_bseq(struct bio_target *bt, uint64_t lsn);
+
+/* bio_ckpt.c */
+int  bio_ckpt_open(struct bio_target *bt);
+
+#endif /* __BIO_INTERNAL_H__ */

@@ -1,0 +1,302 @@
+/*
+ * bio_io.c - BIO's only contact with the scheduler: reads, writes and
+ * flushes through the target's io_uring (the calling ULT yields until the
+ * completion), wait queues, and the asynchronous DATA writes.
+ */
+#include <sched/sched.h>
+#include "bio_internal.h"
+
+void *
+bio_buf_alloc(size_t len)
+{
+	void *buf;
+
+	D_ALIGNED_ALLOC_NZ(buf, BIO_BLK_SIZE, len);
+	return buf;
+}
+
+void
+bio_buf_free(void *buf)
+{
+	D_FREE(buf);
+}
+
+void
+bio_set_faulty(struct bio_target *bt, const char *why, int rc)
+{
+	if (!bt->bt_faulty)
+		D_ERROR("%s failed: " DF_RC "; target marked faulty\n", why, DP_RC(rc));
+	bt->bt_faulty = true;
+}
+
+enum io_op { IO_READ, IO_WRITE, IO_FSYNC };
+
+/* One submission, waited for; short transfers are continued. */
+static int
+region_io(struct bio_target *bt, struct bio_region *r, enum io_op op, void *buf, size_t len,
+	  uint64_t off, bool dsync)
+{
+	size_t done = 0;
+
+	if (bt->bt_faulty)
+		return -DER_IO;
+	if (bio_fault(BIO_FI_IO_ERR)) {
+		bio_set_faulty(bt, r->br_path, -DER_IO);
+		return -DER_IO;
+	}
+	do {
+		struct io_uring_sqe *sqe = sched_get_sqe(bt->bt_sched);
+		int                  res;
+
+		switch (op) {
+		case IO_READ:
+			io_uring_prep_read(sqe, r->br_fd, (char *)buf + done,
+					   (unsigned int)(len - done), off + done);
+			break;
+		case IO_WRITE:
+			io_uring_prep_write(sqe, r->br_fd, (char *)buf + done,
+					    (unsigned int)(len - done), off + done);
+			if (dsync)
+				sqe->rw_flags = RWF_DSYNC;
+			break;
+		case IO_FSYNC:
+			io_uring_prep_fsync(sqe, r->br_fd, IORING_FSYNC_DATASYNC);
+			break;
+		}
+		res = sched_io_wait(bt->bt_sched, sqe);
+		if (res < 0) {
+			D_ERROR("%s: %s of %zu bytes at %" PRIu64 ": %s\n", r->br_path,
+				op == IO_READ ? "read" : op == IO_WRITE ? "write" : "fdatasync",
+				len, off, strerror(-res));
+			bio_set_faulty(bt, r->br_path, -DER_IO);
+			return -DER_IO;
+		}
+		if (op == IO_FSYNC)
+			return 0;
+		if (res == 0) {
+			D_ERROR("%s: unexpected end of region at %" PRIu64 "\n", r->br_path,
+				off + done);
+			bio_set_faulty(bt, r->br_path, -DER_IO);
+			return -DER_IO;
+		}
+		done += (size_t)res;
+	} while (done < len);
+	return 0;
+}
+
+int
+bio_pwrite(struct bio_target *bt, struct bio_region *r, const void *buf, size_t len, uint64_t off,
+	   bool dsync)
+{
+	return region_io(bt, r, IO_WRITE, (void *)buf, len, off, dsync);
+}
+
+int
+bio_pread(struct bio_target *bt, struct bio_region *r, void *buf, size_t len, uint64_t off)
+{
+	return region_io(bt, r, IO_READ, buf, len, off, false);
+}
+
+int
+bio_fdatasync(struct bio_target *bt, struct bio_region *r)
+{
+	return region_io(bt, r, IO_FSYNC, NULL, 0, 0, false);
+}
+
+int
+bio_pwrite_flush(struct bio_target *bt, struct bio_region *r, const void *buf, size_t len,
+		 uint64_t off)
+{
+	int rc = bio_pwrite(bt, r, buf, len, off, false);
+
+	return rc != 0 ? rc : bio_fdatasync(bt, r);
+}
+
+/* ---- wait queues and ULTs ---- */
+
+struct bio_cond *
+bio_cond_create(struct bio_target *bt)
+{
+	return (struct bio_cond *)sched_cond_create(bt->bt_sched);
+}
+
+void
+bio_cond_destroy(struct bio_cond *c)
+{
+	if (c != NULL)
+		sched_cond_destroy((struct sched_cond *)c);
+}
+
+void
+bio_cond_wait(struct bio_cond *c)
+{
+	sched_cond_wait((struct sched_cond *)c);
+}
+
+void
+bio_cond_signal(struct bio_cond *c)
+{
+	sched_cond_signal((struct sched_cond *)c);
+}
+
+void
+bio_cond_broadcast(struct bio_cond *c)
+{
+	sched_cond_broadcast((struct sched_cond *)c);
+}
+
+int
+bio_ult_create(struct bio_target *bt, void (*fn)(void *), void *arg)
+{
+	return sched_ult_create(bt->bt_sched, fn, arg);
+}
+
+/* ---- DATA writes running beside the WAL append ---- */
+
+struct bio_io {
+	struct bio_target *io_bt;
+	struct bio_cond   *io_cond;
+	char              *io_buf;
+	uint64_t           io_off;
+	uint64_t           io_len;
+	int                io_rc;
+	bool               io_done;
+};
+
+static bool
+data_ext_ok(struct bio_target *bt, const struct bio_extent *ext)
+{
+	return ext != NULL && ext->be_len > 0 && ext->be_off % BIO_BLK_SIZE == 0 &&
+	       ext->be_len % BIO_BLK_SIZE == 0 && ext->be_off >= BIO_BLK_SIZE &&
+	       ext->be_off <= bt->bt_reg[BIO_REGION_DATA].br_size &&
+	       ext->be_len <= bt->bt_reg[BIO_REGION_DATA].br_size - ext->be_off;
+}
+
+static size_t
+sgl_bytes(const d_sg_list_t *sgl, bool capacity)
+{
+	size_t   n = 0;
+	uint32_t i;
+
+	for (i = 0; i < sgl->sg_nr; i++)
+		n += capacity ? sgl->sg_iovs[i].iov_buf_len : sgl->sg_iovs[i].iov_len;
+	return n;
+}
+
+static void
+data_write_ult(void *arg)
+{
+	struct bio_io     *io = arg;
+	struct bio_target *bt = io->io_bt;
+
+	if (bio_fault(BIO_FI_DATA_WRITE)) {
+		bio_set_faulty(bt, "DATA write (injected)", -DER_IO);
+		io->io_rc = -DER_IO;
+	} else {
+		io->io_rc = bio_pwrite(bt, &bt->bt_reg[BIO_REGION_DATA], io->io_buf, io->io_len,
+				       io->io_off, true);
+	}
+	if (io->io_rc == 0) {
+		bt->bt_stats.data_writes++;
+		bt->bt_stats.data_bytes += io->io_len;
+	}
+	io->io_done = true;
+	bio_cond_broadcast(io->io_cond);
+}
+
+static void
+io_free(struct bio_io *io)
+{
+	bio_cond_destroy(io->io_cond);
+	bio_buf_free(io->io_buf);
+	D_FREE(io);
+}
+
+int
+bio_data_write(struct bio_target *bt, const struct bio_extent *ext, const d_sg_list_t *sgl,
+	       struct bio_io **iop)
+{
+	struct bio_io *io;
+	size_t         off = 0;
+	uint32_t       i;
+	int            rc;
+
+	if (bt == NULL || sgl == NULL || iop == NULL || !data_ext_ok(bt, ext) ||
+	    sgl_bytes(sgl, false) > ext->be_len)
+		return -DER_INVAL;
+	if (bt->bt_faulty)
+		return -DER_IO;
+	D_ALLOC_PTR(io);
+	if (io == NULL)
+		return -DER_NOMEM;
+	io->io_bt   = bt;
+	io->io_off  = ext->be_off;
+	io->io_len  = ext->be_len;
+	io->io_buf  = bio_buf_alloc(ext->be_len);
+	io->io_cond = bio_cond_create(bt);
+	if (io->io_buf == NULL || io->io_cond == NULL)
+		D_GOTO(fail, rc = -DER_NOMEM);
+	/* O_DIRECT wants aligned memory: the bounce copy also frees the sgl. */
+	for (i = 0; i < sgl->sg_nr; i++) {
+		memcpy(io->io_buf + off, sgl->sg_iovs[i].iov_buf, sgl->sg_iovs[i].iov_len);
+		off += sgl->sg_iovs[i].iov_len;
+	}
+	memset(io->io_buf + off, 0, ext->be_len - off);
+	rc = bio_ult_create(bt, data_write_ult, io);
+	if (rc != 0)
+		goto fail;
+	*iop = io;
+	return 0;
+fail:
+	io_free(io);
+	return rc;
+}
+
+int
+bio_io_wait(struct bio_io *io)
+{
+	int rc;
+
+	if (io == NULL)
+		return -DER_INVAL;
+	while (!io->io_done)
+		bio_cond_wait(io->io_cond);
+	rc = io->io_rc;
+	io_free(io);
+	return rc;
+}
+
+int
+bio_data_read(struct bio_target *bt, const struct bio_extent *ext, d_sg_list_t *sgl)
+{
+	size_t   want;
+	size_t   off = 0;
+	uint32_t i;
+	char    *buf;
+	int      rc;
+
+	if (bt == NULL || sgl == NULL || !data_ext_ok(bt, ext))
+		return -DER_INVAL;
+	want = sgl_bytes(sgl, true);
+	if (want > ext->be_len)
+		want = ext->be_len;
+	buf = bio_buf_alloc(ext->be_len);
+	if (buf == NULL)
+		return -DER_NOMEM;
+	rc = bio_pread(bt, &bt->bt_reg[BIO_REGION_DATA], buf,
+		       (want + BIO_BLK_SIZE - 1) & ~(size_t)(BIO_BLK_SIZE - 1), ext->be_off);
+	if (rc == 0) {
+		sgl->sg_nr_out = 0;
+		for (i = 0; i < sgl->sg_nr && off < want; i++) {
+			d_iov_t *iov = &sgl->sg_iovs[i];
+			size_t   n   = want - off < iov->iov_buf_len ? want - off : iov->iov_buf_len;
+
+			memcpy(iov->iov_buf, buf + off, n);
+			iov->iov_len = n;
+			off += n;
+			sgl->sg_nr_out++;
+		}
+	}
+	bio_buf_free(buf);
+	return rc;
+}
