@@ -154,19 +154,24 @@ out:
 	return rc;
 }
 
-int
-d_getenv_uint(const char *name, unsigned int *uint_val)
-{
-	unsigned long long v;
-	int                rc;
+/* The typed readers differ only in their type and its maximum. */
+#define D_GETENV_UNSIGNED(func, type, max)                                                         \
+	int func(const char *name, type *val)                                                      \
+	{                                                                                          \
+		unsigned long long v;                                                              \
+		int                rc;                                                             \
+                                                                                                   \
+		if (val == NULL)                                                                   \
+			return -DER_INVAL;                                                         \
+		rc = d_getenv_ull(name, max, &v);                                                  \
+		if (rc == 0)                                                                       \
+			*val = (type)v;                                                            \
+		return rc;                                                                         \
+	}
 
-	if (uint_val == NULL)
-		return -DER_INVAL;
-	rc = d_getenv_ull(name, UINT_MAX, &v);
-	if (rc == 0)
-		*uint_val = (unsigned int)v;
-	return rc;
-}
+D_GETENV_UNSIGNED(d_getenv_uint, unsigned int, UINT_MAX)
+D_GETENV_UNSIGNED(d_getenv_uint32_t, uint32_t, UINT32_MAX)
+D_GETENV_UNSIGNED(d_getenv_uint64_t, uint64_t, UINT64_MAX)
 
 int
 d_getenv_int(const char *name, unsigned int *uint_val)
@@ -174,32 +179,13 @@ d_getenv_int(const char *name, unsigned int *uint_val)
 	return d_getenv_uint(name, uint_val);
 }
 
-int
-d_getenv_uint32_t(const char *name, uint32_t *uint32_val)
+/* putenv, setenv, unsetenv and clearenv under the write lock; libc's error as a DER code. */
+static int
+d_env_write_rc(int rc)
 {
-	unsigned long long v;
-	int                rc;
-
-	if (uint32_val == NULL)
-		return -DER_INVAL;
-	rc = d_getenv_ull(name, UINT32_MAX, &v);
 	if (rc == 0)
-		*uint32_val = (uint32_t)v;
-	return rc;
-}
-
-int
-d_getenv_uint64_t(const char *name, uint64_t *uint64_val)
-{
-	unsigned long long v;
-	int                rc;
-
-	if (uint64_val == NULL)
-		return -DER_INVAL;
-	rc = d_getenv_ull(name, UINT64_MAX, &v);
-	if (rc == 0)
-		*uint64_val = (uint64_t)v;
-	return rc;
+		return 0;
+	return errno == EINVAL ? -DER_INVAL : d_errno2der(errno);
 }
 
 int
@@ -210,7 +196,7 @@ d_putenv(char *name)
 	pthread_rwlock_wrlock(&d_env_lock);
 	rc = putenv(name);
 	pthread_rwlock_unlock(&d_env_lock);
-	return rc == 0 ? 0 : d_errno2der(errno);
+	return d_env_write_rc(rc);
 }
 
 int
@@ -221,7 +207,7 @@ d_setenv(const char *name, const char *value, int overwrite)
 	pthread_rwlock_wrlock(&d_env_lock);
 	rc = setenv(name, value, overwrite);
 	pthread_rwlock_unlock(&d_env_lock);
-	return rc == 0 ? 0 : (errno == EINVAL ? -DER_INVAL : d_errno2der(errno));
+	return d_env_write_rc(rc);
 }
 
 int
@@ -232,7 +218,7 @@ d_unsetenv(const char *name)
 	pthread_rwlock_wrlock(&d_env_lock);
 	rc = unsetenv(name);
 	pthread_rwlock_unlock(&d_env_lock);
-	return rc == 0 ? 0 : (errno == EINVAL ? -DER_INVAL : d_errno2der(errno));
+	return d_env_write_rc(rc);
 }
 
 int

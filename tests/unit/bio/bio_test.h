@@ -129,4 +129,25 @@ bt_flip(const char *path, uint64_t off)
 	close(fd);
 }
 
+/* cmocka group set-up shared by the BIO suites: fault injection on, a scratch directory. */
+static inline int
+bt_suite_setup(void **state)
+{
+	(void)state;
+	d_fault_inject_init();
+	d_fault_inject_enable();
+	bt_mkdir(getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+	return 0;
+}
+
+static inline int
+bt_suite_teardown(void **state)
+{
+	(void)state;
+	bt_rmdir();
+	d_fault_inject_disable();
+	d_fault_inject_fini();
+	return 0;
+}
+
 #endif

@@ -797,26 +797,6 @@ test_tmpfs_fallback(void **state)
 	strcpy(bt_dir, save);
 }
 
-static int
-setup(void **state)
-{
-	(void)state;
-	d_fault_inject_init();
-	d_fault_inject_enable();
-	bt_mkdir(getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	bt_rmdir();
-	d_fault_inject_disable();
-	d_fault_inject_fini();
-	return 0;
-}
-
 int
 main(void)
 {
@@ -828,5 +808,5 @@ main(void)
 	    cmocka_unit_test(test_tmpfs_fallback),
 	};
 
-	return cmocka_run_group_tests_name("bio", tests, setup, teardown);
+	return cmocka_run_group_tests_name("bio", tests, bt_suite_setup, bt_suite_teardown);
 }

@@ -1,4 +1,8 @@
-/* Model-based VOS test: ~20k seeded random operations against a brute-force reference. */
+/*
+ * Model-based VOS test: seeded random operations against a brute-force
+ * reference. VOS_MODEL_OPS sets how many per seed (default 10000, two seeds;
+ * `make test-long` runs 1,000,000); VOS_MODEL_SEED replays a failing seed.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,10 +17,13 @@ test_model(void **state)
 	const char  *env  = getenv("VOS_MODEL_SEED");
 
 	(void)state;
+	const char  *ops  = getenv("VOS_MODEL_OPS");
+	int          n    = ops != NULL ? atoi(ops) : 10000;
+
 	if (env != NULL)
 		seed = (unsigned int)strtoul(env, NULL, 0);
-	run_model(seed, 10000);
-	run_model(seed + 1, 10000);
+	run_model(seed, n);
+	run_model(seed + 1, n);
 }
 
 int
