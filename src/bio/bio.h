@@ -65,6 +65,11 @@
  *   it is reclaimed and cannot be replayed any more.
  * - A DATA extent must not be written after bio_alloc_cancel() or
  *   bio_free_deferred(); wait for its bio_io first.
+ * - bio_ckpt_load() falls back to the older slot when the newest is torn or
+ *   corrupt. That recovers a checkpoint torn by a crash (its WAL was not yet
+ *   reclaimed). If a completed newest slot rots later, the WAL between the
+ *   two slots' LSNs has already been reclaimed: the changes logged between
+ *   the two checkpoints are lost, and BIO does not yet detect that case.
  * - Only little-endian hosts; regions are not portable to big-endian ones.
  */
 #ifndef __BIO_H__
