@@ -398,4 +398,36 @@ int  vos_image_load(struct vos *vos, const void *buf, size_t len, size_t *consum
 }
 #endif
 
+/* ---- durable store: VOS over BIO (src/vos/vos_store.c) ----
+ *
+ * One target's VOS made durable: every redo record goes through BIO's WAL
+ * (group commit) before it is applied; values larger than VOS_INLINE_MAX
+ * live in BIO's DATA region; a checkpoint ULT streams the index image into
+ * META when BIO asks for one (WAL half full) and at close. Opening recovers:
+ * newest checkpoint image, then WAL replay from its LSN, then the DATA
+ * allocator is rebuilt from the extents the index references.
+ * All calls from ULTs of the scheduler given to vos_store_open().
+ */
+struct sched;
+struct vos_store;
+
+struct vos_store_stats {
+	uint64_t vss_recover_usec;  /* last open: checkpoint load + replay + allocator rebuild */
+	uint64_t vss_replayed;      /* last open: WAL records replayed */
+	uint64_t vss_checkpoints;   /* checkpoints completed since open */
+};
+
+/* Create the three region files in dir (created if missing). Sizes in bytes. */
+int  vos_store_format(const char *dir, uint64_t wal_size, uint64_t meta_size, uint64_t data_size);
+/* Open and recover; -DER_NONEXIST when dir holds no formatted target. */
+int  vos_store_open(struct sched *sched, const char *dir, struct vos_store **vsp);
+/* Checkpoint (unless abandon) and close. abandon = true leaves the files as a crash would. */
+void vos_store_close(struct vos_store *vs, bool abandon);
+/* The index, for the vos_obj_* / vos_cont_* calls. */
+struct vos *vos_store_vos(struct vos_store *vs);
+/* Write a checkpoint now and wait for it. */
+int  vos_store_checkpoint(struct vos_store *vs);
+void vos_store_stats_get(struct vos_store *vs, struct vos_store_stats *st);
+struct bio_target *vos_store_bio(struct vos_store *vs);
+
 #endif /* __VOS_VOS_H__ */
