@@ -325,8 +325,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "vos_perf: out of memory\n");
 		return 1;
 	}
-	/* WAL: enough for a few seconds of groups; DATA: every value plus room. */
-	c = vos_store_format(p.dir, 256ULL << 20, MAX(64ULL << 20, p.count * 160 * 2),
+	/*
+	 * WAL: enough for a few seconds of groups. META: two checkpoint slots, each
+	 * holding the index image, inline values (<= 4 KiB) included. DATA: every
+	 * larger value plus room.
+	 */
+	c = vos_store_format(p.dir, 256ULL << 20,
+			     MAX(64ULL << 20, 2 * p.count * (MIN(p.size, 4096) + 256)),
 			     MAX(64ULL << 20, p.count * D_ALIGNUP(p.size, 4096) * 5 / 4));
 	if (c != 0) {
 		fprintf(stderr, "vos_perf: cannot format %s: %s\n", p.dir, d_errstr(c));
