@@ -75,47 +75,48 @@ d_freeenv_str(char **str_val)
 		D_FREE(*str_val);
 }
 
+/*
+ * The parsing readers copy the value out under the lock, then parse the copy.
+ * Values longer than this are not numbers or characters anyway.
+ */
+#define D_ENV_SHORT 64
+
 int
 d_getenv_bool(const char *name, bool *bool_val)
 {
-	const char *env;
-	char       *end;
-	long long   val;
-	int         rc = 0;
+	char      buf[D_ENV_SHORT];
+	char     *end;
+	long long val;
+	int       rc;
 
 	if (name == NULL || bool_val == NULL)
 		return -DER_INVAL;
-	pthread_rwlock_rdlock(&d_env_lock);
-	env = getenv(name);
-	if (env == NULL) {
-		rc = -DER_NONEXIST;
-		goto out;
+	rc = d_getenv_str(buf, sizeof(buf), name);
+	if (rc == -DER_TRUNC) {
+		*bool_val = true; /* long text: not an integer, so true */
+		return 0;
 	}
+	if (rc != 0)
+		return rc;
 	errno     = 0;
-	val       = strtoll(env, &end, 10);
-	*bool_val = errno != 0 || end == env || *end != '\0' || val != 0;
-out:
-	pthread_rwlock_unlock(&d_env_lock);
-	return rc;
+	val       = strtoll(buf, &end, 10);
+	*bool_val = errno != 0 || end == buf || *end != '\0' || val != 0;
+	return 0;
 }
 
 int
 d_getenv_char(const char *name, char *char_val)
 {
-	const char *env;
-	int         rc = 0;
+	char buf[D_ENV_SHORT];
+	int  rc;
 
 	if (name == NULL || char_val == NULL)
 		return -DER_INVAL;
-	pthread_rwlock_rdlock(&d_env_lock);
-	env = getenv(name);
-	if (env == NULL)
-		rc = -DER_NONEXIST;
-	else if (strlen(env) != 1)
-		rc = -DER_INVAL;
-	else
-		*char_val = env[0];
-	pthread_rwlock_unlock(&d_env_lock);
+	rc = d_getenv_str(buf, sizeof(buf), name);
+	if (rc == -DER_TRUNC || (rc == 0 && strlen(buf) != 1))
+		return -DER_INVAL;
+	if (rc == 0)
+		*char_val = buf[0];
 	return rc;
 }
 
@@ -127,31 +128,27 @@ d_getenv_char(const char *name, char *char_val)
 static int
 d_getenv_ull(const char *name, unsigned long long max, unsigned long long *val)
 {
-	const char        *env;
+	char               buf[D_ENV_SHORT];
+	char              *p = buf;
 	char              *end;
 	unsigned long long v;
-	int                rc = 0;
+	int                rc;
 
 	if (name == NULL || val == NULL)
 		return -DER_INVAL;
-	pthread_rwlock_rdlock(&d_env_lock);
-	env = getenv(name);
-	if (env == NULL) {
-		rc = -DER_NONEXIST;
-		goto out;
-	}
-	while (*env == ' ' || *env == '\t')
-		env++;
+	rc = d_getenv_str(buf, sizeof(buf), name);
+	if (rc == -DER_TRUNC)
+		return -DER_INVAL;
+	if (rc != 0)
+		return rc;
+	while (*p == ' ' || *p == '\t')
+		p++;
 	errno = 0;
-	v     = strtoull(env, &end, 0);
-	if (*env == '-' || end == env || *end != '\0' || errno != 0 || v > max) {
-		rc = -DER_INVAL;
-		goto out;
-	}
+	v     = strtoull(p, &end, 0);
+	if (*p == '-' || end == p || *end != '\0' || errno != 0 || v > max)
+		return -DER_INVAL;
 	*val = v;
-out:
-	pthread_rwlock_unlock(&d_env_lock);
-	return rc;
+	return 0;
 }
 
 /* The typed readers differ only in their type and its maximum. */
