@@ -185,21 +185,13 @@ agg_akey(struct vos_agg *ag, struct vos_obj *o, struct vos_dkey *d, struct vos_a
 	struct agg_out   ao    = {.ao_enc = e};
 	uint32_t         old = 0, i, count_pos;
 	size_t           start;
-	bool             du = vos_oid_dkey_uint64(o->o_id), au = vos_oid_akey_uint64(o->o_id);
 	int              rc = 0;
 
 	for (i = 0; i < a->ak_nvals; i++)
 		old += vals[i]->v_epoch <= bound;
 	if (old == 0)
 		return 0;
-	vos_enc_begin(e, VREC_REPLACE, &start);
-	vos_enc_prefix(e, ag->ag_cont, o->o_id);
-	vos_enc_key(e, du, d->dk_key, d->dk_klen);
-	vos_enc_key(e, au, a->ak_key, a->ak_klen);
-	vos_enc_u8(e, a->ak_type);
-	vos_enc_u32(e, a->ak_rsize);
-	vos_enc_u64(e, 0);
-	vos_enc_u64(e, bound);
+	vos_enc_replace_begin(e, ag->ag_cont, o, d, a, 0, bound, &start);
 	count_pos = e->e_len;
 	vos_enc_u32(e, 0);
 	for (i = 0; i < ag->ag_nneeded && rc == 0; i++) {

@@ -215,6 +215,11 @@ void vos_enc_prefix(struct vos_enc *e, const uuid_t cont, daos_obj_id_t oid);
 void vos_enc_val(struct vos_enc *e, uint32_t flags, uint64_t len, uint32_t csum, uint64_t idx,
 		 uint64_t nr, const void *data);
 void vos_enc_stored_val(struct vos_enc *e, const struct vos_val *v);
+/* Open a REPLACE record for akey a (versions in [lo, hi]); the caller adds the count and
+ * the values, then vos_enc_end(e, *start). Shared by the image and aggregation. */
+void vos_enc_replace_begin(struct vos_enc *e, const uuid_t cont, const struct vos_obj *o,
+			   const struct vos_dkey *d, const struct vos_akey *a, daos_epoch_t lo,
+			   daos_epoch_t hi, size_t *start);
 /* The records that rebuild one object (image). */
 int  vos_enc_object(struct vos_enc *e, const struct vos_cont *c, const struct vos_obj *o);
 /* Log then apply the records in e (e_buf holds whole records back to back). */

@@ -131,6 +131,21 @@ vos_enc_prefix(struct vos_enc *e, const uuid_t cont, daos_obj_id_t oid)
 }
 
 void
+vos_enc_replace_begin(struct vos_enc *e, const uuid_t cont, const struct vos_obj *o,
+		      const struct vos_dkey *d, const struct vos_akey *a, daos_epoch_t lo,
+		      daos_epoch_t hi, size_t *start)
+{
+	vos_enc_begin(e, VREC_REPLACE, start);
+	vos_enc_prefix(e, cont, o->o_id);
+	vos_enc_key(e, vos_oid_dkey_uint64(o->o_id), d->dk_key, d->dk_klen);
+	vos_enc_key(e, vos_oid_akey_uint64(o->o_id), a->ak_key, a->ak_klen);
+	vos_enc_u8(e, a->ak_type);
+	vos_enc_u32(e, a->ak_rsize);
+	vos_enc_u64(e, lo);
+	vos_enc_u64(e, hi);
+}
+
+void
 vos_enc_val(struct vos_enc *e, uint32_t flags, uint64_t len, uint32_t csum, uint64_t idx,
 	    uint64_t nr, const void *data)
 {
@@ -220,14 +235,7 @@ vos_enc_object(struct vos_enc *e, const struct vos_cont *c, const struct vos_obj
 			}
 			if (a->ak_nvals == 0)
 				continue;
-			vos_enc_begin(e, VREC_REPLACE, &start);
-			vos_enc_prefix(e, c->c_uuid, o->o_id);
-			vos_enc_key(e, du, d->dk_key, d->dk_klen);
-			vos_enc_key(e, au, a->ak_key, a->ak_klen);
-			vos_enc_u8(e, a->ak_type);
-			vos_enc_u32(e, a->ak_rsize);
-			vos_enc_u64(e, 0);
-			vos_enc_u64(e, DAOS_EPOCH_MAX);
+			vos_enc_replace_begin(e, c->c_uuid, o, d, a, 0, DAOS_EPOCH_MAX, &start);
 			vos_enc_u32(e, a->ak_nvals);
 			for (i = 0; i < a->ak_nvals; i++)
 				vos_enc_stored_val(e, vals[i]);
