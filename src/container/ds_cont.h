@@ -1,0 +1,28 @@
+/*
+ * ds_cont.h - the container service: what other server modules may use.
+ *
+ * Containers live in the system database (record: uuid, label, properties,
+ * snapshots, the next free object id; attributes in their own table) and in
+ * every target's shard of the pool (a VOS container). Opening a container
+ * gives a handle that every target learns before the open returns, so the
+ * object service checks handles locally, without asking the system thread.
+ */
+#ifndef __CONTAINER_DS_CONT_H__
+#define __CONTAINER_DS_CONT_H__
+
+#include <gurt/common.h>
+
+/* An open container handle as a target knows it. */
+struct ds_cont_tgt_hdl {
+	uuid_t   th_coh;
+	uuid_t   th_pool;
+	uuid_t   th_cont;
+	uint64_t th_flags;   /* DAOS_COO_* */
+	uint32_t th_csum;    /* DAOS_PROP_CO_CSUM_* of the container */
+	bool     th_srv_verify;
+};
+
+/* Target thread: the handle, or NULL (closed, evicted or never opened). */
+const struct ds_cont_tgt_hdl *ds_cont_tgt_hdl_find(const uuid_t coh);
+
+#endif /* __CONTAINER_DS_CONT_H__ */

@@ -1,0 +1,714 @@
+/*
+ * The engine's storage: the superblock that says which system a data
+ * directory belongs to, formatting, the pool shards of each target, and the
+ * system database on the system thread's own store.
+ *
+ * Layout of a data directory:
+ *   DIR/superblock            system name, uuid, rank, number of targets
+ *   DIR/sys/{wal,meta,data}   the system database (a vos_store)
+ *   DIR/tgt<i>/<pool uuid>/   target i's shard of a pool (a vos_store)
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include "bio/bio.h"
+#include "common/proto.h"
+#include "srv_internal.h"
+
+/* The system database: one container, one object per table, byte dkeys. */
+static const uuid_t sysdb_cont = {0x64, 0x73, 0x74, 0x6f, 0x72, 0x2d, 0x73, 0x79,
+				  0x73, 0x64, 0x62, 0x00, 0x00, 0x00, 0x00, 0x01};
+#define SYSDB_WAL_SIZE  (16ull << 20)
+#define SYSDB_META_SIZE (16ull << 20)
+#define SYSDB_DATA_SIZE (64ull << 20)
+
+/* ---- paths ---- */
+
+static int
+dss_path(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int
+dss_path(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int     n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= len ? -DER_OVERFLOW : 0;
+}
+
+static int
+shard_path(char *buf, size_t len, int tgt, const uuid_t pool)
+{
+	char us[40];
+
+	uuid_unparse_lower(pool, us);
+	return dss_path(buf, len, "%s/tgt%d/%s", dss_eng.e_params.dp_dir, tgt, us);
+}
+
+/* Remove a directory tree we created (regular files and directories only). */
+static int
+dss_rmtree(const char *path)
+{
+	DIR           *d = opendir(path);
+	struct dirent *de;
+	char           sub[PATH_MAX];
+	int            rc = 0;
+
+	if (d == NULL)
+		return errno == ENOENT ? 0 : d_errno2der(errno);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (dss_path(sub, sizeof(sub), "%s/%s", path, de->d_name) != 0) {
+			rc = -DER_OVERFLOW;
+			break;
+		}
+		if (de->d_type == DT_DIR)
+			rc = dss_rmtree(sub);
+		else if (unlink(sub) != 0)
+			rc = d_errno2der(errno);
+		if (rc != 0)
+			break;
+	}
+	closedir(d);
+	if (rc == 0 && rmdir(path) != 0)
+		rc = d_errno2der(errno);
+	return rc;
+}
+
+/* ---- superblock ---- */
+
+static int
+sb_encode(const struct dss_superblock *sb, void **buf, uint32_t *len)
+{
+	struct denc e;
+	void       *body;
+	uint32_t    blen;
+	int         rc;
+
+	denc_init(&e);
+	denc_u32(&e, DSS_SB_VERSION);
+	denc_str(&e, sb->sb_name);
+	denc_uuid(&e, sb->sb_uuid);
+	denc_u32(&e, sb->sb_rank);
+	denc_u32(&e, sb->sb_nr_targets);
+	rc = denc_finish(&e, 0, &body, &blen);
+	if (rc != 0)
+		return rc;
+	denc_init(&e);
+	denc_u64(&e, DSS_SB_MAGIC);
+	denc_bytes(&e, body, blen);
+	denc_u32(&e, vos_csum(body, blen));
+	D_FREE(body);
+	return denc_finish(&e, 0, buf, len);
+}
+
+int
+dss_sb_read(const char *dir, struct dss_superblock *sb)
+{
+	char         path[PATH_MAX];
+	char         buf[4096];
+	struct ddec  d, b;
+	const void  *body;
+	size_t       blen;
+	ssize_t      n;
+	uint32_t     csum;
+	int          fd, rc;
+
+	rc = dss_path(path, sizeof(path), "%s/" DSS_SB_FILE, dir);
+	if (rc != 0)
+		return rc;
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return errno == ENOENT ? -DER_NONEXIST : d_errno2der(errno);
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0)
+		return d_errno2der(errno);
+	ddec_init(&d, buf, n);
+	if (ddec_u64(&d) != DSS_SB_MAGIC)
+		return -DER_DF_INVAL;
+	body = ddec_bytes(&d, &blen);
+	csum = ddec_u32(&d);
+	if (ddec_finish(&d) != 0 || csum != vos_csum(body, blen))
+		return -DER_DF_INVAL;
+	ddec_init(&b, body, blen);
+	if (ddec_u32(&b) > DSS_SB_VERSION)
+		return -DER_DF_INCOMPT;
+	ddec_str(&b, sb->sb_name, sizeof(sb->sb_name));
+	ddec_uuid(&b, sb->sb_uuid);
+	sb->sb_rank       = ddec_u32(&b);
+	sb->sb_nr_targets = ddec_u32(&b);
+	return ddec_finish(&b) == 0 ? 0 : -DER_DF_INVAL;
+}
+
+/* Write the superblock atomically: temporary file, fsync, rename, fsync the directory. */
+static int
+sb_write(const char *dir, const struct dss_superblock *sb)
+{
+	char     path[PATH_MAX], tmp[PATH_MAX];
+	void    *buf;
+	uint32_t len;
+	int      fd, rc;
+
+	rc = dss_path(path, sizeof(path), "%s/" DSS_SB_FILE, dir);
+	if (rc == 0)
+		rc = dss_path(tmp, sizeof(tmp), "%s/" DSS_SB_FILE ".tmp", dir);
+	if (rc == 0)
+		rc = sb_encode(sb, &buf, &len);
+	if (rc != 0)
+		return rc;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		rc = d_errno2der(errno);
+		goto out;
+	}
+	if (write(fd, buf, len) != (ssize_t)len || fsync(fd) != 0)
+		rc = errno == 0 ? -DER_IO : d_errno2der(errno);
+	close(fd);
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = d_errno2der(errno);
+	if (rc == 0) {
+		fd = open(dir, O_RDONLY | O_DIRECTORY);
+		if (fd >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+	}
+out:
+	D_FREE(buf);
+	return rc;
+}
+
+/* Names a format that was interrupted before its superblock may leave behind,
+ * and the server's own pid and log files. */
+static bool
+dir_entry_ours(const char *name)
+{
+	size_t n = strlen(name);
+
+	return strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "sys") == 0 ||
+	       strcmp(name, DSS_SB_FILE ".tmp") == 0 ||
+	       (strncmp(name, "tgt", 3) == 0 && n > 3 && strspn(name + 3, "0123456789") == n - 3) ||
+	       (n > 4 && strcmp(name + n - 4, ".pid") == 0) ||
+	       (n > 4 && strcmp(name + n - 4, ".log") == 0);
+}
+
+/* Is dir missing, empty, or holding only the leftovers of an unfinished format? */
+static bool
+dir_blank(const char *dir)
+{
+	DIR           *d = opendir(dir);
+	struct dirent *de;
+	bool           blank = true;
+
+	if (d == NULL)
+		return errno == ENOENT;
+	while ((de = readdir(d)) != NULL) {
+		if (!dir_entry_ours(de->d_name)) {
+			blank = false;
+			break;
+		}
+	}
+	closedir(d);
+	return blank;
+}
+
+/* Remove what an unfinished format left (dir_blank said there is nothing else). */
+static int
+format_leftovers_remove(const char *dir)
+{
+	DIR           *d = opendir(dir);
+	struct dirent *de;
+	char           path[PATH_MAX];
+	int            rc = 0;
+
+	if (d == NULL)
+		return 0;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, "sys") != 0 && strncmp(de->d_name, "tgt", 3) != 0)
+			continue;
+		rc = dss_path(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (rc == 0)
+			rc = dss_rmtree(path);
+	}
+	closedir(d);
+	return rc;
+}
+
+/*
+ * Decide what the data directory is before anything is written: blank
+ * (format needed), ours (superblock matches), or not ours (refuse). Errors
+ * are printed here, where their meaning is known, in one line each.
+ */
+int
+dss_storage_check(const struct dss_params *p, struct dss_superblock *sb, bool *blank)
+{
+	int rc;
+
+	*blank = false;
+	rc     = dss_sb_read(p->dp_dir, sb);
+	if (rc == -DER_NONEXIST) {
+		if (dir_blank(p->dp_dir)) {
+			*blank = true;
+			return 0;
+		}
+		fprintf(stderr,
+			"daos_server: %s is not empty and has no %s: not a dstor data directory "
+			"(refusing to touch it)\n",
+			p->dp_dir, DSS_SB_FILE);
+		return -DER_DF_INVAL;
+	}
+	if (rc == -DER_DF_INCOMPT) {
+		fprintf(stderr, "daos_server: %s/%s was written by a newer version\n", p->dp_dir,
+			DSS_SB_FILE);
+		return rc;
+	}
+	if (rc != 0) {
+		fprintf(stderr, "daos_server: %s/%s is unreadable or corrupt: %s\n", p->dp_dir,
+			DSS_SB_FILE, d_errstr(rc));
+		return rc;
+	}
+	if (strcmp(sb->sb_name, p->dp_name) != 0) {
+		fprintf(stderr,
+			"daos_server: %s belongs to system \"%s\", not \"%s\" (foreign storage; "
+			"refusing to start)\n",
+			p->dp_dir, sb->sb_name, p->dp_name);
+		return -DER_MISMATCH;
+	}
+	if (sb->sb_nr_targets != p->dp_nr_targets) {
+		fprintf(stderr,
+			"daos_server: %s was formatted with %u targets, the configuration asks for "
+			"%u (targets cannot change on formatted storage)\n",
+			p->dp_dir, sb->sb_nr_targets, p->dp_nr_targets);
+		return -DER_MISMATCH;
+	}
+	return 0;
+}
+
+int
+dss_storage_space(uint64_t *total, uint64_t *free)
+{
+	struct statvfs sv;
+
+	if (statvfs(dss_eng.e_params.dp_dir, &sv) != 0)
+		return d_errno2der(errno);
+	*total = (uint64_t)sv.f_blocks * sv.f_frsize;
+	*free  = (uint64_t)sv.f_bavail * sv.f_frsize;
+	return 0;
+}
+
+/* ---- the system database ---- */
+
+int
+dss_sysdb_open(void)
+{
+	char path[PATH_MAX];
+	int  rc;
+
+	rc = dss_path(path, sizeof(path), "%s/sys", dss_eng.e_params.dp_dir);
+	if (rc != 0)
+		return rc;
+	rc = vos_store_open(dss_eng.e_sys.x_sched, path, &dss_eng.e_sysdb);
+	if (rc != 0) {
+		DL_ERROR(rc, "cannot open the system database in %s", path);
+		return rc;
+	}
+	rc = vos_cont_create(vos_store_vos(dss_eng.e_sysdb), sysdb_cont);
+	if (rc == -DER_EXIST)
+		rc = 0;
+	if (rc != 0) {
+		vos_store_close(dss_eng.e_sysdb, false);
+		dss_eng.e_sysdb = NULL;
+	}
+	return rc;
+}
+
+void
+dss_sysdb_close(void)
+{
+	if (dss_eng.e_sysdb == NULL)
+		return;
+	vos_store_close(dss_eng.e_sysdb, false);
+	dss_eng.e_sysdb = NULL;
+}
+
+static daos_obj_id_t
+sysdb_oid(enum dss_sysdb_table tbl)
+{
+	daos_obj_id_t oid = {.lo = tbl, .hi = 0};
+
+	return oid;
+}
+
+static struct vos *
+sysdb_vos(void)
+{
+	D_ASSERT(dss_tgt_self() == -1);
+	return dss_eng.e_sysdb == NULL ? NULL : vos_store_vos(dss_eng.e_sysdb);
+}
+
+int
+dss_sysdb_put(enum dss_sysdb_table tbl, const void *key, size_t klen, const void *val,
+	      size_t vlen)
+{
+	struct vos      *vos = sysdb_vos();
+	struct vos_value v   = {0};
+	struct vos_iod   iod = {0};
+	d_iov_t          dkey;
+
+	if (vos == NULL)
+		return -DER_UNINIT;
+	if (klen == 0 || vlen == 0)
+		return -DER_INVAL;
+	d_iov_set(&dkey, (void *)key, klen);
+	d_iov_set(&iod.vi_name, "v", 1);
+	v.vv_buf    = val;
+	v.vv_csum   = vos_csum(val, vlen);
+	iod.vi_type = DAOS_IOD_SINGLE;
+	iod.vi_size = vlen;
+	iod.vi_nr   = 1;
+	iod.vi_vals = &v;
+	return vos_obj_update(vos, sysdb_cont, sysdb_oid(tbl), d_hlc_get(), 0, &dkey, 1, &iod);
+}
+
+int
+dss_sysdb_get(enum dss_sysdb_table tbl, const void *key, size_t klen, void **val, size_t *vlen)
+{
+	struct vos      *vos = sysdb_vos();
+	struct vos_fetch f   = {0};
+	d_iov_t          dkey;
+	int              rc;
+
+	if (vos == NULL)
+		return -DER_UNINIT;
+	d_iov_set(&dkey, (void *)key, klen);
+	d_iov_set(&f.vf_name, "v", 1);
+	f.vf_type = DAOS_IOD_SINGLE;
+	rc        = vos_obj_fetch(vos, sysdb_cont, sysdb_oid(tbl), DAOS_EPOCH_MAX, 0, &dkey, 1, &f);
+	if (rc != 0)
+		return rc;
+	if (f.vf_size == 0)
+		return -DER_NONEXIST;
+	D_ALLOC(f.vf_buf, f.vf_size);
+	if (f.vf_buf == NULL)
+		return -DER_NOMEM;
+	f.vf_buf_len = f.vf_size;
+	rc = vos_obj_fetch(vos, sysdb_cont, sysdb_oid(tbl), DAOS_EPOCH_MAX, 0, &dkey, 1, &f);
+	if (rc != 0) {
+		D_FREE(f.vf_buf);
+		return rc;
+	}
+	*val  = f.vf_buf;
+	*vlen = f.vf_size;
+	return 0;
+}
+
+int
+dss_sysdb_del(enum dss_sysdb_table tbl, const void *key, size_t klen)
+{
+	struct vos *vos = sysdb_vos();
+	d_iov_t     dkey;
+
+	if (vos == NULL)
+		return -DER_UNINIT;
+	d_iov_set(&dkey, (void *)key, klen);
+	return vos_obj_punch(vos, sysdb_cont, sysdb_oid(tbl), d_hlc_get(), 0, &dkey, 0, NULL);
+}
+
+#define SYSDB_LIST_NR  64
+#define SYSDB_KEYS_BUF (SYSDB_LIST_NR * 256)
+
+int
+dss_sysdb_foreach(enum dss_sysdb_table tbl,
+		  int (*cb)(const void *key, size_t klen, const void *val, size_t vlen, void *arg),
+		  void *arg)
+{
+	struct vos          *vos    = sysdb_vos();
+	vos_anchor_t         anchor = VOS_ANCHOR_INIT;
+	struct vos_key_desc *kds    = NULL;
+	char                *keys   = NULL;
+	size_t               cap    = SYSDB_KEYS_BUF;
+	int                  rc     = 0;
+
+	if (vos == NULL)
+		return -DER_UNINIT;
+	D_ALLOC_ARRAY(kds, SYSDB_LIST_NR);
+	D_ALLOC(keys, cap);
+	if (kds == NULL || keys == NULL) {
+		rc = -DER_NOMEM;
+		goto out;
+	}
+	while (rc == 0 && !vos_anchor_is_eof(&anchor)) {
+		uint32_t nr = SYSDB_LIST_NR;
+		size_t   off = 0;
+		uint32_t i;
+
+		rc = vos_obj_list_keys(vos, sysdb_cont, sysdb_oid(tbl), DAOS_EPOCH_MAX, NULL,
+				       &anchor, &nr, kds, keys, cap);
+		if (rc == -DER_KEY2BIG) {
+			/* one key longer than the buffer: grow to what it needs */
+			size_t need = kds[0].kd_len;
+			char  *nk;
+
+			D_REALLOC(nk, keys, cap, need);
+			if (nk == NULL) {
+				rc = -DER_NOMEM;
+				break;
+			}
+			keys = nk;
+			cap  = need;
+			rc   = 0;
+			continue;
+		}
+		for (i = 0; rc == 0 && i < nr; i++) {
+			void  *val;
+			size_t vlen;
+
+			rc = dss_sysdb_get(tbl, keys + off, kds[i].kd_len, &val, &vlen);
+			if (rc == -DER_NONEXIST) {
+				rc = 0; /* deleted by a ULT that ran while we yielded */
+			} else if (rc == 0) {
+				rc = cb(keys + off, kds[i].kd_len, val, vlen, arg);
+				D_FREE(val);
+			}
+			off += kds[i].kd_len;
+		}
+	}
+out:
+	D_FREE(kds);
+	D_FREE(keys);
+	return rc;
+}
+
+/* ---- pool shards (target thread) ---- */
+
+static struct dss_shard *
+shard_find(struct dss_xs *xs, const uuid_t pool)
+{
+	struct dss_shard *sh;
+
+	d_list_for_each_entry(sh, &xs->x_shards, sh_link) {
+		if (uuid_compare(sh->sh_pool, pool) == 0)
+			return sh;
+	}
+	return NULL;
+}
+
+static int
+shard_add(struct dss_xs *xs, const uuid_t pool, const char *path)
+{
+	struct dss_shard *sh;
+	int               rc;
+
+	D_ALLOC_PTR(sh);
+	if (sh == NULL)
+		return -DER_NOMEM;
+	rc = vos_store_open(xs->x_sched, path, &sh->sh_store);
+	if (rc != 0) {
+		DL_ERROR(rc, "tgt %d: cannot open pool shard %s", xs->x_tgt, path);
+		D_FREE(sh);
+		return rc;
+	}
+	uuid_copy(sh->sh_pool, pool);
+	d_list_add_tail(&sh->sh_link, &xs->x_shards);
+	return 0;
+}
+
+int
+dss_shard_create(const uuid_t pool, const struct dss_shard_size *sz)
+{
+	struct dss_xs *xs = dss_xs_self();
+	char           path[PATH_MAX];
+	int            rc;
+
+	D_ASSERT(xs->x_tgt >= 0);
+	if (shard_find(xs, pool) != NULL)
+		return -DER_EXIST;
+	rc = shard_path(path, sizeof(path), xs->x_tgt, pool);
+	if (rc != 0)
+		return rc;
+	rc = vos_store_format(path, sz->ss_wal, sz->ss_meta, sz->ss_data);
+	if (rc != 0) {
+		DL_ERROR(rc, "tgt %d: cannot format pool shard %s", xs->x_tgt, path);
+		dss_rmtree(path);
+		return rc;
+	}
+	rc = shard_add(xs, pool, path);
+	if (rc != 0)
+		dss_rmtree(path);
+	return rc;
+}
+
+int
+dss_shard_open(const uuid_t pool)
+{
+	struct dss_xs *xs = dss_xs_self();
+	char           path[PATH_MAX];
+	struct stat    st;
+	int            rc;
+
+	D_ASSERT(xs->x_tgt >= 0);
+	if (shard_find(xs, pool) != NULL)
+		return 0;
+	rc = shard_path(path, sizeof(path), xs->x_tgt, pool);
+	if (rc != 0)
+		return rc;
+	if (stat(path, &st) != 0)
+		return -DER_NONEXIST;
+	return shard_add(xs, pool, path);
+}
+
+int
+dss_shard_close(const uuid_t pool, bool destroy)
+{
+	struct dss_xs    *xs = dss_xs_self();
+	struct dss_shard *sh = shard_find(xs, pool);
+	char              path[PATH_MAX];
+	int               rc;
+
+	if (sh != NULL) {
+		d_list_del(&sh->sh_link);
+		vos_store_close(sh->sh_store, destroy);
+		D_FREE(sh);
+	}
+	if (!destroy)
+		return 0;
+	rc = shard_path(path, sizeof(path), xs->x_tgt, pool);
+	return rc != 0 ? rc : dss_rmtree(path);
+}
+
+void
+dss_shards_close_all(struct dss_xs *xs)
+{
+	struct dss_shard *sh, *tmp;
+
+	d_list_for_each_entry_safe(sh, tmp, &xs->x_shards, sh_link) {
+		d_list_del(&sh->sh_link);
+		vos_store_close(sh->sh_store, false);
+		D_FREE(sh);
+	}
+}
+
+struct vos_store *
+dss_shard_store(const uuid_t pool)
+{
+	struct dss_shard *sh = shard_find(dss_xs_self(), pool);
+
+	return sh == NULL ? NULL : sh->sh_store;
+}
+
+int
+dss_shard_space(const uuid_t pool, uint64_t *data_total, uint64_t *data_free,
+		uint64_t *meta_total)
+{
+	struct vos_store *vs = dss_shard_store(pool);
+	struct bio_space  sp;
+
+	if (vs == NULL)
+		return -DER_NONEXIST;
+	bio_space_query(vos_store_bio(vs), BIO_REGION_DATA, &sp);
+	*data_total = sp.bs_total;
+	*data_free  = sp.bs_free;
+	bio_space_query(vos_store_bio(vs), BIO_REGION_META, &sp);
+	*meta_total = sp.bs_total;
+	return 0;
+}
+
+/* ---- format ---- */
+
+static int
+format_tgt_dirs(void)
+{
+	char     path[PATH_MAX];
+	uint32_t i;
+	int      rc;
+
+	for (i = 0; i < dss_eng.e_params.dp_nr_targets; i++) {
+		rc = dss_path(path, sizeof(path), "%s/tgt%u", dss_eng.e_params.dp_dir, i);
+		if (rc != 0)
+			return rc;
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			return d_errno2der(errno);
+	}
+	return 0;
+}
+
+static int
+wipe_tgt(int tgt, void *arg)
+{
+	char path[PATH_MAX];
+	int  rc;
+
+	(void)arg;
+	dss_shards_close_all(dss_xs_self());
+	rc = dss_path(path, sizeof(path), "%s/tgt%d", dss_eng.e_params.dp_dir, tgt);
+	return rc != 0 ? rc : dss_rmtree(path);
+}
+
+int
+dss_storage_format(bool force)
+{
+	struct dss_params     *p = &dss_eng.e_params;
+	struct dss_superblock  sb;
+	char                   path[PATH_MAX];
+	int                    rc;
+
+	if (dss_eng.e_state == DSS_STOPPING)
+		return -DER_SHUTDOWN;
+	if (dss_eng.e_state == DSS_READY) {
+		if (!force)
+			return -DER_EXIST;
+		D_WARN("forced format of %s: every pool is removed\n", p->dp_dir);
+		dss_modules_unload();
+		dss_eng.e_state = DSS_AWAIT_FORMAT;
+		rc = dss_tgt_foreach(wipe_tgt, NULL);
+		dss_sysdb_close();
+		if (rc == 0)
+			rc = dss_path(path, sizeof(path), "%s/sys", p->dp_dir);
+		if (rc == 0)
+			rc = dss_rmtree(path);
+		if (rc != 0) {
+			DL_ERROR(rc, "cannot remove the old storage");
+			return rc;
+		}
+	}
+	if (mkdir(p->dp_dir, 0755) != 0 && errno != EEXIST)
+		return d_errno2der(errno);
+	rc = format_leftovers_remove(p->dp_dir);
+	if (rc == 0)
+		rc = format_tgt_dirs();
+	if (rc == 0)
+		rc = dss_path(path, sizeof(path), "%s/sys", p->dp_dir);
+	if (rc == 0)
+		rc = vos_store_format(path, SYSDB_WAL_SIZE, SYSDB_META_SIZE, SYSDB_DATA_SIZE);
+	if (rc != 0) {
+		DL_ERROR(rc, "cannot format %s", p->dp_dir);
+		return rc;
+	}
+	/* The superblock goes last: a crash before it leaves storage that is
+	 * not ours yet, and the next format starts over. */
+	memset(&sb, 0, sizeof(sb));
+	snprintf(sb.sb_name, sizeof(sb.sb_name), "%s", p->dp_name);
+	uuid_generate(sb.sb_uuid);
+	sb.sb_rank       = 0;
+	sb.sb_nr_targets = p->dp_nr_targets;
+	rc               = sb_write(p->dp_dir, &sb);
+	if (rc != 0) {
+		DL_ERROR(rc, "cannot write the superblock in %s", p->dp_dir);
+		return rc;
+	}
+	dss_eng.e_sb = sb;
+	rc           = dss_sysdb_open();
+	if (rc == 0)
+		rc = dss_modules_load();
+	if (rc == 0) {
+		dss_eng.e_state = DSS_READY;
+		D_INFO("formatted %s for system %s\n", p->dp_dir, p->dp_name);
+	}
+	return rc;
+}
