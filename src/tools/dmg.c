@@ -1479,6 +1479,22 @@ dmg_usage(FILE *f)
 		fprintf(f, "  dmg %s\n", dmg_cmds[i].c_usage);
 }
 
+/*
+ * An administrator reads dmg's one error line; the transport's log messages
+ * would only repeat it in other words. They show with --debug, or go to
+ * D_LOG_FILE when the user names one.
+ */
+static void
+dmg_log_setup(struct dmg *d)
+{
+	if (d->d_debug) {
+		d_log_init_adv("dmg", NULL, DLOG_FLV_DEFAULT, DLOG_DBG, DLOG_ERR, NULL);
+		return;
+	}
+	d_log_init_adv("dmg", getenv("D_LOG_FILE") != NULL ? NULL : "/dev/null", DLOG_FLV_DEFAULT,
+		       DLOG_ERR, DLOG_EMERG, NULL);
+}
+
 static bool
 dmg_word_is(const char *w, const char *name, const char *alias)
 {
@@ -1561,8 +1577,7 @@ main(int argc, char **argv)
 			return dmg_finish(&d, -DER_INVAL);
 		}
 	}
-	if (d.d_debug)
-		d_log_init();
+	dmg_log_setup(&d);
 
 	nwords = 0;
 	for (i = optind; i < argc && nwords < 3; i++)
@@ -1614,7 +1629,6 @@ main(int argc, char **argv)
 		rc = cmd->c_fn(&d);
 	rc = dmg_finish(&d, rc);
 	dc_sys_detach(d.d_sys);
-	if (d.d_debug)
-		d_log_fini();
+	d_log_fini();
 	return rc;
 }
