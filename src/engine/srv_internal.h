@@ -65,6 +65,7 @@ struct dss_engine {
 	struct vos_store      *e_sysdb;   /* system thread only */
 	struct rpc_boot       *e_boot;
 	uint16_t               e_port;    /* bound bootstrap port */
+	bool                   e_formatted;   /* the superblock was found at start */
 	bool                   e_auto_format; /* embedded mode: format blank storage at start */
 	const struct dss_module *const *e_modules;
 	int                    e_nr_modules;

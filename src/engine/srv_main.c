@@ -236,12 +236,11 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	dss_eng.e_state = blank ? DSS_AWAIT_FORMAT : DSS_READY;
-	if (blank && p->dp_auto_format) {
-		/* The system thread formats (its store must be made on its scheduler);
-		 * start in AWAIT_FORMAT and let it. */
-		dss_eng.e_auto_format = true;
-	}
+	/* The system thread opens (or, in embedded mode, formats) the storage on its
+	 * own scheduler; until it has, the server is not ready. */
+	dss_eng.e_state       = DSS_AWAIT_FORMAT;
+	dss_eng.e_formatted   = !blank;
+	dss_eng.e_auto_format = blank && p->dp_auto_format;
 	rc = dss_threads_start();
 	if (rc != 0) {
 		dss_threads_stop();
@@ -249,7 +248,7 @@ main(int argc, char **argv)
 	}
 	if (srv_pidfile(p->dp_dir, pidpath, sizeof(pidpath)) != 0)
 		pidpath[0] = '\0';
-	printf("daos_server: %s listening on %s:%u, %u target%s, storage %s%s\n", p->dp_name,
+	printf("daos_server[%d]: %s listening on %s:%u, %u target%s, storage %s%s\n", (int)getpid(), p->dp_name,
 	       p->dp_listen_addr, dss_eng.e_port, p->dp_nr_targets,
 	       p->dp_nr_targets == 1 ? "" : "s", p->dp_dir,
 	       dss_state() == DSS_READY ? "" : " (not formatted: run 'dmg storage format')");

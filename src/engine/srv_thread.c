@@ -321,6 +321,11 @@ const struct dss_module ds_selftest_module = {
 	.sm_init_tgt = selftest_init_tgt,
 };
 
+/*
+ * The system thread comes up last: storage first (format, or open the system
+ * database and load the services), and only then the bootstrap listener, so
+ * no client can attach to a server that is still loading its pools.
+ */
 static void
 sys_start_ult(void *arg)
 {
@@ -329,25 +334,27 @@ sys_start_ult(void *arg)
 	int                rc;
 
 	rc = xs_net_init(xs);
+	if (rc == 0 && dss_eng.e_formatted) {
+		rc = dss_sysdb_open();
+		if (rc == 0)
+			rc = dss_modules_load();
+		if (rc == 0)
+			__atomic_store_n(&dss_eng.e_state, DSS_READY, __ATOMIC_RELEASE);
+		else
+			fprintf(stderr, "daos_server: cannot load the system database: %s\n",
+				d_errstr(rc));
+	} else if (rc == 0 && dss_eng.e_auto_format) {
+		rc = dss_storage_format(false);
+		if (rc != 0)
+			fprintf(stderr, "daos_server: cannot format %s: %s\n", p->dp_dir,
+				d_errstr(rc));
+	}
 	if (rc == 0) {
 		rc = rpc_boot_listen(xs->x_sched, p->dp_listen_addr, p->dp_port, boot_provide,
 				     NULL, &dss_eng.e_port, &dss_eng.e_boot);
 		if (rc != 0)
 			fprintf(stderr, "daos_server: cannot listen on %s:%u: %s\n",
 				p->dp_listen_addr, p->dp_port, d_errstr(rc));
-	}
-	if (rc == 0 && dss_eng.e_state == DSS_AWAIT_FORMAT && dss_eng.e_auto_format) {
-		rc = dss_storage_format(false);
-		if (rc != 0)
-			fprintf(stderr, "daos_server: cannot format %s: %s\n", p->dp_dir,
-				d_errstr(rc));
-	} else if (rc == 0 && dss_eng.e_state == DSS_READY) {
-		rc = dss_sysdb_open();
-		if (rc == 0)
-			rc = dss_modules_load();
-		if (rc != 0)
-			fprintf(stderr, "daos_server: cannot load the system database: %s\n",
-				d_errstr(rc));
 	}
 	start_report(xs, rc);
 }
