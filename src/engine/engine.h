@@ -119,6 +119,16 @@ struct dss_shard_size {
 	uint64_t ss_data;
 };
 
+/*
+ * Split one target's share of a pool (bytes) into WAL, META and DATA: the
+ * configured wal_size/meta_size when set, else 4 % (8 MiB..256 MiB) for the
+ * WAL and 6 % (at least 8 MiB) for META, the rest DATA. -DER_INVAL when the
+ * share is below DSS_SHARD_MIN or leaves less than DSS_SHARD_DATA_MIN for data.
+ */
+#define DSS_SHARD_MIN      (32ull << 20)
+#define DSS_SHARD_DATA_MIN (16ull << 20)
+int  dss_shard_split(uint64_t share, struct dss_shard_size *sz);
+
 /* Create (format) and open the calling target's shard of pool. -DER_EXIST,
  * -DER_NOSPACE, -DER_IO. */
 int  dss_shard_create(const uuid_t pool, const struct dss_shard_size *sz);

@@ -55,24 +55,18 @@ addr_is_loopback(const char *addr)
 	return inet_pton(AF_INET, addr, &in) == 1 && (ntohl(in.s_addr) >> 24) == 127;
 }
 
-/* Transport settings go to UCX through its own variables, set before any context exists. */
+/* Transport settings go to UCX through its own variables, set before any context
+ * exists; what the environment says already wins. */
 static void
 srv_transport_env(const struct dss_config *c, bool loopback)
 {
-	if (c->dc_provider != NULL && getenv("UCX_TLS") == NULL) {
-		const char *tls = c->dc_provider;
+	const char *tls = dss_cfg_ucx_tls(c);
 
-		if (strncmp(tls, "ucx+", 4) == 0)
-			tls += 4;
-		if (strcmp(tls, "shm") == 0)
-			tls = "sm,self";
-		else if (strcmp(tls, "tcp") == 0)
-			tls = "tcp,self";
-		setenv("UCX_TLS", tls, 0);
-	}
+	if (tls != NULL)
+		setenv("UCX_TLS", strcmp(tls, "shm") == 0 ? "sm,self" : tls, 0);
 	if (c->dc_net_devices != NULL)
 		setenv("UCX_NET_DEVICES", c->dc_net_devices, 0);
-	else if (loopback && getenv("UCX_NET_DEVICES") == NULL)
+	else if (loopback)
 		setenv("UCX_NET_DEVICES", "lo", 0);
 }
 
@@ -202,7 +196,17 @@ main(int argc, char **argv)
 		return 1;
 	}
 
+	if (cfg.dc_data_dir == NULL) {
+		/* BIO opens block devices, but carving them among targets and pools is not
+		 * built yet: refuse before touching them. */
+		fprintf(stderr, "daos_server: engines[0].storage: block-device tiers are not "
+				"supported by this daos_server yet (use class: file with dir:)\n");
+		dss_cfg_fini(&cfg);
+		return 1;
+	}
 	p->dp_name        = cfg.dc_name;
+	p->dp_shard_wal   = cfg.dc_wal_size;
+	p->dp_shard_meta  = cfg.dc_meta_size;
 	p->dp_listen_addr = cfg.dc_listen_addr;
 	p->dp_port        = cfg.dc_port;
 	p->dp_nr_targets  = cfg.dc_nr_targets;

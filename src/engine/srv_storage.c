@@ -487,6 +487,24 @@ out:
 
 /* ---- pool shards (target thread) ---- */
 
+int
+dss_shard_split(uint64_t share, struct dss_shard_size *sz)
+{
+	const struct dss_params *p = &dss_eng.e_params;
+
+	if (share < DSS_SHARD_MIN)
+		return -DER_INVAL;
+	sz->ss_wal  = p->dp_shard_wal != 0 ? p->dp_shard_wal
+					   : MIN(MAX(share / 25, 8ull << 20), 256ull << 20);
+	sz->ss_meta = p->dp_shard_meta != 0 ? p->dp_shard_meta : MAX(share * 6 / 100, 8ull << 20);
+	sz->ss_wal &= ~4095ull;
+	sz->ss_meta &= ~4095ull;
+	if (sz->ss_wal + sz->ss_meta + DSS_SHARD_DATA_MIN > share)
+		return -DER_INVAL;
+	sz->ss_data = (share - sz->ss_wal - sz->ss_meta) & ~4095ull;
+	return 0;
+}
+
 static struct dss_shard *
 shard_find(struct dss_xs *xs, const uuid_t pool)
 {

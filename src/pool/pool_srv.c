@@ -10,7 +10,6 @@
 #include "ds_pool.h"
 
 #define POOL_REC_VERSION 1u
-#define POOL_SHARD_MIN   (32ull << 20) /* smallest share of one target */
 #define POOL_HOOKS_MAX   4
 
 static d_list_t pool_list = D_LIST_HEAD_INIT(pool_list);
@@ -344,18 +343,6 @@ shard_close_tgt(int tgt, void *arg)
 	return dss_shard_close(pool->p_uuid, false);
 }
 
-/* Split one target's share into WAL, META and DATA. */
-static int
-pool_shard_split(uint64_t share, struct dss_shard_size *sz)
-{
-	if (share < POOL_SHARD_MIN)
-		return -DER_INVAL;
-	sz->ss_wal  = MIN(MAX(share / 25, 8ull << 20), 256ull << 20) & ~4095ull;
-	sz->ss_meta = MAX(share * 6 / 100, 8ull << 20) & ~4095ull;
-	sz->ss_data = (share - sz->ss_wal - sz->ss_meta) & ~4095ull;
-	return 0;
-}
-
 static void
 pool_unlink(struct ds_pool *pool)
 {
@@ -425,7 +412,7 @@ ds_pool_create(const char *label, uint64_t size, uint32_t pct, const struct dsp_
 	if (rc == 0 && size / dss_nr_targets() > fs_free / dss_nr_targets())
 		rc = -DER_NOSPACE;
 	if (rc == 0)
-		rc = pool_shard_split(size / dss_nr_targets(), &pool->p_shard);
+		rc = dss_shard_split(size / dss_nr_targets(), &pool->p_shard);
 	if (rc != 0)
 		goto free;
 	{
