@@ -14,9 +14,13 @@
  * THE WIRE (little-endian, rpc_wire.c)
  * Every message is one UCX active message whose header is struct rpc_wire_hdr
  * (magic, protocol version, opcode, flags, status, request id, body length,
- * bulk length) and whose data is the body followed by the bulk payload.
- * Small messages travel eagerly; large ones by UCX rendezvous, received
- * straight into the destination buffers (no copy loop over the payload).
+ * bulk length). A message without bulk carries its body as the AM data. A
+ * message with bulk carries its body right after the 40 header bytes, in the
+ * AM header (flag RPC_WF_BODY_IN_HDR, body at most RPC_BULK_BODY_MAX), and
+ * the bulk payload alone as the AM data: so a receiver knows the body before
+ * it chooses where the payload goes. Small messages travel eagerly; large
+ * ones by UCX rendezvous, received straight into the destination buffers (no
+ * copy loop over the payload).
  * Every field is checked before anything else is read: a malformed,
  * truncated, oversized or unknown message is answered with an error reply
  * (-DER_PROTO, -DER_NOSYS) when it carries a request id, and dropped otherwise;
@@ -82,6 +86,8 @@ struct rpc_req;
 #define RPC_BODY_MAX       (64u * 1024)          /* largest body of one message */
 #define RPC_BULK_MAX       (256ull * 1024 * 1024) /* largest bulk payload of one message */
 #define RPC_OPC_MAX        1024u                 /* opcodes are < RPC_OPC_MAX */
+#define RPC_BULK_BODY_MAX  4096u /* largest body of a message with bulk (it rides in the
+                                  * UCX AM header, which UCX caps at about 8 KiB) */
 
 /* Fixed header of every message, little-endian on the wire (40 bytes). */
 struct rpc_wire_hdr {
@@ -97,7 +103,9 @@ struct rpc_wire_hdr {
 };
 
 enum {
-	RPC_WF_REPLY = 1u << 0, /* this message is a reply */
+	RPC_WF_REPLY       = 1u << 0, /* this message is a reply */
+	RPC_WF_BODY_IN_HDR = 1u << 1, /* body follows the header (set iff wh_bulk_len > 0) */
+	RPC_WF_ALL         = RPC_WF_REPLY | RPC_WF_BODY_IN_HDR,
 };
 
 /* Fault ids (gurt fault injection). */
@@ -112,10 +120,13 @@ enum rpc_fault_id {
 /* Encode h into 40 bytes at buf. */
 void rpc_wire_encode(const struct rpc_wire_hdr *h, void *buf);
 /*
- * Decode and check a header: hdr_len must be exactly 40, magic and version
- * must match, opcode < RPC_OPC_MAX, body/bulk lengths within their maxima
- * and body + bulk == data_len. -DER_PROTO otherwise (h is filled as far as
- * it could be read, so a request id can still be answered).
+ * Decode and check a header: hdr_len at least 40, magic and version must
+ * match, opcode < RPC_OPC_MAX, no unknown flag, pad 0, body/bulk lengths
+ * within their maxima, and the lengths must add up: without bulk, hdr_len ==
+ * 40 and data_len == body; with bulk, RPC_WF_BODY_IN_HDR set, body <=
+ * RPC_BULK_BODY_MAX, hdr_len == 40 + body and data_len == bulk. -DER_PROTO
+ * otherwise (h is filled as far as it could be read, so a request id can
+ * still be answered).
  */
 int  rpc_wire_decode(const void *hdr, size_t hdr_len, uint64_t data_len,
 		     struct rpc_wire_hdr *h);
@@ -257,6 +268,65 @@ void rpc_boot_close(struct rpc_boot *boot);
  */
 int  rpc_boot_query(const char *addr, uint16_t port, int timeout_ms, void **body,
 		    uint32_t *len);
+
+/* ---- attach info: the body of the RPC_OPC_BOOT_ATTACH answer ---- */
+
+/*
+ * What a client needs to reach a system: its name, the rank answering, the
+ * pool map version it runs with, and every worker's address. Worker 0 is the
+ * system thread's, workers 1..N the targets' (target t is worker t + 1).
+ * The engine's provide() encodes one; clients decode it. Encoded with
+ * common/proto.h: str system, u32 rank, u32 map version, u32 count, then
+ * count byte strings.
+ */
+#define RPC_SYSTEM_NAME_MAX 63u   /* bytes of a system name, without the NUL */
+#define RPC_ATTACH_WORKERS_MAX 4096u
+#define RPC_WORKER_ADDR_MAX 4096u /* bytes of one worker address */
+
+struct rpc_worker_addr {
+	void  *wa_addr;
+	size_t wa_len;
+};
+
+struct rpc_attach_info {
+	char                    ai_system[RPC_SYSTEM_NAME_MAX + 1];
+	uint32_t                ai_rank;
+	uint32_t                ai_map_version;
+	uint32_t                ai_nr_workers;
+	struct rpc_worker_addr *ai_workers; /* ai_nr_workers entries */
+};
+
+/* Encode into *body (D_ALLOC'd). -DER_INVAL (too many workers, address or
+ * name too long), -DER_NOMEM. */
+int  rpc_attach_encode(const struct rpc_attach_info *ai, void **body, uint32_t *len);
+/* Decode a received body, every length bounds-checked; the result owns its
+ * allocations (rpc_attach_fini). -DER_PROTO (malformed), -DER_NOMEM. */
+int  rpc_attach_decode(const void *body, uint32_t len, struct rpc_attach_info *ai);
+/* Free what rpc_attach_decode allocated. */
+void rpc_attach_fini(struct rpc_attach_info *ai);
+
+/* ---- selftest service: what rpc_perf and the tests measure ---- */
+
+enum {
+	RPC_OPC_SELFTEST_PING     = 2, /* body echoed back (at most RPC_BODY_MAX) */
+	RPC_OPC_SELFTEST_BULK_PUT = 3, /* request body: u32 flags (1: checksum it); bulk of
+	                                * N bytes received into a buffer; reply body: u64
+	                                * bytes received, u32 rpc_selftest_sum or 0 */
+	RPC_OPC_SELFTEST_BULK_GET = 4, /* request body: u64 N; reply bulk: N bytes of a
+	                                * pattern (rpc_selftest_pattern) */
+};
+#define RPC_SELFTEST_BULK_MAX (64ull * 1024 * 1024) /* largest selftest payload */
+
+/* Register the three selftest handlers on a sched-mode context. */
+int  rpc_selftest_register(struct rpc_ctx *ctx);
+/* The byte at offset off of a BULK_GET payload (and what tests send with BULK_PUT). */
+static inline uint8_t
+rpc_selftest_pattern(uint64_t off)
+{
+	return (uint8_t)((off * 31u + (off >> 12)) & 0xffu);
+}
+/* The checksum BULK_PUT replies with: a simple Adler-like sum of the bytes. */
+uint32_t rpc_selftest_sum(const void *buf, uint64_t len, uint32_t seed);
 
 /* Partition injection: sends to endpoints whose peer name equals name fail
  * while RPC_FI_PARTITION is armed (NULL clears). */

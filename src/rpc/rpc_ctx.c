@@ -1,0 +1,1437 @@
+/*
+ * Contexts, endpoints, calls and served requests over UCX active messages.
+ * The progress loop (sched mode) and rpc_progress() (client mode) are the
+ * only places that call ucp_worker_progress(); completions found there are
+ * queued on c_done and their callbacks run right after, outside UCX, so a
+ * callback may start the next call.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <gurt/common.h>
+#include <gurt/fault_inject.h>
+#include "sched/sched.h"
+#include "rpc/rpc_internal.h"
+
+/* Busy polling before sleeping on the event fd: a reply that is a round trip
+ * away is caught without the cost of arming and waking (tens of µs). */
+#define RPC_POLL_NS_DEFAULT (50 * 1000ull)
+/* The timer ULT looks at deadlines at least this often while calls are out. */
+#define RPC_TIMER_TICK_NS (20 * 1000 * 1000ull)
+
+static pthread_mutex_t rpc_part_lock = PTHREAD_MUTEX_INITIALIZER;
+static char            rpc_part_name[RPC_PEER_NAME_MAX];
+
+uint64_t
+rpc_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+bool
+rpc_fault(uint32_t id)
+{
+	struct d_fault_attr_t *fa;
+
+	if (!d_fault_inject)
+		return false;
+	fa = d_fault_attr_lookup(id);
+	return fa != NULL && D_SHOULD_FAIL(fa);
+}
+
+void
+rpc_fault_partition(const char *name)
+{
+	pthread_mutex_lock(&rpc_part_lock);
+	if (name == NULL)
+		rpc_part_name[0] = '\0';
+	else
+		snprintf(rpc_part_name, sizeof(rpc_part_name), "%s", name);
+	pthread_mutex_unlock(&rpc_part_lock);
+}
+
+static bool
+rpc_partitioned(const struct rpc_ep *ep)
+{
+	bool hit;
+
+	if (!d_fault_inject || ep->ep_peer[0] == '\0')
+		return false;
+	pthread_mutex_lock(&rpc_part_lock);
+	hit = strcmp(rpc_part_name, ep->ep_peer) == 0;
+	pthread_mutex_unlock(&rpc_part_lock);
+	return hit && rpc_fault(RPC_FI_PARTITION);
+}
+
+static uint64_t
+rpc_poll_ns(void)
+{
+	static uint64_t poll_ns = UINT64_MAX;
+	const char     *s;
+
+	if (poll_ns == UINT64_MAX) {
+		s       = getenv("RPC_POLL_US");
+		poll_ns = s != NULL ? strtoull(s, NULL, 0) * 1000 : RPC_POLL_NS_DEFAULT;
+	}
+	return poll_ns;
+}
+
+/* A sleeping progress ULT does not see work queued by other ULTs: wake it. */
+static void
+rpc_kick(struct rpc_ctx *ctx)
+{
+	if (ctx->c_sleeping)
+		ucp_worker_signal(ctx->c_worker);
+}
+
+/* ---- parking a ULT on one UCX request ---- */
+
+struct rpc_wait {
+	struct sched_cond *w_cond;
+	bool               w_done;
+	ucs_status_t       w_status;
+};
+
+static void
+rpc_wait_done(struct rpc_wait *w, ucs_status_t status)
+{
+	w->w_done   = true;
+	w->w_status = status;
+	if (w->w_cond != NULL)
+		sched_cond_signal(w->w_cond);
+}
+
+static void
+rpc_wait_send_cb(void *request, ucs_status_t status, void *user_data)
+{
+	rpc_wait_done(user_data, status);
+	ucp_request_free(request);
+}
+
+static void
+rpc_wait_recv_cb(void *request, ucs_status_t status, size_t length, void *user_data)
+{
+	(void)length;
+	rpc_wait_done(user_data, status);
+	ucp_request_free(request);
+}
+
+/* Wait for the outcome of a UCX operation that returned sp. */
+static ucs_status_t
+rpc_wait_status(struct rpc_ctx *ctx, struct rpc_wait *w, ucs_status_ptr_t sp)
+{
+	if (sp == NULL)
+		return UCS_OK;
+	if (UCS_PTR_IS_ERR(sp))
+		return UCS_PTR_STATUS(sp);
+	w->w_cond = sched_cond_create(ctx->c_sched);
+	rpc_kick(ctx);
+	while (!w->w_done) {
+		if (w->w_cond != NULL)
+			sched_cond_wait(w->w_cond);
+		else
+			sched_yield_ult(ctx->c_sched); /* no memory for a wait queue: poll */
+	}
+	sched_cond_destroy(w->w_cond);
+	w->w_cond = NULL;
+	return w->w_status;
+}
+
+/* ---- scatter/gather lists as UCX datatypes ---- */
+
+static uint64_t
+rpc_sgl_len(const d_sg_list_t *sgl)
+{
+	uint64_t n = 0;
+	uint32_t i;
+
+	for (i = 0; sgl != NULL && i < sgl->sg_nr; i++)
+		n += sgl->sg_iovs[i].iov_len;
+	return n;
+}
+
+static uint64_t
+rpc_sgl_cap(const d_sg_list_t *sgl)
+{
+	uint64_t n = 0;
+	uint32_t i;
+
+	for (i = 0; sgl != NULL && i < sgl->sg_nr; i++)
+		n += sgl->sg_iovs[i].iov_buf_len;
+	return n;
+}
+
+/*
+ * Describe len bytes of sgl to UCX: one contiguous buffer when a single iov
+ * holds them, an iov array (*iovp, to free after the operation) otherwise.
+ * use_cap: measure iovs by capacity (receiving) rather than length (sending).
+ */
+static int
+rpc_sgl_dt(const d_sg_list_t *sgl, uint64_t len, bool use_cap, ucp_request_param_t *param,
+	   void **buf, size_t *count, ucp_dt_iov_t **iovp)
+{
+	ucp_dt_iov_t *iov;
+	uint64_t      left = len;
+	uint32_t      i;
+	uint32_t      n = 0;
+
+	*iovp = NULL;
+	for (i = 0; i < sgl->sg_nr && sgl->sg_iovs[i].iov_buf_len == 0 && use_cap; i++)
+		;
+	if (i < sgl->sg_nr &&
+	    (use_cap ? sgl->sg_iovs[i].iov_buf_len : sgl->sg_iovs[i].iov_len) >= len) {
+		*buf   = sgl->sg_iovs[i].iov_buf;
+		*count = len;
+		return 0;
+	}
+	D_ALLOC_ARRAY(iov, sgl->sg_nr);
+	if (iov == NULL)
+		return -DER_NOMEM;
+	for (i = 0; i < sgl->sg_nr && left > 0; i++) {
+		uint64_t l = use_cap ? sgl->sg_iovs[i].iov_buf_len : sgl->sg_iovs[i].iov_len;
+
+		if (l == 0)
+			continue;
+		if (l > left)
+			l = left;
+		iov[n].buffer = sgl->sg_iovs[i].iov_buf;
+		iov[n].length = l;
+		left -= l;
+		n++;
+	}
+	param->op_attr_mask |= UCP_OP_ATTR_FIELD_DATATYPE;
+	param->datatype = ucp_dt_make_iov();
+	*buf            = iov;
+	*count          = n;
+	*iovp           = iov;
+	return 0;
+}
+
+/* Record in sgl that len bytes landed in it, in order (iov_len, sg_nr_out). */
+static void
+rpc_sgl_landed(d_sg_list_t *sgl, uint64_t len)
+{
+	uint32_t i;
+
+	sgl->sg_nr_out = 0;
+	for (i = 0; i < sgl->sg_nr; i++) {
+		uint64_t l = sgl->sg_iovs[i].iov_buf_len < len ? sgl->sg_iovs[i].iov_buf_len : len;
+
+		sgl->sg_iovs[i].iov_len = l;
+		len -= l;
+		if (l > 0)
+			sgl->sg_nr_out = i + 1;
+	}
+}
+
+/* Copy len bytes of an eagerly received payload into sgl (its capacity suffices). */
+static void
+rpc_sgl_copy_in(d_sg_list_t *sgl, const void *data, uint64_t len)
+{
+	const uint8_t *p    = data;
+	uint64_t       left = len;
+	uint32_t       i;
+
+	for (i = 0; i < sgl->sg_nr && left > 0; i++) {
+		uint64_t l = sgl->sg_iovs[i].iov_buf_len < left ? sgl->sg_iovs[i].iov_buf_len : left;
+
+		memcpy(sgl->sg_iovs[i].iov_buf, p, l);
+		p += l;
+		left -= l;
+	}
+	rpc_sgl_landed(sgl, len);
+}
+
+/* ---- calls: completion ---- */
+
+static struct rpc_cpriv *
+rpc_call_lookup(struct rpc_ctx *ctx, uint64_t id)
+{
+	struct rpc_cpriv *cp;
+
+	d_list_for_each_entry(cp, &ctx->c_buckets[id % RPC_CALL_BUCKETS], cp_hlink)
+		if (cp->cp_id == id)
+			return cp;
+	return NULL;
+}
+
+/* Free cp once its callback ran and UCX holds none of its requests. */
+static void
+rpc_cp_put(struct rpc_cpriv *cp)
+{
+	if (!cp->cp_done || cp->cp_call != NULL || cp->cp_ureqs > 0)
+		return;
+	d_list_del(&cp->cp_zlink);
+	D_FREE(cp->cp_rbody);
+	D_FREE(cp->cp_siov);
+	D_FREE(cp->cp_riov);
+	D_FREE(cp);
+}
+
+/* Complete a call with rc; its callback runs at the next drain. */
+static void
+rpc_call_finish(struct rpc_cpriv *cp, int rc)
+{
+	if (cp->cp_done)
+		return;
+	cp->cp_done = true;
+	cp->cp_rc   = rc;
+	d_list_del_init(&cp->cp_hlink);
+	d_list_del(&cp->cp_link);
+	d_list_add_tail(&cp->cp_link, &cp->cp_ctx->c_done);
+}
+
+/* Run the callbacks of completed calls. Returns how many ran. */
+static int
+rpc_drain(struct rpc_ctx *ctx)
+{
+	int n = 0;
+
+	if (ctx->c_draining)
+		return 0;
+	ctx->c_draining = true;
+	while (!d_list_empty(&ctx->c_done)) {
+		struct rpc_cpriv *cp   = d_list_entry(ctx->c_done.next, struct rpc_cpriv, cp_link);
+		struct rpc_call  *call = cp->cp_call;
+
+		d_list_del_init(&cp->cp_link);
+		cp->cp_call   = NULL;
+		call->rc_rc   = cp->cp_rc;
+		call->rc_priv = NULL;
+		ctx->c_ncompleted++;
+		n++;
+		cp->cp_cb(call, cp->cp_arg);
+		rpc_cp_put(cp);
+	}
+	ctx->c_draining = false;
+	return n;
+}
+
+/* Time out expired calls; returns the earliest deadline still pending. */
+static uint64_t
+rpc_expire(struct rpc_ctx *ctx, uint64_t now)
+{
+	struct rpc_cpriv *cp;
+	struct rpc_cpriv *tmp;
+	uint64_t          next = UINT64_MAX;
+
+	d_list_for_each_entry_safe(cp, tmp, &ctx->c_calls, cp_link) {
+		/* A reply whose payload is landing came in time; its receive ends it. */
+		if (cp->cp_rreq != NULL)
+			continue;
+		if (cp->cp_deadline <= now)
+			rpc_call_finish(cp, -DER_TIMEDOUT);
+		else if (cp->cp_deadline < next)
+			next = cp->cp_deadline;
+	}
+	return next;
+}
+
+static void
+rpc_call_send_cb(void *request, ucs_status_t status, void *user_data)
+{
+	struct rpc_cpriv *cp = user_data;
+
+	ucp_request_free(request);
+	cp->cp_ureqs--;
+	if (status != UCS_OK && status != UCS_ERR_CANCELED)
+		rpc_call_finish(cp, -DER_UNREACH);
+	rpc_cp_put(cp);
+}
+
+/* ---- endpoints ---- */
+
+static void
+rpc_ep_error_cb(void *arg, ucp_ep_h uep, ucs_status_t status)
+{
+	struct rpc_ep    *ep  = arg;
+	struct rpc_ctx   *ctx = ep->ep_ctx;
+	struct rpc_cpriv *cp;
+	struct rpc_cpriv *tmp;
+
+	(void)uep;
+	D_INFO("%s: endpoint to %s failed: %s\n", ctx->c_name,
+	       ep->ep_peer[0] ? ep->ep_peer : "peer", ucs_status_string(status));
+	ep->ep_failed = true;
+	d_list_for_each_entry_safe(cp, tmp, &ctx->c_calls, cp_link)
+		if (cp->cp_call->rc_ep == ep)
+			rpc_call_finish(cp, -DER_UNREACH);
+	/* Out of the cache: the next connect to this address makes a new endpoint. */
+	d_list_del(&ep->ep_link);
+	d_list_add_tail(&ep->ep_link, &ctx->c_dead_eps);
+}
+
+static void
+rpc_ep_close(struct rpc_ep *ep, bool force)
+{
+	ucp_request_param_t param = {0};
+	ucs_status_ptr_t    sp;
+
+	if (ep->ep_closed)
+		return;
+	ep->ep_closed = true;
+	param.op_attr_mask = UCP_OP_ATTR_FIELD_FLAGS;
+	param.flags        = force ? UCP_EP_CLOSE_FLAG_FORCE : 0;
+	sp                 = ucp_ep_close_nbx(ep->ep_uep, &param);
+	if (UCS_PTR_IS_PTR(sp)) {
+		uint64_t end = rpc_now_ns() + 1000000000ull;
+
+		/* Bounded: a peer that vanished mid-close must not hang a destroy. */
+		while (ucp_request_check_status(sp) == UCS_INPROGRESS && rpc_now_ns() < end)
+			ucp_worker_progress(ep->ep_ctx->c_worker);
+		ucp_request_free(sp);
+	}
+}
+
+int
+rpc_ep_connect(struct rpc_ctx *ctx, const void *addr, size_t len, struct rpc_ep **epp)
+{
+	ucp_ep_params_t params = {0};
+	struct rpc_ep  *ep;
+	ucs_status_t    st;
+
+	if (ctx == NULL || addr == NULL || len == 0 || len > RPC_WORKER_ADDR_MAX || epp == NULL)
+		return -DER_INVAL;
+	d_list_for_each_entry(ep, &ctx->c_eps, ep_link) {
+		if (ep->ep_addr != NULL && ep->ep_addr_len == len &&
+		    memcmp(ep->ep_addr, addr, len) == 0) {
+			*epp = ep;
+			return 0;
+		}
+	}
+	D_ALLOC_PTR(ep);
+	if (ep == NULL)
+		return -DER_NOMEM;
+	D_ALLOC(ep->ep_addr, len);
+	if (ep->ep_addr == NULL) {
+		D_FREE(ep);
+		return -DER_NOMEM;
+	}
+	memcpy(ep->ep_addr, addr, len);
+	ep->ep_addr_len = len;
+	ep->ep_ctx      = ctx;
+
+	params.field_mask = UCP_EP_PARAM_FIELD_REMOTE_ADDRESS |
+			    UCP_EP_PARAM_FIELD_ERR_HANDLING_MODE | UCP_EP_PARAM_FIELD_ERR_HANDLER;
+	params.address         = ep->ep_addr;
+	params.err_mode        = UCP_ERR_HANDLING_MODE_PEER;
+	params.err_handler.cb  = rpc_ep_error_cb;
+	params.err_handler.arg = ep;
+	st                     = ucp_ep_create(ctx->c_worker, &params, &ep->ep_uep);
+	if (st != UCS_OK) {
+		D_ERROR("%s: cannot reach worker: %s\n", ctx->c_name, ucs_status_string(st));
+		D_FREE(ep->ep_addr);
+		D_FREE(ep);
+		return -DER_UNREACH;
+	}
+	d_list_add_tail(&ep->ep_link, &ctx->c_eps);
+	*epp = ep;
+	return 0;
+}
+
+void
+rpc_ep_set_peer_name(struct rpc_ep *ep, const char *name)
+{
+	snprintf(ep->ep_peer, sizeof(ep->ep_peer), "%s", name != NULL ? name : "");
+}
+
+bool
+rpc_ep_failed(struct rpc_ep *ep)
+{
+	return ep->ep_failed;
+}
+
+/* ---- calls: starting, waiting, cancelling ---- */
+
+int
+rpc_call_start(struct rpc_ep *ep, struct rpc_call *call, rpc_call_cb_t cb, void *arg)
+{
+	ucp_request_param_t param = {0};
+	struct rpc_wire_hdr h     = {0};
+	struct rpc_ctx     *ctx;
+	struct rpc_cpriv   *cp;
+	ucs_status_ptr_t    sp;
+	uint64_t            bulk;
+	size_t              hlen;
+	void               *buf;
+	size_t              count;
+	int                 timeout;
+	int                 rc;
+
+	if (ep == NULL || call == NULL || cb == NULL || call->rc_opcode >= RPC_OPC_MAX ||
+	    call->rc_body_len > RPC_BODY_MAX || (call->rc_body == NULL && call->rc_body_len > 0))
+		return -DER_INVAL;
+	bulk = rpc_sgl_len(call->rc_bulk_out);
+	if (bulk > RPC_BULK_MAX || (bulk > 0 && call->rc_body_len > RPC_BULK_BODY_MAX))
+		return -DER_INVAL;
+	ctx = ep->ep_ctx;
+	if (ep->ep_failed || rpc_partitioned(ep))
+		return -DER_UNREACH;
+
+	D_ALLOC(cp, sizeof(*cp) + RPC_WIRE_HDR_LEN + call->rc_body_len);
+	if (cp == NULL)
+		return -DER_NOMEM;
+	cp->cp_ctx  = ctx;
+	cp->cp_call = call;
+	cp->cp_cb   = cb;
+	cp->cp_arg  = arg;
+	cp->cp_id   = ++ctx->c_next_id;
+	timeout     = call->rc_timeout_ms > 0 ? call->rc_timeout_ms : RPC_TIMEOUT_DEFAULT_MS;
+	cp->cp_deadline = rpc_now_ns() + (uint64_t)timeout * 1000000ull;
+
+	h.wh_magic    = RPC_MAGIC;
+	h.wh_version  = RPC_PROTO_VERSION;
+	h.wh_opcode   = call->rc_opcode;
+	h.wh_flags    = bulk > 0 ? RPC_WF_BODY_IN_HDR : 0;
+	h.wh_req_id   = cp->cp_id;
+	h.wh_body_len = call->rc_body_len;
+	h.wh_bulk_len = bulk;
+	rpc_wire_encode(&h, cp->cp_hdr);
+	if (call->rc_body_len > 0)
+		memcpy(cp->cp_hdr + RPC_WIRE_HDR_LEN, call->rc_body, call->rc_body_len);
+
+	param.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA |
+			     UCP_OP_ATTR_FIELD_FLAGS;
+	param.cb.send   = rpc_call_send_cb;
+	param.user_data = cp;
+	/* The peer answers on the endpoint UCX hands it with the message. */
+	param.flags = UCP_AM_SEND_FLAG_REPLY;
+	if (bulk > 0) {
+		hlen = RPC_WIRE_HDR_LEN + call->rc_body_len;
+		rc   = rpc_sgl_dt(call->rc_bulk_out, bulk, false, &param, &buf, &count, &cp->cp_siov);
+		if (rc != 0) {
+			D_FREE(cp);
+			return rc;
+		}
+	} else {
+		hlen  = RPC_WIRE_HDR_LEN;
+		buf   = cp->cp_hdr + RPC_WIRE_HDR_LEN;
+		count = call->rc_body_len;
+	}
+
+	call->rc_rc          = 0;
+	call->rc_reply       = NULL;
+	call->rc_reply_len   = 0;
+	call->rc_bulk_in_len = 0;
+	call->rc_id          = cp->cp_id;
+	call->rc_ep          = ep;
+	call->rc_priv        = cp;
+	if (d_list_empty(&ctx->c_calls) && ctx->c_timer_cond != NULL)
+		sched_cond_signal(ctx->c_timer_cond);
+	d_list_add_tail(&cp->cp_link, &ctx->c_calls);
+	d_list_add_tail(&cp->cp_hlink, &ctx->c_buckets[cp->cp_id % RPC_CALL_BUCKETS]);
+	d_list_add_tail(&cp->cp_zlink, &ctx->c_cprivs);
+
+	if (rpc_fault(RPC_FI_DROP_REQ))
+		return 0; /* lost on the way: the caller's timeout ends it */
+	sp = ucp_am_send_nbx(ep->ep_uep, RPC_AM_ID, cp->cp_hdr, hlen, buf, count, &param);
+	if (UCS_PTR_IS_ERR(sp)) {
+		D_ERROR("%s: send failed: %s\n", ctx->c_name, ucs_status_string(UCS_PTR_STATUS(sp)));
+		d_list_del(&cp->cp_link);
+		d_list_del(&cp->cp_hlink);
+		d_list_del(&cp->cp_zlink);
+		call->rc_priv = NULL;
+		D_FREE(cp->cp_siov);
+		D_FREE(cp);
+		return -DER_UNREACH;
+	}
+	if (sp != NULL)
+		cp->cp_ureqs++;
+	rpc_kick(ctx);
+	return 0;
+}
+
+void
+rpc_call_cancel(struct rpc_call *call)
+{
+	struct rpc_cpriv *cp = call != NULL ? call->rc_priv : NULL;
+
+	if (cp == NULL || cp->cp_done)
+		return;
+	if (cp->cp_rreq != NULL)
+		ucp_request_cancel(cp->cp_ctx->c_worker, cp->cp_rreq);
+	rpc_call_finish(cp, -DER_CANCELED);
+	rpc_drain(cp->cp_ctx);
+}
+
+void
+rpc_call_fini(struct rpc_call *call)
+{
+	if (call == NULL)
+		return;
+	D_FREE(call->rc_reply);
+	call->rc_reply_len = 0;
+}
+
+struct rpc_call_waiter {
+	bool               cw_done;
+	struct sched_cond *cw_cond;
+};
+
+static void
+rpc_call_wait_cb(struct rpc_call *call, void *arg)
+{
+	struct rpc_call_waiter *cw = arg;
+
+	(void)call;
+	cw->cw_done = true;
+	if (cw->cw_cond != NULL)
+		sched_cond_signal(cw->cw_cond);
+}
+
+int
+rpc_call_wait(struct rpc_ep *ep, struct rpc_call *call)
+{
+	struct rpc_call_waiter cw = {0};
+	struct rpc_ctx        *ctx;
+	int                    rc;
+
+	if (ep == NULL)
+		return -DER_INVAL;
+	ctx = ep->ep_ctx;
+	if (ctx->c_sched != NULL) {
+		cw.cw_cond = sched_cond_create(ctx->c_sched);
+		if (cw.cw_cond == NULL)
+			return -DER_NOMEM;
+	}
+	rc = rpc_call_start(ep, call, rpc_call_wait_cb, &cw);
+	if (rc != 0)
+		goto out;
+	while (!cw.cw_done) {
+		if (ctx->c_sched != NULL) {
+			sched_cond_wait(cw.cw_cond);
+		} else {
+			rc = rpc_progress(ctx, -1);
+			if (rc < 0 && !cw.cw_done) {
+				rpc_call_cancel(call);
+				break;
+			}
+		}
+	}
+	rc = call->rc_rc;
+out:
+	sched_cond_destroy(cw.cw_cond);
+	return rc;
+}
+
+/* ---- served requests ---- */
+
+struct rpc_req {
+	struct rpc_ctx     *rq_ctx;
+	ucp_ep_h            rq_uep;
+	struct rpc_ep      *rq_ep;
+	struct rpc_wire_hdr rq_hdr;
+	const void         *rq_body;
+	void               *rq_body_buf; /* our copy of the body, if any */
+	void               *rq_data;     /* eager data UCX keeps for us (release) */
+	void               *rq_desc;     /* rendezvous descriptor of the payload */
+	void               *rq_copy;     /* payload copied out of a transient buffer */
+	bool                rq_bulk_done;
+	struct rpc_handler  rq_handler;
+};
+
+static void
+rpc_err_send_cb(void *request, ucs_status_t status, void *user_data)
+{
+	(void)status;
+	D_FREE(user_data);
+	ucp_request_free(request);
+}
+
+/* Answer a request that will not reach a handler. */
+static void
+rpc_send_error(struct rpc_ctx *ctx, ucp_ep_h uep, const struct rpc_wire_hdr *req, int status)
+{
+	ucp_request_param_t param = {0};
+	struct rpc_wire_hdr h     = {0};
+	ucs_status_ptr_t    sp;
+	uint8_t            *hdr;
+
+	if (uep == NULL || req->wh_req_id == 0)
+		return;
+	D_ALLOC(hdr, RPC_WIRE_HDR_LEN);
+	if (hdr == NULL)
+		return;
+	h.wh_magic   = RPC_MAGIC;
+	h.wh_version = RPC_PROTO_VERSION;
+	h.wh_opcode  = req->wh_opcode < RPC_OPC_MAX ? req->wh_opcode : 0;
+	h.wh_flags   = RPC_WF_REPLY;
+	h.wh_status  = status;
+	h.wh_req_id  = req->wh_req_id;
+	rpc_wire_encode(&h, hdr);
+	param.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
+	param.cb.send      = rpc_err_send_cb;
+	param.user_data    = hdr;
+	sp = ucp_am_send_nbx(uep, RPC_AM_ID, hdr, RPC_WIRE_HDR_LEN, NULL, 0, &param);
+	if (!UCS_PTR_IS_PTR(sp))
+		D_FREE(hdr);
+	D_DEBUG(DB_NET, "%s: error reply %d to request %" PRIu64 "\n", ctx->c_name, status,
+		req->wh_req_id);
+}
+
+static void
+rpc_req_free(struct rpc_req *req)
+{
+	struct rpc_ctx *ctx = req->rq_ctx;
+
+	if (req->rq_desc != NULL)
+		ucp_am_data_release(ctx->c_worker, req->rq_desc);
+	if (req->rq_data != NULL)
+		ucp_am_data_release(ctx->c_worker, req->rq_data);
+	D_FREE(req->rq_body_buf);
+	D_FREE(req->rq_copy);
+	D_FREE(req);
+	ctx->c_nr_reqs--;
+	if (ctx->c_stopping && ctx->c_nr_reqs == 0)
+		rpc_kick(ctx);
+}
+
+static void
+rpc_req_ult(void *arg)
+{
+	struct rpc_req *req = arg;
+
+	req->rq_handler.h_fn(req, req->rq_handler.h_arg);
+}
+
+static void
+rpc_req_start(struct rpc_req *req)
+{
+	if (sched_ult_create(req->rq_ctx->c_sched, rpc_req_ult, req) != 0) {
+		D_ERROR("%s: no memory for a handler ULT\n", req->rq_ctx->c_name);
+		rpc_send_error(req->rq_ctx, req->rq_uep, &req->rq_hdr, -DER_NOMEM);
+		rpc_req_free(req);
+	}
+}
+
+static void
+rpc_req_body_cb(void *request, ucs_status_t status, size_t length, void *user_data)
+{
+	struct rpc_req *req = user_data;
+
+	(void)length;
+	ucp_request_free(request);
+	if (status != UCS_OK) {
+		rpc_req_free(req);
+		return;
+	}
+	rpc_req_start(req);
+}
+
+/* A request came in: hand it to a handler ULT, keeping its data where UCX put it. */
+static ucs_status_t
+rpc_req_arrived(struct rpc_ctx *ctx, const struct rpc_wire_hdr *h, const void *header, void *data,
+		size_t length, const ucp_am_recv_param_t *param)
+{
+	ucp_ep_h            uep  = (param->recv_attr & UCP_AM_RECV_ATTR_FIELD_REPLY_EP) ? param->reply_ep
+									      : NULL;
+	bool                rndv = (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) != 0;
+	ucp_request_param_t rp   = {0};
+	struct rpc_req     *req;
+	ucs_status_ptr_t    sp;
+
+	if (ctx->c_sched == NULL || ctx->c_stopping) {
+		rpc_send_error(ctx, uep, h, ctx->c_stopping ? -DER_SHUTDOWN : -DER_NOSYS);
+		return UCS_OK;
+	}
+	if (ctx->c_handlers[h->wh_opcode].h_fn == NULL) {
+		rpc_send_error(ctx, uep, h, -DER_NOSYS);
+		return UCS_OK;
+	}
+	D_ALLOC_PTR(req);
+	if (req == NULL) {
+		rpc_send_error(ctx, uep, h, -DER_NOMEM);
+		return UCS_OK;
+	}
+	req->rq_ctx     = ctx;
+	req->rq_uep     = uep;
+	req->rq_hdr     = *h;
+	req->rq_handler = ctx->c_handlers[h->wh_opcode];
+	ctx->c_nr_reqs++;
+
+	if (h->wh_bulk_len > 0) {
+		/* The body rides in the AM header, valid only during this callback. */
+		if (h->wh_body_len > 0) {
+			D_ALLOC(req->rq_body_buf, h->wh_body_len);
+			if (req->rq_body_buf == NULL)
+				goto nomem;
+			memcpy(req->rq_body_buf, (const uint8_t *)header + RPC_WIRE_HDR_LEN,
+			       h->wh_body_len);
+			req->rq_body = req->rq_body_buf;
+		}
+		if (rndv) {
+			req->rq_desc = data;
+		} else if (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_DATA) {
+			req->rq_data = data;
+		} else {
+			D_ALLOC(req->rq_copy, length);
+			if (req->rq_copy == NULL)
+				goto nomem;
+			memcpy(req->rq_copy, data, length);
+			rpc_req_start(req);
+			return UCS_OK;
+		}
+		rpc_req_start(req);
+		return UCS_INPROGRESS;
+	}
+	if (!rndv && length == 0) {
+		rpc_req_start(req);
+		return UCS_OK;
+	}
+	if (!rndv) {
+		if (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_DATA) {
+			req->rq_data = data;
+			req->rq_body = data;
+			rpc_req_start(req);
+			return UCS_INPROGRESS;
+		}
+		D_ALLOC(req->rq_body_buf, length);
+		if (req->rq_body_buf == NULL)
+			goto nomem;
+		memcpy(req->rq_body_buf, data, length);
+		req->rq_body = req->rq_body_buf;
+		rpc_req_start(req);
+		return UCS_OK;
+	}
+	/* A body too large to travel eagerly: fetch it before the handler runs. */
+	D_ALLOC(req->rq_body_buf, length);
+	if (req->rq_body_buf == NULL)
+		goto nomem;
+	req->rq_body    = req->rq_body_buf;
+	rp.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
+	rp.cb.recv_am   = rpc_req_body_cb;
+	rp.user_data    = req;
+	sp              = ucp_am_recv_data_nbx(ctx->c_worker, data, req->rq_body_buf, length, &rp);
+	if (sp == NULL) {
+		rpc_req_start(req);
+	} else if (UCS_PTR_IS_ERR(sp)) {
+		D_ERROR("%s: receiving a body failed: %s\n", ctx->c_name,
+			ucs_status_string(UCS_PTR_STATUS(sp)));
+		rpc_req_free(req);
+	}
+	return UCS_OK;
+nomem:
+	rpc_send_error(ctx, uep, h, -DER_NOMEM);
+	rpc_req_free(req);
+	return UCS_OK;
+}
+
+uint16_t
+rpc_req_opcode(const struct rpc_req *req)
+{
+	return req->rq_hdr.wh_opcode;
+}
+
+const void *
+rpc_req_body(const struct rpc_req *req, uint32_t *len)
+{
+	if (len != NULL)
+		*len = req->rq_hdr.wh_body_len;
+	return req->rq_body;
+}
+
+uint64_t
+rpc_req_bulk_len(const struct rpc_req *req)
+{
+	return req->rq_hdr.wh_bulk_len;
+}
+
+int
+rpc_req_bulk_get(struct rpc_req *req, d_sg_list_t *sgl)
+{
+	struct rpc_ctx     *ctx   = req->rq_ctx;
+	uint64_t            len   = req->rq_hdr.wh_bulk_len;
+	ucp_request_param_t param = {0};
+	struct rpc_wait     w     = {0};
+	ucp_dt_iov_t       *iov;
+	ucs_status_t        st;
+	void               *buf;
+	size_t              count;
+	int                 rc;
+
+	if (req->rq_bulk_done || sgl == NULL)
+		return -DER_INVAL;
+	if (len == 0) {
+		rpc_sgl_landed(sgl, 0);
+		return 0;
+	}
+	if (rpc_sgl_cap(sgl) < len)
+		return -DER_TRUNC;
+	req->rq_bulk_done = true;
+	if (req->rq_data != NULL || req->rq_copy != NULL) {
+		rpc_sgl_copy_in(sgl, req->rq_data != NULL ? req->rq_data : req->rq_copy, len);
+		return 0;
+	}
+	rc = rpc_sgl_dt(sgl, len, true, &param, &buf, &count, &iov);
+	if (rc != 0)
+		return rc;
+	param.op_attr_mask |= UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
+	param.cb.recv_am   = rpc_wait_recv_cb;
+	param.user_data    = &w;
+	/* UCX owns the descriptor from here, whatever the outcome. */
+	st                 = rpc_wait_status(ctx, &w,
+					     ucp_am_recv_data_nbx(ctx->c_worker, req->rq_desc, buf, count,
+								  &param));
+	req->rq_desc = NULL;
+	D_FREE(iov);
+	if (st != UCS_OK) {
+		D_ERROR("%s: receiving a payload failed: %s\n", ctx->c_name, ucs_status_string(st));
+		return -DER_UNREACH;
+	}
+	rpc_sgl_landed(sgl, len);
+	return 0;
+}
+
+struct rpc_ep *
+rpc_req_ep(struct rpc_req *req)
+{
+	struct rpc_ctx *ctx = req->rq_ctx;
+	struct rpc_ep  *ep;
+
+	if (req->rq_ep != NULL || req->rq_uep == NULL)
+		return req->rq_ep;
+	d_list_for_each_entry(ep, &ctx->c_eps, ep_link) {
+		if (ep->ep_addr == NULL && ep->ep_uep == req->rq_uep) {
+			req->rq_ep = ep;
+			return ep;
+		}
+	}
+	D_ALLOC_PTR(ep);
+	if (ep == NULL)
+		return NULL;
+	ep->ep_ctx    = ctx;
+	ep->ep_uep    = req->rq_uep;
+	ep->ep_closed = true; /* UCX made it; UCX destroys it with the worker */
+	d_list_add_tail(&ep->ep_link, &ctx->c_eps);
+	req->rq_ep = ep;
+	return ep;
+}
+
+int
+rpc_reply(struct rpc_req *req, int status, const void *body, uint32_t body_len,
+	  const d_sg_list_t *bulk)
+{
+	struct rpc_ctx     *ctx   = req->rq_ctx;
+	ucp_request_param_t param = {0};
+	struct rpc_wire_hdr h     = {0};
+	struct rpc_wait     w     = {0};
+	uint8_t             hdr[RPC_WIRE_HDR_LEN + RPC_BULK_BODY_MAX];
+	ucp_dt_iov_t       *iov   = NULL;
+	uint64_t            blen  = rpc_sgl_len(bulk);
+	ucs_status_t        st;
+	size_t              hlen;
+	void               *buf;
+	size_t              count;
+	int                 rc = 0;
+
+	if (req->rq_hdr.wh_req_id == 0 || req->rq_uep == NULL)
+		goto out;
+	if (body_len > RPC_BODY_MAX || (body == NULL && body_len > 0) || blen > RPC_BULK_MAX ||
+	    (blen > 0 && body_len > RPC_BULK_BODY_MAX)) {
+		D_ERROR("%s: reply too large (body %u, bulk %" PRIu64 ")\n", ctx->c_name, body_len,
+			blen);
+		rpc_send_error(ctx, req->rq_uep, &req->rq_hdr, -DER_OVERFLOW);
+		rc = -DER_INVAL;
+		goto out;
+	}
+	if (rpc_fault(RPC_FI_DROP_REPLY))
+		goto out;
+	h.wh_magic    = RPC_MAGIC;
+	h.wh_version  = RPC_PROTO_VERSION;
+	h.wh_opcode   = req->rq_hdr.wh_opcode;
+	h.wh_flags    = RPC_WF_REPLY | (blen > 0 ? RPC_WF_BODY_IN_HDR : 0);
+	h.wh_status   = status;
+	h.wh_req_id   = req->rq_hdr.wh_req_id;
+	h.wh_body_len = body_len;
+	h.wh_bulk_len = blen;
+	rpc_wire_encode(&h, hdr);
+	param.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
+	param.cb.send      = rpc_wait_send_cb;
+	param.user_data    = &w;
+	if (blen > 0) {
+		if (body_len > 0)
+			memcpy(hdr + RPC_WIRE_HDR_LEN, body, body_len);
+		hlen = RPC_WIRE_HDR_LEN + body_len;
+		rc   = rpc_sgl_dt(bulk, blen, false, &param, &buf, &count, &iov);
+		if (rc != 0) {
+			rpc_send_error(ctx, req->rq_uep, &req->rq_hdr, rc);
+			goto out;
+		}
+	} else {
+		/* The caller's body stays put while this ULT is parked: no copy. */
+		hlen  = RPC_WIRE_HDR_LEN;
+		buf   = (void *)body;
+		count = body_len;
+	}
+	st = rpc_wait_status(ctx, &w,
+			     ucp_am_send_nbx(req->rq_uep, RPC_AM_ID, hdr, hlen, buf, count, &param));
+	D_FREE(iov);
+	if (st != UCS_OK) {
+		D_INFO("%s: reply to request %" PRIu64 " not sent: %s\n", ctx->c_name,
+		       req->rq_hdr.wh_req_id, ucs_status_string(st));
+		rc = -DER_UNREACH;
+	}
+out:
+	rpc_req_free(req);
+	return rc;
+}
+
+int
+rpc_register(struct rpc_ctx *ctx, uint16_t opcode, rpc_handler_t fn, void *arg)
+{
+	if (ctx == NULL || ctx->c_sched == NULL || fn == NULL || opcode >= RPC_OPC_MAX ||
+	    opcode == RPC_OPC_BOOT_ATTACH)
+		return -DER_INVAL;
+	if (ctx->c_handlers[opcode].h_fn != NULL)
+		return -DER_EXIST;
+	ctx->c_handlers[opcode].h_fn  = fn;
+	ctx->c_handlers[opcode].h_arg = arg;
+	return 0;
+}
+
+/* ---- replies ---- */
+
+static void
+rpc_reply_recv_cb(void *request, ucs_status_t status, size_t length, void *user_data)
+{
+	struct rpc_cpriv *cp = user_data;
+
+	(void)length;
+	ucp_request_free(request);
+	cp->cp_ureqs--;
+	cp->cp_rreq = NULL;
+	if (!cp->cp_done) {
+		if (status == UCS_OK) {
+			if (cp->cp_rbody != NULL) {
+				cp->cp_call->rc_reply = cp->cp_rbody;
+				cp->cp_rbody          = NULL;
+			}
+			rpc_call_finish(cp, cp->cp_rc);
+		} else {
+			rpc_call_finish(cp, -DER_UNREACH);
+		}
+	}
+	rpc_cp_put(cp);
+}
+
+/* A reply came in: find its call, land the body and payload, complete it. */
+static ucs_status_t
+rpc_reply_arrived(struct rpc_ctx *ctx, const struct rpc_wire_hdr *h, const void *header, void *data,
+		  size_t length, bool rndv)
+{
+	ucp_request_param_t param = {0};
+	struct rpc_cpriv   *cp    = rpc_call_lookup(ctx, h->wh_req_id);
+	struct rpc_call    *call;
+	ucs_status_ptr_t    sp;
+	const void         *body;
+	void               *buf;
+	size_t              count;
+	int                 rc;
+
+	/* Late (timed out, cancelled) or duplicate: nobody waits for it. */
+	if (cp == NULL || cp->cp_rreq != NULL)
+		return UCS_OK;
+	call = cp->cp_call;
+	body = h->wh_bulk_len > 0 ? (const uint8_t *)header + RPC_WIRE_HDR_LEN : data;
+	if (h->wh_body_len > 0 && (h->wh_bulk_len > 0 || !rndv)) {
+		D_ALLOC(call->rc_reply, h->wh_body_len);
+		if (call->rc_reply == NULL) {
+			rpc_call_finish(cp, -DER_NOMEM);
+			return UCS_OK;
+		}
+		memcpy(call->rc_reply, body, h->wh_body_len);
+	}
+	call->rc_reply_len = h->wh_body_len;
+	cp->cp_rc          = h->wh_status;
+	if (h->wh_bulk_len > 0) {
+		if (call->rc_bulk_in == NULL || rpc_sgl_cap(call->rc_bulk_in) < h->wh_bulk_len) {
+			rpc_call_finish(cp, -DER_TRUNC);
+			return UCS_OK;
+		}
+		call->rc_bulk_in_len = h->wh_bulk_len;
+		if (!rndv) {
+			rpc_sgl_copy_in(call->rc_bulk_in, data, length);
+			rpc_call_finish(cp, h->wh_status);
+			return UCS_OK;
+		}
+		rc = rpc_sgl_dt(call->rc_bulk_in, length, true, &param, &buf, &count,
+				&cp->cp_riov);
+		if (rc != 0) {
+			rpc_call_finish(cp, rc);
+			return UCS_OK;
+		}
+		rpc_sgl_landed(call->rc_bulk_in, length);
+	} else if (rndv) {
+		D_ALLOC(cp->cp_rbody, length);
+		if (cp->cp_rbody == NULL) {
+			rpc_call_finish(cp, -DER_NOMEM);
+			return UCS_OK;
+		}
+		buf   = cp->cp_rbody;
+		count = length;
+	} else {
+		rpc_call_finish(cp, h->wh_status);
+		return UCS_OK;
+	}
+	param.op_attr_mask |= UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
+	param.cb.recv_am = rpc_reply_recv_cb;
+	param.user_data  = cp;
+	sp               = ucp_am_recv_data_nbx(ctx->c_worker, data, buf, count, &param);
+	if (UCS_PTR_IS_ERR(sp)) {
+		rpc_call_finish(cp, -DER_UNREACH);
+	} else if (sp == NULL) {
+		if (cp->cp_rbody != NULL) {
+			call->rc_reply = cp->cp_rbody;
+			cp->cp_rbody   = NULL;
+		}
+		rpc_call_finish(cp, h->wh_status);
+	} else {
+		cp->cp_rreq = sp;
+		cp->cp_ureqs++;
+	}
+	return UCS_OK;
+}
+
+static ucs_status_t
+rpc_am_cb(void *arg, const void *header, size_t header_length, void *data, size_t length,
+	  const ucp_am_recv_param_t *param)
+{
+	struct rpc_ctx     *ctx = arg;
+	struct rpc_wire_hdr h;
+	int                 rc;
+
+	rc = rpc_wire_decode(header, header_length, length, &h);
+	if (rc != 0) {
+		D_INFO("%s: malformed message dropped (%zu header, %zu data bytes)\n", ctx->c_name,
+		       header_length, length);
+		if (h.wh_flags & RPC_WF_REPLY) {
+			struct rpc_cpriv *cp = rpc_call_lookup(ctx, h.wh_req_id);
+
+			if (cp != NULL && cp->cp_rreq == NULL)
+				rpc_call_finish(cp, -DER_PROTO);
+		} else {
+			rpc_send_error(ctx,
+				       (param->recv_attr & UCP_AM_RECV_ATTR_FIELD_REPLY_EP)
+					   ? param->reply_ep
+					   : NULL,
+				       &h, -DER_PROTO);
+		}
+		return UCS_OK;
+	}
+	if (h.wh_flags & RPC_WF_REPLY)
+		return rpc_reply_arrived(ctx, &h, header, data, length,
+					 (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) != 0);
+	return rpc_req_arrived(ctx, &h, header, data, length, param);
+}
+
+/* ---- progress ---- */
+
+/* Everything UCX has ready, then the callbacks it made due. */
+static int
+rpc_progress_once(struct rpc_ctx *ctx)
+{
+	int n = 0;
+
+	while (ucp_worker_progress(ctx->c_worker) != 0)
+		n++;
+	return n + rpc_drain(ctx);
+}
+
+int
+rpc_progress(struct rpc_ctx *ctx, int timeout_ms)
+{
+	uint64_t start = rpc_now_ns();
+	uint64_t end   = timeout_ms < 0 ? UINT64_MAX : start + (uint64_t)timeout_ms * 1000000ull;
+	uint64_t done0 = ctx->c_ncompleted;
+	uint64_t spin  = start;
+
+	if (ctx->c_sched != NULL)
+		return -DER_INVAL;
+	for (;;) {
+		uint64_t now;
+		uint64_t next;
+		int      wait_ms;
+		int      rc;
+
+		if (rpc_progress_once(ctx) > 0)
+			spin = rpc_now_ns();
+		now  = rpc_now_ns();
+		next = rpc_expire(ctx, now);
+		rpc_drain(ctx);
+		if (ctx->c_ncompleted > done0 || timeout_ms == 0 || now >= end)
+			break;
+		if (now - spin < rpc_poll_ns())
+			continue;
+		if (ucp_worker_arm(ctx->c_worker) == UCS_ERR_BUSY)
+			continue;
+		if (next > end)
+			next = end;
+		wait_ms = next == UINT64_MAX ? -1 : (int)((next - now + 999999) / 1000000);
+		rc      = poll(&(struct pollfd){.fd = ctx->c_efd, .events = POLLIN}, 1, wait_ms);
+		if (rc < 0 && errno != EINTR)
+			return d_errno2der(errno);
+		spin = rpc_now_ns();
+	}
+	return (int)(ctx->c_ncompleted - done0);
+}
+
+static void rpc_ctx_free(struct rpc_ctx *ctx);
+
+static void
+rpc_ult_exit(struct rpc_ctx *ctx)
+{
+	ctx->c_nr_ults--;
+	sched_cond_broadcast(ctx->c_stop_cond);
+	if (ctx->c_orphan && ctx->c_nr_ults == 0)
+		rpc_ctx_free(ctx);
+}
+
+/* Sched mode: the one ULT that drives the worker (loop order in README.md). */
+static void
+rpc_progress_ult(void *arg)
+{
+	struct rpc_ctx *ctx  = arg;
+	struct sched   *s    = ctx->c_sched;
+	uint64_t        busy = rpc_now_ns();
+
+	while (!ctx->c_stopping || ctx->c_nr_reqs > 0) {
+		struct io_uring_sqe *sqe;
+
+		if (rpc_progress_once(ctx) > 0) {
+			busy = rpc_now_ns();
+			sched_yield_ult(s);
+			continue;
+		}
+		if (rpc_now_ns() - busy < rpc_poll_ns()) {
+			sched_yield_ult(s);
+			continue;
+		}
+		if (ucp_worker_arm(ctx->c_worker) == UCS_ERR_BUSY) {
+			sched_yield_ult(s);
+			continue;
+		}
+		ctx->c_sleeping = true;
+		sqe             = sched_get_sqe(s);
+		io_uring_prep_poll_add(sqe, ctx->c_efd, POLLIN);
+		sched_io_wait(s, sqe);
+		ctx->c_sleeping = false;
+		busy            = rpc_now_ns();
+	}
+	rpc_ult_exit(ctx);
+}
+
+/* Sched mode: times out calls; sleeps on a wait queue while none is out. */
+static void
+rpc_timer_ult(void *arg)
+{
+	struct rpc_ctx *ctx = arg;
+
+	while (!ctx->c_stopping) {
+		uint64_t now;
+		uint64_t next;
+
+		if (d_list_empty(&ctx->c_calls)) {
+			sched_cond_wait(ctx->c_timer_cond);
+			continue;
+		}
+		now  = rpc_now_ns();
+		next = rpc_expire(ctx, now);
+		rpc_drain(ctx);
+		if (next != UINT64_MAX)
+			sched_sleep_ns(ctx->c_sched,
+				       next - now < RPC_TIMER_TICK_NS ? next - now : RPC_TIMER_TICK_NS);
+	}
+	rpc_ult_exit(ctx);
+}
+
+/* ---- contexts ---- */
+
+static void
+rpc_fault_register(void)
+{
+	d_fault_id_register(RPC_FI_DROP_REQ, "rpc_drop_req");
+	d_fault_id_register(RPC_FI_DROP_REPLY, "rpc_drop_reply");
+	d_fault_id_register(RPC_FI_PARTITION, "rpc_partition");
+}
+
+static void
+rpc_fault_names(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, rpc_fault_register);
+}
+
+int
+rpc_ctx_create(const struct rpc_ctx_attr *attr, struct rpc_ctx **ctxp)
+{
+	ucp_params_t         params  = {0};
+	ucp_worker_params_t  wparams = {0};
+	ucp_am_handler_param_t ap    = {0};
+	ucp_config_t        *config  = NULL;
+	struct rpc_ctx      *ctx;
+	ucs_status_t         st;
+	uint32_t             i;
+	int                  rc = -DER_MISC;
+
+	if (attr == NULL || ctxp == NULL)
+		return -DER_INVAL;
+	rpc_fault_names();
+	D_ALLOC_PTR(ctx);
+	if (ctx == NULL)
+		return -DER_NOMEM;
+	ctx->c_sched = attr->ra_sched;
+	ctx->c_efd   = -1;
+	snprintf(ctx->c_name, sizeof(ctx->c_name), "%s", attr->ra_name ? attr->ra_name : "rpc");
+	D_INIT_LIST_HEAD(&ctx->c_eps);
+	D_INIT_LIST_HEAD(&ctx->c_dead_eps);
+	D_INIT_LIST_HEAD(&ctx->c_calls);
+	D_INIT_LIST_HEAD(&ctx->c_done);
+	D_INIT_LIST_HEAD(&ctx->c_cprivs);
+	for (i = 0; i < RPC_CALL_BUCKETS; i++)
+		D_INIT_LIST_HEAD(&ctx->c_buckets[i]);
+
+	st = ucp_config_read(NULL, NULL, &config);
+	if (st != UCS_OK)
+		goto ucx_err;
+	if (attr->ra_loopback && getenv("UCX_NET_DEVICES") == NULL) {
+		st = ucp_config_modify(config, "NET_DEVICES", "lo");
+		if (st != UCS_OK)
+			goto ucx_err;
+	}
+	params.field_mask = UCP_PARAM_FIELD_FEATURES | UCP_PARAM_FIELD_NAME;
+	params.features   = UCP_FEATURE_AM | UCP_FEATURE_WAKEUP;
+	params.name       = ctx->c_name;
+	st                = ucp_init(&params, config, &ctx->c_uctx);
+	if (st != UCS_OK)
+		goto ucx_err;
+	wparams.field_mask  = UCP_WORKER_PARAM_FIELD_THREAD_MODE;
+	wparams.thread_mode = UCS_THREAD_MODE_SINGLE;
+	st                  = ucp_worker_create(ctx->c_uctx, &wparams, &ctx->c_worker);
+	if (st != UCS_OK)
+		goto ucx_err;
+	st = ucp_worker_get_efd(ctx->c_worker, &ctx->c_efd);
+	if (st != UCS_OK)
+		goto ucx_err;
+	st = ucp_worker_get_address(ctx->c_worker, &ctx->c_addr, &ctx->c_addr_len);
+	if (st != UCS_OK)
+		goto ucx_err;
+	ap.field_mask = UCP_AM_HANDLER_PARAM_FIELD_ID | UCP_AM_HANDLER_PARAM_FIELD_FLAGS |
+			UCP_AM_HANDLER_PARAM_FIELD_CB | UCP_AM_HANDLER_PARAM_FIELD_ARG;
+	ap.id    = RPC_AM_ID;
+	/* Requests outlive the callback (their handler runs later in a ULT). */
+	ap.flags = UCP_AM_FLAG_PERSISTENT_DATA;
+	ap.cb    = rpc_am_cb;
+	ap.arg   = ctx;
+	st       = ucp_worker_set_am_recv_handler(ctx->c_worker, &ap);
+	if (st != UCS_OK)
+		goto ucx_err;
+	ucp_config_release(config);
+	config = NULL;
+
+	if (ctx->c_sched != NULL) {
+		ctx->c_stop_cond  = sched_cond_create(ctx->c_sched);
+		ctx->c_timer_cond = sched_cond_create(ctx->c_sched);
+		if (ctx->c_stop_cond == NULL || ctx->c_timer_cond == NULL) {
+			rc = -DER_NOMEM;
+			goto fail;
+		}
+		rc = sched_ult_create(ctx->c_sched, rpc_progress_ult, ctx);
+		if (rc != 0)
+			goto fail;
+		ctx->c_nr_ults++;
+		rc = sched_ult_create(ctx->c_sched, rpc_timer_ult, ctx);
+		if (rc != 0) {
+			/* The progress ULT already holds ctx: it ends at its first turn and
+			 * frees the context itself. */
+			D_ERROR("%s: no memory for the timer ULT\n", ctx->c_name);
+			ctx->c_stopping = true;
+			ctx->c_orphan   = true;
+			return rc;
+		}
+		ctx->c_nr_ults++;
+	}
+	*ctxp = ctx;
+	return 0;
+
+ucx_err:
+	D_ERROR("%s: UCX refused: %s\n", ctx->c_name, ucs_status_string(st));
+	rc = -DER_MISC;
+fail:
+	if (config != NULL)
+		ucp_config_release(config);
+	if (ctx->c_addr != NULL)
+		ucp_worker_release_address(ctx->c_worker, ctx->c_addr);
+	if (ctx->c_worker != NULL)
+		ucp_worker_destroy(ctx->c_worker);
+	if (ctx->c_uctx != NULL)
+		ucp_cleanup(ctx->c_uctx);
+	sched_cond_destroy(ctx->c_stop_cond);
+	sched_cond_destroy(ctx->c_timer_cond);
+	D_FREE(ctx);
+	return rc;
+}
+
+static void
+rpc_ctx_free(struct rpc_ctx *ctx)
+{
+	struct rpc_cpriv *cp;
+	struct rpc_cpriv *ctmp;
+	struct rpc_ep    *ep;
+	struct rpc_ep    *etmp;
+
+	d_list_for_each_entry_safe(cp, ctmp, &ctx->c_calls, cp_link)
+		rpc_call_finish(cp, -DER_SHUTDOWN);
+	rpc_drain(ctx);
+
+	d_list_splice_init(&ctx->c_dead_eps, &ctx->c_eps);
+	d_list_for_each_entry(ep, &ctx->c_eps, ep_link)
+		rpc_ep_close(ep, true);
+	rpc_progress_once(ctx);
+	rpc_selftest_fini(ctx);
+	ucp_worker_release_address(ctx->c_worker, ctx->c_addr);
+	ucp_worker_destroy(ctx->c_worker);
+	ucp_cleanup(ctx->c_uctx);
+	/* Requests UCX never completed are gone with the worker: free what they pointed at. */
+	d_list_for_each_entry_safe(cp, ctmp, &ctx->c_cprivs, cp_zlink) {
+		cp->cp_ureqs = 0;
+		rpc_cp_put(cp);
+	}
+	d_list_for_each_entry_safe(ep, etmp, &ctx->c_eps, ep_link) {
+		d_list_del(&ep->ep_link);
+		D_FREE(ep->ep_addr);
+		D_FREE(ep);
+	}
+	sched_cond_destroy(ctx->c_stop_cond);
+	sched_cond_destroy(ctx->c_timer_cond);
+	D_FREE(ctx);
+}
+
+void
+rpc_ctx_destroy(struct rpc_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	ctx->c_stopping = true;
+	if (ctx->c_sched != NULL) {
+		sched_cond_broadcast(ctx->c_timer_cond);
+		ucp_worker_signal(ctx->c_worker);
+		while (ctx->c_nr_ults > 0)
+			sched_cond_wait(ctx->c_stop_cond);
+	}
+	rpc_ctx_free(ctx);
+}
+
+void
+rpc_ctx_address(struct rpc_ctx *ctx, const void **addr, size_t *len)
+{
+	*addr = ctx->c_addr;
+	*len  = ctx->c_addr_len;
+}

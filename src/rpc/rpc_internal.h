@@ -1,0 +1,86 @@
+/* Private to src/rpc: the structures behind the opaque handles of rpc.h. */
+#ifndef __RPC_INTERNAL_H__
+#define __RPC_INTERNAL_H__
+
+#include <ucp/api/ucp.h>
+#include <gurt/common.h>
+#include <gurt/list.h>
+#include "rpc/rpc.h"
+
+#define RPC_AM_ID         11u  /* the one UCX active message id all our messages use */
+#define RPC_CALL_BUCKETS  256u /* id lookup table of a context */
+#define RPC_PEER_NAME_MAX 64u
+
+struct rpc_ep {
+	d_list_t        ep_link;  /* ctx->c_eps, or ctx->c_dead_eps once failed */
+	struct rpc_ctx *ep_ctx;
+	ucp_ep_h        ep_uep;
+	void           *ep_addr; /* NULL for an endpoint UCX made for a requester */
+	size_t          ep_addr_len;
+	char            ep_peer[RPC_PEER_NAME_MAX];
+	bool            ep_failed;
+	bool            ep_closed; /* the UCX endpoint is closed (or never ours to close) */
+};
+
+/* A started call's private state; it outlives the call while UCX still holds
+ * one of its requests (the header it sends, the iov arrays it reads). */
+struct rpc_cpriv {
+	d_list_t         cp_link;  /* ctx->c_calls while outstanding, ctx->c_done once completed */
+	d_list_t         cp_hlink; /* id bucket while outstanding */
+	d_list_t         cp_zlink; /* ctx->c_cprivs: every one alive */
+	struct rpc_ctx  *cp_ctx;
+	struct rpc_call *cp_call; /* NULL once the callback ran */
+	rpc_call_cb_t    cp_cb;
+	void            *cp_arg;
+	uint64_t         cp_id;
+	uint64_t         cp_deadline; /* ns, CLOCK_MONOTONIC */
+	int              cp_rc;
+	int              cp_ureqs;  /* UCX requests still pointing here */
+	bool             cp_done;   /* completed (callback queued or run) */
+	void            *cp_rreq;   /* reply payload being received */
+	void            *cp_rbody;  /* reply body while it is received by rendezvous */
+	ucp_dt_iov_t    *cp_siov;
+	ucp_dt_iov_t    *cp_riov;
+	size_t           cp_hdr_len;
+	uint8_t          cp_hdr[]; /* wire header then the body (copied at start) */
+};
+
+struct rpc_handler {
+	rpc_handler_t h_fn;
+	void         *h_arg;
+};
+
+struct rpc_ctx {
+	struct sched      *c_sched;
+	char               c_name[32];
+	ucp_context_h      c_uctx;
+	ucp_worker_h       c_worker;
+	ucp_address_t     *c_addr;
+	size_t             c_addr_len;
+	int                c_efd;
+	uint64_t           c_next_id;
+	uint64_t           c_ncompleted;
+	d_list_t           c_eps;
+	d_list_t           c_dead_eps;
+	d_list_t           c_calls;
+	d_list_t           c_done;
+	d_list_t           c_cprivs;
+	d_list_t           c_buckets[RPC_CALL_BUCKETS];
+	bool               c_draining;
+	/* sched mode */
+	struct rpc_handler c_handlers[RPC_OPC_MAX];
+	bool               c_stopping;
+	bool               c_orphan;    /* creation failed half-way: the last ULT frees it */
+	bool               c_sleeping;  /* progress ULT waits on the event fd */
+	int                c_nr_ults;   /* progress + timer ULTs alive */
+	int                c_nr_reqs;   /* requests whose handler has not replied */
+	struct sched_cond *c_stop_cond; /* destroy waits here for the ULTs to end */
+	struct sched_cond *c_timer_cond;
+	void              *c_selftest;  /* rpc_selftest.c's buffers */
+};
+
+uint64_t rpc_now_ns(void);
+bool     rpc_fault(uint32_t id);
+void     rpc_selftest_fini(struct rpc_ctx *ctx);
+
+#endif /* __RPC_INTERNAL_H__ */
