@@ -252,3 +252,23 @@ dc_sys_call(struct dc_sys *sys, int worker, uint16_t opcode, const void *body, u
 	return dc_sys_call_bulk(sys, worker, opcode, body, len, NULL, bulk_in, NULL, reply,
 				reply_len);
 }
+
+int
+dc_sys_worker_ep(struct dc_sys *sys, int worker, struct rpc_ep **epp)
+{
+	if (sys == NULL || worker < 0 || (uint32_t)worker >= sys->ds_info.ai_nr_workers)
+		return -DER_INVAL;
+	return dc_sys_ep(sys, worker, epp);
+}
+
+struct rpc_ctx *
+dc_sys_rpc_ctx(struct dc_sys *sys)
+{
+	return sys->ds_ctx;
+}
+
+int
+dc_sys_timeout(const struct dc_sys *sys)
+{
+	return sys->ds_timeout_ms;
+}

@@ -101,4 +101,16 @@ int  dc_sys_call_bulk(struct dc_sys *sys, int worker, uint16_t opcode, const voi
 		      uint32_t len, const d_sg_list_t *bulk_out, d_sg_list_t *bulk_in,
 		      uint64_t *bulk_in_len, void **reply, uint32_t *reply_len);
 
+/* ---- asynchronous use (libdaos) ---- */
+
+struct rpc_ctx;
+struct rpc_ep;
+/* The endpoint to worker (opened on demand, reopened after a failure), for
+ * rpc_call_start(). -DER_INVAL for a worker the system does not have. */
+int             dc_sys_worker_ep(struct dc_sys *sys, int worker, struct rpc_ep **epp);
+/* The transport context, to progress with rpc_progress(). */
+struct rpc_ctx *dc_sys_rpc_ctx(struct dc_sys *sys);
+/* The timeout set by dc_sys_set_timeout (0: the transport's default). */
+int             dc_sys_timeout(const struct dc_sys *sys);
+
 #endif /* __CLIENT_DC_SYS_H__ */
