@@ -22,7 +22,9 @@
  *   "1G" is 10^9 as well. Fractions are truncated to whole bytes. Digit group
  *   separators ("1,000") are not accepted.
  * - JSON strings must be UTF-8; an invalid byte is written as \ufffd (the
- *   replacement character) so the document stays valid JSON.
+ *   replacement character) so the document stays valid JSON. Escapes are
+ *   those of dmg's encoder: \" \\ \n \r \t, other control characters as
+ *   \u00XX; unlike it, < > & are written as they are (RFC 8259 allows both).
  * - Table widths count UTF-8 code points, not display columns: wide (CJK)
  *   characters misalign.
  */
