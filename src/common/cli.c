@@ -10,53 +10,41 @@
 
 /* ---- sizes ---- */
 
-static const struct {
-	const char *du_name; /* lower case */
-	uint64_t    du_mult;
-} dcli_units[] = {
-    {"", 1ULL},
-    {"b", 1ULL},
-    {"k", 1000ULL},
-    {"kb", 1000ULL},
-    {"ki", 1ULL << 10},
-    {"kib", 1ULL << 10},
-    {"m", 1000000ULL},
-    {"mb", 1000000ULL},
-    {"mi", 1ULL << 20},
-    {"mib", 1ULL << 20},
-    {"g", 1000000000ULL},
-    {"gb", 1000000000ULL},
-    {"gi", 1ULL << 30},
-    {"gib", 1ULL << 30},
-    {"t", 1000000000000ULL},
-    {"tb", 1000000000000ULL},
-    {"ti", 1ULL << 40},
-    {"tib", 1ULL << 40},
-    {"p", 1000000000000000ULL},
-    {"pb", 1000000000000000ULL},
-    {"pi", 1ULL << 50},
-    {"pib", 1ULL << 50},
-    {"e", 1000000000000000000ULL},
-    {"eb", 1000000000000000000ULL},
-    {"ei", 1ULL << 60},
-    {"eib", 1ULL << 60},
-};
+/* Unit prefixes in order; the n-th is 1000^n in "X"/"XB" and 1024^n in "Xi"/"XiB". */
+static const char dcli_prefixes[] = "kmgtpe";
 
-/* Fraction digits beyond this many cannot change a whole-byte result below 2^64 * 10^-19. */
+/* Fraction digits kept: 10^-19 of the largest unit (2^60) is below one byte. */
 #define DCLI_FRAC_DIGITS 19
 
 static int
 dcli_unit_mult(const char *u, size_t len, uint64_t *mult)
 {
-	size_t i;
+	const char *pfx;
+	uint64_t    base;
+	uint64_t    m = 1;
+	size_t      rest;
 
-	for (i = 0; i < ARRAY_SIZE(dcli_units); i++)
-		if (strlen(dcli_units[i].du_name) == len &&
-		    strncasecmp(u, dcli_units[i].du_name, len) == 0) {
-			*mult = dcli_units[i].du_mult;
-			return 0;
-		}
-	return -DER_INVAL;
+	if (len == 0 || (len == 1 && tolower((unsigned char)u[0]) == 'b')) {
+		*mult = 1;
+		return 0;
+	}
+	pfx = strchr(dcli_prefixes, tolower((unsigned char)u[0]));
+	if (pfx == NULL || *pfx == '\0')
+		return -DER_INVAL;
+	rest = len - 1;
+	u++;
+	base = 1000;
+	if (rest > 0 && tolower((unsigned char)u[0]) == 'i') {
+		base = 1024;
+		rest--;
+		u++;
+	}
+	if (rest > 1 || (rest == 1 && tolower((unsigned char)u[0]) != 'b'))
+		return -DER_INVAL;
+	for (; pfx >= dcli_prefixes; pfx--)
+		m *= base;
+	*mult = m;
+	return 0;
 }
 
 static int
