@@ -19,6 +19,17 @@ expect_rc 0 dmg -j system query
 	fail "system query --json: not 2 targets"
 [ -f "$DATA/superblock" ] || fail "no superblock in the data directory"
 
+step "dmg finds the server by --host localhost and through DSTOR_ACCESS_POINTS"
+expect_rc 0 timeout 30 "$DMG" --host "localhost:$SRV_PORT" system query
+expect_in "Joined" "$OUT"
+# The first access point has nobody listening: the next one in the list answers.
+DSTOR_ACCESS_POINTS="127.0.0.1:$(free_port),127.0.0.1:$SRV_PORT" expect_rc 0 timeout 30 "$DMG" system query
+expect_in "Joined" "$OUT"
+DSTOR_ACCESS_POINTS="127.0.0.1:$(free_port)" expect_rc 1 timeout 30 "$DMG" system query
+expect_in "DER_UNREACH" "$ERR"
+DSTOR_ACCESS_POINTS="127.0.0.1:notaport" expect_rc 1 timeout 30 "$DMG" system query
+expect_in "DER_INVAL" "$ERR"
+
 step "create two pools"
 expect_rc 0 dmg pool create --size 128MB lc_a
 expect_in "UUID" "$OUT"
