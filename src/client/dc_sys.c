@@ -180,7 +180,6 @@ static int
 dc_sys_ep(struct dc_sys *sys, int w, struct rpc_ep **epp)
 {
 	struct rpc_worker_addr *wa = &sys->ds_info.ai_workers[w];
-	char                    name[sizeof(sys->ds_ap) + 16];
 	int                     rc;
 
 	if (sys->ds_eps[w] != NULL && !rpc_ep_failed(sys->ds_eps[w])) {
@@ -193,8 +192,7 @@ dc_sys_ep(struct dc_sys *sys, int w, struct rpc_ep **epp)
 		return rc;
 	}
 	/* Named after the access point so partition injection and logs can tell peers apart. */
-	snprintf(name, sizeof(name), "%s", sys->ds_ap);
-	rpc_ep_set_peer_name(sys->ds_eps[w], name);
+	rpc_ep_set_peer_name(sys->ds_eps[w], sys->ds_ap);
 	*epp = sys->ds_eps[w];
 	return 0;
 }

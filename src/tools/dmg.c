@@ -157,11 +157,15 @@ dmg_connect(struct dmg *d)
 
 	rc = dc_sys_attach(have ? host : NULL, port, &d->d_sys);
 	if (rc != 0) {
+		const char *env = getenv(DC_SYS_ENV_ACCESS_POINTS);
+
 		if (have)
 			snprintf(d->d_ap, sizeof(d->d_ap), "%s:%u", host, port);
+		else if (env != NULL && *env != '\0')
+			snprintf(d->d_ap, sizeof(d->d_ap), "%s", env);
 		else
-			snprintf(d->d_ap, sizeof(d->d_ap), "%s", getenv(DC_SYS_ENV_ACCESS_POINTS) ?
-				 getenv(DC_SYS_ENV_ACCESS_POINTS) : DC_SYS_HOST_DEFAULT ":10001");
+			snprintf(d->d_ap, sizeof(d->d_ap), "%s:%u", DC_SYS_HOST_DEFAULT,
+				 DC_SYS_PORT_DEFAULT);
 		return dmg_fail(d, rc, "cannot reach the server at %s", d->d_ap);
 	}
 	snprintf(d->d_ap, sizeof(d->d_ap), "%s", dc_sys_access_point(d->d_sys));
@@ -296,13 +300,24 @@ dmg_parse_u64(const char *s, uint64_t *v)
 	return errno == 0 && *end == '\0';
 }
 
+/* "a, b, c": the names a property accepts, for error messages. */
+static void
+dmg_pvals_string(const struct dmg_pval *pv, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (; pv->pv_name != NULL && off < len; pv++)
+		off += snprintf(buf + off, len - off, "%s%s", off == 0 ? "" : ", ", pv->pv_name);
+}
+
 /* Parse "name:value" for pd into props; the message names what is allowed. */
 static int
 dmg_prop_parse(struct dmg *d, const struct dmg_pdef *pd, const char *val, struct dsp_props *props)
 {
 	const struct dmg_pval *pv;
 	uint64_t               v;
-	char                   buf[32];
+	char                   buf[32], allowed[256];
 	bool                   pct;
 	size_t                 n;
 
@@ -336,16 +351,9 @@ dmg_prop_parse(struct dmg *d, const struct dmg_pdef *pd, const char *val, struct
 		for (pv = pd->pd_vals; pv->pv_name != NULL; pv++)
 			if (strcmp(pv->pv_name, val) == 0)
 				return dsp_props_set_val(props, pd->pd_type, pv->pv_val);
-		{
-			char   allowed[256] = "";
-			size_t off          = 0;
-
-			for (pv = pd->pd_vals; pv->pv_name != NULL && off < sizeof(allowed); pv++)
-				off += snprintf(allowed + off, sizeof(allowed) - off, "%s%s",
-						off == 0 ? "" : ", ", pv->pv_name);
-			return dmg_bad_arg(d, "invalid %s value \"%s\" (valid values: %s)",
-					   pd->pd_name, val, allowed);
-		}
+		dmg_pvals_string(pd->pd_vals, allowed, sizeof(allowed));
+		return dmg_bad_arg(d, "invalid %s value \"%s\" (valid values: %s)", pd->pd_name,
+				   val, allowed);
 	}
 	return -DER_INVAL;
 }
