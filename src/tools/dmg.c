@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <gurt/common.h>
 #include <gurt/dlog.h>
+#include <daos_prop.h>
 #include "common/cli.h"
 #include "common/srv_proto.h"
 #include "engine/dss_config.h"
@@ -191,7 +192,7 @@ dmg_call(struct dmg *d, uint16_t opc, struct denc *e, void **reply, uint32_t *le
 	return rc;
 }
 
-/* ---- pool properties, by DAOS's dmg names and DAOS_PROP_PO_* numbers ---- */
+/* ---- pool properties: DAOS's dmg names over DAOS_PROP_PO_* (include/daos_prop.h) ---- */
 
 enum dmg_pkind {
 	DMG_PK_STR,  /* a string (label) */
@@ -216,62 +217,93 @@ struct dmg_pdef {
 	bool                   pd_create_only;
 };
 
+#define DMG_SH_EXCL  DAOS_SELF_HEAL_AUTO_EXCLUDE
+#define DMG_SH_REB   DAOS_SELF_HEAL_AUTO_REBUILD
+#define DMG_SH_DELAY DAOS_SELF_HEAL_DELAY_REBUILD
+
 static const struct dmg_pval dmg_reclaim_vals[] = {
-    {"disabled", 0}, {"lazy", 1}, {"snapshot", 2}, {"batch", 3}, {"time", 4}, {NULL, 0}};
+    {"disabled", DAOS_RECLAIM_DISABLED}, {"lazy", DAOS_RECLAIM_LAZY},
+    {"snapshot", DAOS_RECLAIM_SNAPSHOT}, {"batch", DAOS_RECLAIM_BATCH},
+    {"time", DAOS_RECLAIM_TIME},         {NULL, 0}};
 static const struct dmg_pval dmg_self_heal_vals[] = {
     {"none", 0},
-    {"exclude", 1},
-    {"rebuild", 2},
-    {"delay_rebuild", 4},
-    {"exclude;rebuild", 3},
-    {"rebuild;exclude", 3},
-    {"exclude;delay_rebuild", 5},
-    {"delay_rebuild;exclude", 5},
+    {"exclude", DMG_SH_EXCL},
+    {"rebuild", DMG_SH_REB},
+    {"delay_rebuild", DMG_SH_DELAY},
+    {"exclude;rebuild", DMG_SH_EXCL | DMG_SH_REB},
+    {"rebuild;exclude", DMG_SH_EXCL | DMG_SH_REB},
+    {"exclude;delay_rebuild", DMG_SH_EXCL | DMG_SH_DELAY},
+    {"delay_rebuild;exclude", DMG_SH_EXCL | DMG_SH_DELAY},
     {NULL, 0}};
 static const struct dmg_pval dmg_upgrade_vals[] = {
-    {"not started", 0}, {"in progress", 1}, {"completed", 2}, {"failed", 3}, {NULL, 0}};
-static const struct dmg_pval dmg_scrub_vals[] = {
-    {"off", 0}, {"lazy", 1}, {"timed", 2}, {NULL, 0}};
-static const struct dmg_pval dmg_perf_domain_vals[] = {{"root", 255}, {"group", 200}, {NULL, 0}};
-static const struct dmg_pval dmg_checkpoint_vals[] = {
-    {"disabled", 0}, {"timed", 1}, {"lazy", 2}, {NULL, 0}};
-static const struct dmg_pval dmg_reint_vals[] = {
-    {"data_sync", 0}, {"no_data_sync", 1}, {"incremental", 2}, {NULL, 0}};
+    {"not started", DAOS_UPGRADE_STATUS_NOT_STARTED},
+    {"in progress", DAOS_UPGRADE_STATUS_IN_PROGRESS},
+    {"completed", DAOS_UPGRADE_STATUS_COMPLETED},
+    {"failed", DAOS_UPGRADE_STATUS_FAILED},
+    {NULL, 0}};
+static const struct dmg_pval dmg_scrub_vals[] = {{"off", DAOS_SCRUB_MODE_OFF},
+						 {"lazy", DAOS_SCRUB_MODE_LAZY},
+						 {"timed", DAOS_SCRUB_MODE_TIMED},
+						 {NULL, 0}};
+static const struct dmg_pval dmg_perf_domain_vals[] = {
+    {"root", DAOS_PROP_PERF_DOMAIN_ROOT}, {"group", DAOS_PROP_PERF_DOMAIN_GROUP}, {NULL, 0}};
+static const struct dmg_pval dmg_checkpoint_vals[] = {{"disabled", DAOS_CHECKPOINT_DISABLED},
+						      {"timed", DAOS_CHECKPOINT_TIMED},
+						      {"lazy", DAOS_CHECKPOINT_LAZY},
+						      {NULL, 0}};
+static const struct dmg_pval dmg_reint_vals[] = {{"data_sync", DAOS_REINT_MODE_DATA_SYNC},
+						 {"no_data_sync", DAOS_REINT_MODE_NO_DATA_SYNC},
+						 {"incremental", DAOS_REINT_MODE_INCREMENTAL},
+						 {NULL, 0}};
 
-/* Sorted by name: get-prop prints in this order, as DAOS's does. The numbers
- * are DAOS's (include/daos_prop.h). */
+/* Sorted by name: get-prop prints in this order, as DAOS's does. Names,
+ * descriptions and value names are DAOS's dmg's. */
 static const struct dmg_pdef dmg_pdefs[] = {
-    {"checkpoint", 22, "WAL checkpointing behavior", DMG_PK_ENUM, 0, 0, dmg_checkpoint_vals,
+    {"checkpoint", DAOS_PROP_PO_CHECKPOINT_MODE, "WAL checkpointing behavior", DMG_PK_ENUM, 0,
+     0, dmg_checkpoint_vals, false},
+    {"checkpoint_freq", DAOS_PROP_PO_CHECKPOINT_FREQ, "WAL checkpointing frequency, in seconds",
+     DMG_PK_NUM, DAOS_PROP_PO_CHECKPOINT_FREQ_MIN, DAOS_PROP_PO_CHECKPOINT_FREQ_MAX, NULL,
      false},
-    {"checkpoint_freq", 23, "WAL checkpointing frequency, in seconds", DMG_PK_NUM, 1, 1 << 20,
-     NULL, false},
-    {"checkpoint_thresh", 24, "WAL checkpoint threshold, in percentage", DMG_PK_NUM, 10, 75,
-     NULL, false},
-    {"data_thresh", 10, "Data bdev threshold size", DMG_PK_SIZE, 0, UINT32_MAX, NULL, false},
-    {"ec_cell_sz", 9, "EC cell size", DMG_PK_SIZE, 1 << 10, 1 << 30, NULL, false},
-    {"ec_pda", 12, "Performance domain affinity level of EC", DMG_PK_NUM, 0, UINT32_MAX, NULL,
-     true},
-    {"global_version", 14, "Global Version", DMG_PK_NUM, 0, UINT32_MAX, NULL, false},
-    {"label", 1, "Pool label", DMG_PK_STR, 0, 0, NULL, false},
-    {"perf_domain", 21, "Pool performance domain", DMG_PK_ENUM, 0, 0, dmg_perf_domain_vals,
-     true},
-    {"rd_fac", 11, "Pool redundancy factor", DMG_PK_NUM, 0, 4, NULL, false},
-    {"reclaim", 5, "Reclaim strategy", DMG_PK_ENUM, 0, 0, dmg_reclaim_vals, false},
-    {"reintegration", 25, "Reintegration mode", DMG_PK_ENUM, 0, 0, dmg_reint_vals, false},
-    {"rp_pda", 13, "Performance domain affinity level of RP", DMG_PK_NUM, 0, UINT32_MAX, NULL,
-     true},
-    {"scrub", 16, "Checksum scrubbing mode", DMG_PK_ENUM, 0, 0, dmg_scrub_vals, false},
-    {"scrub_freq", 17, "Checksum scrubbing frequency", DMG_PK_NUM, 0, UINT64_MAX, NULL, false},
-    {"scrub_thresh", 18, "Checksum scrubbing threshold", DMG_PK_NUM, 0, UINT64_MAX, NULL,
+    {"checkpoint_thresh", DAOS_PROP_PO_CHECKPOINT_THRESH,
+     "WAL checkpoint threshold, in percentage", DMG_PK_NUM, DAOS_PROP_PO_CHECKPOINT_THRESH_MIN,
+     DAOS_PROP_PO_CHECKPOINT_THRESH_MAX, NULL, false},
+    {"data_thresh", DAOS_PROP_PO_DATA_THRESH, "Data bdev threshold size", DMG_PK_SIZE, 0,
+     UINT32_MAX, NULL, false},
+    {"ec_cell_sz", DAOS_PROP_PO_EC_CELL_SZ, "EC cell size", DMG_PK_SIZE,
+     DAOS_PROP_PO_EC_CELL_SZ_MIN, DAOS_PROP_PO_EC_CELL_SZ_MAX, NULL, false},
+    {"ec_pda", DAOS_PROP_PO_EC_PDA, "Performance domain affinity level of EC", DMG_PK_NUM, 0,
+     UINT32_MAX, NULL, true},
+    {"global_version", DAOS_PROP_PO_GLOBAL_VERSION, "Global Version", DMG_PK_NUM, 0,
+     UINT32_MAX, NULL, false},
+    {"label", DAOS_PROP_PO_LABEL, "Pool label", DMG_PK_STR, 0, 0, NULL, false},
+    {"perf_domain", DAOS_PROP_PO_PERF_DOMAIN, "Pool performance domain", DMG_PK_ENUM, 0, 0,
+     dmg_perf_domain_vals, true},
+    {"rd_fac", DAOS_PROP_PO_REDUN_FAC, "Pool redundancy factor", DMG_PK_NUM, 0,
+     DAOS_PROP_PO_REDUN_FAC_MAX, NULL, false},
+    {"reclaim", DAOS_PROP_PO_RECLAIM, "Reclaim strategy", DMG_PK_ENUM, 0, 0, dmg_reclaim_vals,
      false},
-    {"self_heal", 4, "Self-healing policy", DMG_PK_ENUM, 0, 0, dmg_self_heal_vals, false},
-    {"space_rb", 3, "Rebuild space ratio", DMG_PK_PCT, 0, 100, NULL, false},
-    {"svc_ops_enabled", 26, "Metadata duplicate operations detection enabled", DMG_PK_NUM, 0, 1,
-     NULL, false},
-    {"svc_ops_entry_age", 27, "Metadata duplicate operations KVS max entry age, in seconds",
-     DMG_PK_NUM, 60, 600, NULL, false},
-    {"svc_rf", 19, "Pool service redundancy factor", DMG_PK_NUM, 0, 4, NULL, false},
-    {"upgrade_status", 15, "Upgrade Status", DMG_PK_ENUM, 0, 0, dmg_upgrade_vals, false},
+    {"reintegration", DAOS_PROP_PO_REINT_MODE, "Reintegration mode", DMG_PK_ENUM, 0, 0,
+     dmg_reint_vals, false},
+    {"rp_pda", DAOS_PROP_PO_RP_PDA, "Performance domain affinity level of RP", DMG_PK_NUM, 0,
+     UINT32_MAX, NULL, true},
+    {"scrub", DAOS_PROP_PO_SCRUB_MODE, "Checksum scrubbing mode", DMG_PK_ENUM, 0, 0,
+     dmg_scrub_vals, false},
+    {"scrub_freq", DAOS_PROP_PO_SCRUB_FREQ, "Checksum scrubbing frequency", DMG_PK_NUM, 0,
+     UINT64_MAX, NULL, false},
+    {"scrub_thresh", DAOS_PROP_PO_SCRUB_THRESH, "Checksum scrubbing threshold", DMG_PK_NUM, 0,
+     UINT64_MAX, NULL, false},
+    {"self_heal", DAOS_PROP_PO_SELF_HEAL, "Self-healing policy", DMG_PK_ENUM, 0, 0,
+     dmg_self_heal_vals, false},
+    {"space_rb", DAOS_PROP_PO_SPACE_RB, "Rebuild space ratio", DMG_PK_PCT, 0, 100, NULL, false},
+    {"svc_ops_enabled", DAOS_PROP_PO_SVC_OPS_ENABLED,
+     "Metadata duplicate operations detection enabled", DMG_PK_NUM, 0, 1, NULL, false},
+    {"svc_ops_entry_age", DAOS_PROP_PO_SVC_OPS_ENTRY_AGE,
+     "Metadata duplicate operations KVS max entry age, in seconds", DMG_PK_NUM,
+     DAOS_PROP_PO_SVC_OPS_ENTRY_AGE_MIN, DAOS_PROP_PO_SVC_OPS_ENTRY_AGE_MAX, NULL, false},
+    {"svc_rf", DAOS_PROP_PO_SVC_REDUN_FAC, "Pool service redundancy factor", DMG_PK_NUM, 0,
+     DAOS_PROP_PO_SVC_REDUN_FAC_MAX, NULL, false},
+    {"upgrade_status", DAOS_PROP_PO_UPGRADE_STATUS, "Upgrade Status", DMG_PK_ENUM, 0, 0,
+     dmg_upgrade_vals, false},
 };
 
 static const struct dmg_pdef *
@@ -940,7 +972,7 @@ dmg_cmd_pool_create(struct dmg *d)
 			goto out;
 	}
 	if (label != NULL) {
-		if (dsp_props_find(&props, 1) != NULL) {
+		if (dsp_props_find(&props, DAOS_PROP_PO_LABEL) != NULL) {
 			rc = dmg_bad_arg(d, "can't set label property with label argument");
 			goto out;
 		}
@@ -950,7 +982,7 @@ dmg_cmd_pool_create(struct dmg *d)
 			goto out;
 		}
 	} else {
-		struct dsp_prop *lp = dsp_props_find(&props, 1);
+		struct dsp_prop *lp = dsp_props_find(&props, DAOS_PROP_PO_LABEL);
 
 		if (lp == NULL) {
 			rc = dmg_bad_arg(d, "pool create: the pool label is required "
