@@ -17,12 +17,25 @@
 #include "sched/sched.h"
 #include "rpc/rpc_internal.h"
 
-/* Busy polling before sleeping on the event fd: a reply that is a round trip
- * away is caught without the cost of arming and waking (tens of µs). */
-#define RPC_POLL_NS_DEFAULT (50 * 1000ull)
+/*
+ * Busy polling before sleeping on the event fd: a reply that is a round trip
+ * away is caught without the cost of arming and waking. It must outlast a
+ * wake-up on a loaded machine (~50-100 µs): with a shorter spin, once one
+ * side sleeps, each round trip takes longer than the other side's spin and
+ * both stay in the slow sleeping mode. The spin only follows activity; an
+ * idle thread sleeps.
+ */
+#define RPC_POLL_NS_DEFAULT (200 * 1000ull)
+/* While traffic comes back faster than this, spin for twice its interval
+ * (at most this long), so a round trip slowed by one sleep does not make
+ * every later one sleep too. */
+#define RPC_POLL_NS_MAX (1000 * 1000ull)
 /* The timer ULT looks at deadlines at least this often while calls are out. */
 #define RPC_TIMER_TICK_NS (20 * 1000 * 1000ull)
 
+/* Set once an endpoint had to do without peer failure detection (the
+ * transports UCX chose cannot do it); set-only, so a racy read is harmless. */
+static volatile bool   rpc_no_peer_mode;
 static pthread_mutex_t rpc_part_lock = PTHREAD_MUTEX_INITIALIZER;
 static char            rpc_part_name[RPC_PEER_NAME_MAX];
 
@@ -81,6 +94,27 @@ rpc_poll_ns(void)
 		poll_ns = s != NULL ? strtoull(s, NULL, 0) * 1000 : RPC_POLL_NS_DEFAULT;
 	}
 	return poll_ns;
+}
+
+/* Something happened at now: how long to spin before the next sleep. */
+static void
+rpc_note_activity(struct rpc_ctx *ctx, uint64_t now)
+{
+	uint64_t gap = now - ctx->c_last_act;
+
+	ctx->c_last_act = now;
+	if (gap > RPC_POLL_NS_MAX)
+		ctx->c_spin_ns = rpc_poll_ns();
+	else
+		ctx->c_spin_ns = 2 * gap > RPC_POLL_NS_MAX ? RPC_POLL_NS_MAX
+			       : 2 * gap < rpc_poll_ns()  ? rpc_poll_ns()
+							  : 2 * gap;
+}
+
+static bool
+rpc_keep_spinning(struct rpc_ctx *ctx, uint64_t now)
+{
+	return now - ctx->c_last_act < ctx->c_spin_ns;
 }
 
 /* A sleeping progress ULT does not see work queued by other ULTs: wake it. */
@@ -424,7 +458,24 @@ rpc_ep_connect(struct rpc_ctx *ctx, const void *addr, size_t len, struct rpc_ep 
 	params.err_mode        = UCP_ERR_HANDLING_MODE_PEER;
 	params.err_handler.cb  = rpc_ep_error_cb;
 	params.err_handler.arg = ep;
-	st                     = ucp_ep_create(ctx->c_worker, &params, &ep->ep_uep);
+	st = rpc_no_peer_mode ? UCS_ERR_UNREACHABLE
+			      : ucp_ep_create(ctx->c_worker, &params, &ep->ep_uep);
+	if (st == UCS_ERR_UNREACHABLE) {
+		/* UCX 1.13's shared-memory transports cannot report a dead peer: there
+		 * a connection without that (calls still end by their timeout) beats
+		 * none. */
+		params.field_mask &= ~(uint64_t)(UCP_EP_PARAM_FIELD_ERR_HANDLING_MODE |
+						 UCP_EP_PARAM_FIELD_ERR_HANDLER);
+		st = ucp_ep_create(ctx->c_worker, &params, &ep->ep_uep);
+		/* Asking again each time would only repeat UCX's complaint. */
+		if (st == UCS_OK)
+			rpc_no_peer_mode = true;
+		if (st == UCS_OK && !ctx->c_warned_nopeer) {
+			ctx->c_warned_nopeer = true;
+			D_INFO("%s: transports without peer failure detection: dead peers end "
+			       "calls by timeout only\n", ctx->c_name);
+		}
+	}
 	if (st != UCS_OK) {
 		D_ERROR("%s: cannot reach worker: %s\n", ctx->c_name, ucs_status_string(st));
 		D_FREE(ep->ep_addr);
@@ -1150,7 +1201,6 @@ rpc_progress(struct rpc_ctx *ctx, int timeout_ms)
 	uint64_t start = rpc_now_ns();
 	uint64_t end   = timeout_ms < 0 ? UINT64_MAX : start + (uint64_t)timeout_ms * 1000000ull;
 	uint64_t done0 = ctx->c_ncompleted;
-	uint64_t spin  = start;
 
 	if (ctx->c_sched != NULL)
 		return -DER_INVAL;
@@ -1161,13 +1211,13 @@ rpc_progress(struct rpc_ctx *ctx, int timeout_ms)
 		int      rc;
 
 		if (rpc_progress_once(ctx) > 0)
-			spin = rpc_now_ns();
+			rpc_note_activity(ctx, rpc_now_ns());
 		now  = rpc_now_ns();
 		next = rpc_expire(ctx, now);
 		rpc_drain(ctx);
 		if (ctx->c_ncompleted > done0 || timeout_ms == 0 || now >= end)
 			break;
-		if (now - spin < rpc_poll_ns())
+		if (rpc_keep_spinning(ctx, now))
 			continue;
 		if (ucp_worker_arm(ctx->c_worker) == UCS_ERR_BUSY)
 			continue;
@@ -1177,7 +1227,6 @@ rpc_progress(struct rpc_ctx *ctx, int timeout_ms)
 		rc      = poll(&(struct pollfd){.fd = ctx->c_efd, .events = POLLIN}, 1, wait_ms);
 		if (rc < 0 && errno != EINTR)
 			return d_errno2der(errno);
-		spin = rpc_now_ns();
 	}
 	return (int)(ctx->c_ncompleted - done0);
 }
@@ -1197,19 +1246,18 @@ rpc_ult_exit(struct rpc_ctx *ctx)
 static void
 rpc_progress_ult(void *arg)
 {
-	struct rpc_ctx *ctx  = arg;
-	struct sched   *s    = ctx->c_sched;
-	uint64_t        busy = rpc_now_ns();
+	struct rpc_ctx *ctx = arg;
+	struct sched   *s   = ctx->c_sched;
 
 	while (!ctx->c_stopping || ctx->c_nr_reqs > 0) {
 		struct io_uring_sqe *sqe;
 
 		if (rpc_progress_once(ctx) > 0) {
-			busy = rpc_now_ns();
+			rpc_note_activity(ctx, rpc_now_ns());
 			sched_yield_ult(s);
 			continue;
 		}
-		if (rpc_now_ns() - busy < rpc_poll_ns()) {
+		if (rpc_keep_spinning(ctx, rpc_now_ns())) {
 			sched_yield_ult(s);
 			continue;
 		}
@@ -1222,7 +1270,6 @@ rpc_progress_ult(void *arg)
 		io_uring_prep_poll_add(sqe, ctx->c_efd, POLLIN);
 		sched_io_wait(s, sqe);
 		ctx->c_sleeping = false;
-		busy            = rpc_now_ns();
 	}
 	rpc_ult_exit(ctx);
 }

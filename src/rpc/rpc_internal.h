@@ -67,6 +67,9 @@ struct rpc_ctx {
 	d_list_t           c_cprivs;
 	d_list_t           c_buckets[RPC_CALL_BUCKETS];
 	bool               c_draining;
+	uint64_t           c_last_act; /* ns: when progress last found something */
+	uint64_t           c_spin_ns;  /* how long to poll after it before sleeping */
+	bool               c_warned_nopeer;
 	/* sched mode */
 	struct rpc_handler c_handlers[RPC_OPC_MAX];
 	bool               c_stopping;
