@@ -113,6 +113,9 @@ enum bio_fault_id {
 	BIO_FI_CRASH      = 203, /* _exit(0) before a WAL flush; fa_argument != 0:
 				  * after writing a torn half of the group */
 	BIO_FI_NO_DIRECT  = 204, /* open(O_DIRECT) behaves as refused (EINVAL) */
+	BIO_FI_DATA_LOST  = 205, /* a DATA write is reported done but never reaches the
+				  * disk: what a crash between the WAL flush and the
+				  * data write leaves (tests of replay's data check) */
 };
 
 /* ---- format, open, close ---- */
@@ -182,6 +185,15 @@ uint64_t bio_wal_next_lsn(struct bio_target *bt);
 
 /* Highest LSN known durable (0 if none since format). */
 uint64_t bio_wal_durable_lsn(struct bio_target *bt);
+
+/*
+ * First LSN of the last WAL group found durable by bio_open (0 when the log
+ * was empty). A group is written only after the DATA writes of the previous
+ * group's records completed, so after a crash only records with an LSN >=
+ * this one can refer to DATA that was never (fully) written; records before
+ * it had all their data on disk when they became durable.
+ */
+uint64_t bio_wal_open_last_lsn(struct bio_target *bt);
 
 typedef int (*bio_replay_cb_t)(const void *rec, size_t len, uint64_t lsn, void *arg);
 

@@ -96,6 +96,7 @@ struct wal_group {
 	uint64_t         wg_first_lsn;
 	uint64_t         wg_last_lsn;
 	uint64_t         wg_seq;       /* round number: which fill of this buffer */
+	uint32_t         wg_data_pending; /* DATA writes of its records not completed yet */
 	struct bio_cond *wg_cond;      /* committers of this buffer's round */
 };
 
@@ -147,6 +148,7 @@ struct bio_target {
 	char              *bt_zero;           /* WAL_GROUP_BLKS zeroed blocks */
 	bool               bt_wal_corrupt;    /* open found a corrupt group mid-log */
 	bool               bt_half_requested; /* bo_ckpt_request sent for half full */
+	uint64_t           bt_open_last_lsn;  /* first LSN of the last group found at open */
 
 	/* META */
 	uint64_t           bt_slot_size;      /* bytes per slot, header block included */

@@ -192,6 +192,10 @@ data_write_ult(void *arg)
 	if (bio_fault(BIO_FI_DATA_WRITE)) {
 		bio_set_faulty(bt, "DATA write (injected)", -DER_IO);
 		io->io_rc = -DER_IO;
+	} else if (bio_fault(BIO_FI_DATA_LOST)) {
+		/* What a crash after the WAL flush but before this write leaves. */
+		D_INFO("fault injection: DATA write of %" PRIu64 " bytes dropped\n", io->io_len);
+		io->io_rc = 0;
 	} else {
 		io->io_rc = bio_pwrite(bt, &bt->bt_reg[BIO_REGION_DATA], io->io_buf, io->io_len,
 				       io->io_off, true);

@@ -364,6 +364,13 @@ wal_flusher(void *arg)
 			bio_cond_wait(bt->bt_flush_cond);
 			continue;
 		}
+		/* The previous group's DATA writes complete before this group is
+		 * written: so after a crash only records of the last durable group
+		 * can point at DATA that never made it (what replay may discard). */
+		if (bt->bt_grp[!bt->bt_open_grp].wg_data_pending > 0) {
+			bio_cond_wait(bt->bt_flush_cond);
+			continue;
+		}
 
 		/* Seal: the committers checked the ring has room for it here. */
 		nblks = blks_of(g->wg_used);
@@ -443,7 +450,7 @@ wal_wait_space(struct bio_target *bt, uint64_t need_used)
 
 /* Append a record to the open group; returns that group. */
 static int
-wal_append(struct bio_target *bt, const void *rec, size_t len, struct wal_group **gp,
+wal_append(struct bio_target *bt, const void *rec, size_t len, int nr_ios, struct wal_group **gp,
 	   uint64_t *lsn)
 {
 	uint32_t            need = rec_size(len);
@@ -488,6 +495,7 @@ wal_append(struct bio_target *bt, const void *rec, size_t len, struct wal_group 
 	g->wg_last_lsn = rh->wr_lsn;
 	g->wg_nrec++;
 	g->wg_used += need;
+	g->wg_data_pending += (uint32_t)nr_ios;
 	*lsn = rh->wr_lsn;
 	*gp  = g;
 
@@ -514,7 +522,7 @@ bio_wal_commit(struct bio_target *bt, const void *rec, size_t len, struct bio_io
 	    (nr_ios > 0 && ios == NULL))
 		rc = -DER_INVAL;
 	else
-		rc = wal_append(bt, rec, len, &g, &lsn);
+		rc = wal_append(bt, rec, len, nr_ios, &g, &lsn);
 	if (rc == 0)
 		seq = g->wg_seq;
 	if (lsnp != NULL)
@@ -527,6 +535,13 @@ bio_wal_commit(struct bio_target *bt, const void *rec, size_t len, struct bio_io
 		ios[i] = NULL;
 		if (rc == 0)
 			rc = rc2;
+	}
+	/* The flusher holds the next group back until this count drops to 0;
+	 * g cannot be refilled before that, so it is still our round's buffer. */
+	if (g != NULL && nr_ios > 0) {
+		g->wg_data_pending -= (uint32_t)nr_ios;
+		if (g->wg_data_pending == 0)
+			bio_cond_signal(bt->bt_flush_cond);
 	}
 	if (g == NULL)
 		return rc;
@@ -548,6 +563,12 @@ uint64_t
 bio_wal_durable_lsn(struct bio_target *bt)
 {
 	return bt->bt_durable_lsn;
+}
+
+uint64_t
+bio_wal_open_last_lsn(struct bio_target *bt)
+{
+	return bt->bt_open_last_lsn;
 }
 
 /* ---- replay ---- */
@@ -688,8 +709,12 @@ bio_wal_open(struct bio_target *bt)
 	bt->bt_wal_head    = res.end_bseq;
 	bt->bt_next_lsn    = res.end_lsn;
 	bt->bt_durable_lsn = res.end_lsn - 1;
-	if (bt->bt_ents_nr > 0)
+	if (bt->bt_ents_nr > 0) {
 		bt->bt_wal_tail = bt->bt_ents[bt->bt_ents_first].ge_bseq;
+		bt->bt_open_last_lsn =
+		    bt->bt_ents[(bt->bt_ents_first + bt->bt_ents_nr - 1) % bt->bt_ents_cap]
+			.ge_first_lsn;
+	}
 	D_INFO("%s: WAL of %" PRIu64 " blocks, live [%" PRIu64 ", %" PRIu64 "), next LSN %" PRIu64
 	       "\n", bt->bt_reg[BIO_REGION_WAL].br_path, bt->bt_wal_nblks, bt->bt_wal_tail,
 	       bt->bt_wal_head, bt->bt_next_lsn);
