@@ -1,6 +1,6 @@
 /* The index itself: lookups, visibility, value payloads, resolved array views. */
-#include <isa-l/crc.h>
-
+#include <pthread.h>
+#include "common/csum.h"
 #include "vos_internal.h"
 
 static const void *
@@ -36,10 +36,29 @@ const struct btr_ops vos_obj_ops  = {.key = obj_key};
 const struct btr_ops vos_dkey_ops = {.key = dkey_key};
 const struct btr_ops vos_akey_ops = {.key = akey_key};
 
+/* VOS's value checksum is common's CRC-32C csummer: one per value, set up once. */
+static struct dcs_csummer vos_csummer;
+static pthread_once_t     vos_csummer_once = PTHREAD_ONCE_INIT;
+
+static void
+vos_csummer_init(void)
+{
+	int rc = dcs_csummer_init(&vos_csummer, DCS_TYPE_CRC32C, 0);
+
+	D_ASSERT(rc == 0);
+}
+
 uint32_t
 vos_csum(const void *buf, size_t len)
 {
-	return crc32_iscsi((unsigned char *)buf, (int)len, 0xffffffff);
+	uint8_t csum[4];
+	int     rc;
+
+	pthread_once(&vos_csummer_once, vos_csummer_init);
+	rc = dcs_compute(&vos_csummer, buf, len, csum, sizeof(csum));
+	D_ASSERT(rc == 0);
+	return (uint32_t)csum[0] | (uint32_t)csum[1] << 8 | (uint32_t)csum[2] << 16 |
+	       (uint32_t)csum[3] << 24;
 }
 
 void
