@@ -170,16 +170,43 @@ struct vos_data_ops {
 	int (*dop_read)(void *arg, const struct vos_data_addr *addr, void *buf, uint64_t len);
 	/* The index no longer references addr (called after the record that dropped it is durable). */
 	void (*dop_free)(void *arg, const struct vos_data_addr *addr, uint64_t len);
+	/*
+	 * Optional (NULL: dop_write is called and the data is written before
+	 * the record is logged). Submit the write of len bytes at addr and
+	 * return at once; *iop tracks it. buf may be reused on return. Every
+	 * handle is consumed exactly once: by va_log_data together with the
+	 * update's record, or by dop_write_wait when the update fails first.
+	 */
+	int (*dop_write_submit)(void *arg, const struct vos_data_addr *addr, const void *buf,
+				uint64_t len, void **iop);
+	/* Wait for a submitted write, release its handle and return its result. */
+	int (*dop_write_wait)(void *arg, void *io);
 };
 
 /* Make one redo record durable; return 0 once it is, or a -DER_* error (nothing is applied). */
 typedef int (*vos_log_cb_t)(void *arg, const void *rec, size_t len);
+
+/*
+ * Make one record durable together with the nr_ios submitted data writes it
+ * refers to (dop_write_submit handles, consumed whatever the result): return
+ * 0 once the record and every write are durable.
+ */
+typedef int (*vos_log_data_cb_t)(void *arg, const void *rec, size_t len, void **ios,
+				 unsigned int nr_ios);
 
 struct vos_attr {
 	const struct vos_data_ops *va_data;     /* NULL: values > VOS_INLINE_MAX are refused */
 	void                      *va_data_arg;
 	vos_log_cb_t               va_log;      /* NULL: records are applied without logging */
 	void                      *va_log_arg;
+	/* Records with submitted data writes go here (same va_log_arg); NULL:
+	 * VOS waits for the writes, then calls va_log. */
+	vos_log_data_cb_t          va_log_data;
+	/* > 0: a log call may carry several whole records back to back, up to
+	 * this many bytes, made durable together (one call's records are one
+	 * change, e.g. an aggregation step); replay then splits them with
+	 * vos_record_len(). 0: one record per call. */
+	size_t                     va_log_batch_max;
 };
 
 struct vos; /* one index (one target's shard of one pool) */
@@ -374,6 +401,18 @@ int vos_apply_record(struct vos *vos, const void *buf, size_t len);
 /* Length of the record starting at buf (0 if fewer than 8 bytes or not a record). */
 size_t vos_record_len(const void *buf, size_t len);
 
+typedef int (*vos_record_data_cb_t)(void *arg, const struct vos_data_addr *addr, uint64_t len,
+				    uint32_t csum);
+
+/*
+ * Call cb for every large value an update record writes (its address, length
+ * and vos_csum()), in record order; other records have none. A non-zero
+ * return from cb stops the walk and is returned. Used at replay to check
+ * that the data of the newest records reached the disk. -DER_DF_INVAL /
+ * -DER_INVAL for a malformed record.
+ */
+int vos_record_data_foreach(const void *buf, size_t len, vos_record_data_cb_t cb, void *arg);
+
 /* ---- checkpoint image ---- */
 
 struct vos_image;
@@ -415,7 +454,15 @@ struct vos_store_stats {
 	uint64_t vss_recover_usec;  /* last open: checkpoint load + replay + allocator rebuild */
 	uint64_t vss_replayed;      /* last open: WAL records replayed */
 	uint64_t vss_checkpoints;   /* checkpoints completed since open */
+	uint64_t vss_discarded;     /* last open: records dropped, their DATA never written */
+	uint64_t vss_agg_passes;    /* aggregation passes completed since open */
+	uint64_t vss_agg_errors;    /* aggregation passes that failed */
+	bool     vss_ckpt_active;   /* a checkpoint is being written now */
+	bool     vss_agg_active;    /* an aggregation pass is running now */
 };
+
+#define VOS_STORE_AGG_PERIOD_MS 1000 /* background aggregation: pause between passes */
+#define VOS_STORE_AGG_CREDITS   32   /* dkeys per step; the ULT yields between steps */
 
 /* Create the three region files in dir (created if missing). Sizes in bytes. */
 int  vos_store_format(const char *dir, uint64_t wal_size, uint64_t meta_size, uint64_t data_size);
@@ -429,5 +476,10 @@ struct vos *vos_store_vos(struct vos_store *vs);
 int  vos_store_checkpoint(struct vos_store *vs);
 void vos_store_stats_get(struct vos_store *vs, struct vos_store_stats *st);
 struct bio_target *vos_store_bio(struct vos_store *vs);
+
+int  vos_store_agg_set(struct vos_store *vs, const uuid_t cont, daos_epoch_t bound,
+		       const daos_epoch_t *snaps, unsigned int nsnaps);
+void vos_store_agg_tune(struct vos_store *vs, unsigned int period_ms, unsigned int credits);
+int  vos_store_agg_wait(struct vos_store *vs);
 
 #endif /* __VOS_VOS_H__ */

@@ -290,40 +290,43 @@ agg_punches(struct vos_agg *ag, struct vos_obj *o, struct vos_dkey *d, struct vo
 	return vos_enc_end(e, start);
 }
 
-/* Aggregate one dkey: value records first, commit, then punch records. */
+/* Value records of one dkey, appended to e. */
 static int
-agg_dkey(struct vos_agg *ag, struct vos_cont *c, struct vos_obj *o, struct vos_dkey *d)
+agg_dkey_values(struct vos_agg *ag, struct vos_obj *o, struct vos_dkey *d, struct vos_enc *e)
 {
 	struct btr_cursor ac;
-	struct vos_enc    e;
-	uint8_t           key[VOS_KEY_MAX];
-	uint32_t          klen = d->dk_klen;
-	int               rc   = 0;
+	int               rc = 0;
 
-	memcpy(key, d->dk_key, klen);
-	vos_enc_init(&e);
 	for (btr_first(&vos_akey_ops, &d->dk_akeys, &ac); btr_item(&ac) && rc == 0; btr_next(&ac))
-		rc = agg_akey(ag, o, d, btr_item(&ac), &e);
-	if (rc == 0 && e.e_len > 0)
-		rc = vos_commit(ag->ag_vos, &e);
-	vos_enc_fini(&e);
-	if (rc != 0)
-		return rc;
-	/* Committing may have yielded: look everything up again. */
-	o = vos_obj_find(c, o->o_id);
-	d = vos_dkey_find(o, key, klen);
-	if (d == NULL)
-		return 0;
-	vos_enc_init(&e);
-	for (btr_first(&vos_akey_ops, &d->dk_akeys, &ac); btr_item(&ac) && rc == 0; btr_next(&ac))
-		rc = agg_punches(ag, o, d, btr_item(&ac), &e);
-	if (rc == 0)
-		rc = agg_punches(ag, o, d, NULL, &e);
-	if (rc == 0 && e.e_len > 0)
-		rc = vos_commit(ag->ag_vos, &e);
-	vos_enc_fini(&e);
+		rc = agg_akey(ag, o, d, btr_item(&ac), e);
 	return rc;
 }
+
+/* Punch records of one dkey (found again by key: committing may have yielded). */
+static int
+agg_dkey_punches(struct vos_agg *ag, struct vos_cont *c, daos_obj_id_t oid, const void *key,
+		 uint32_t klen, struct vos_enc *e)
+{
+	struct btr_cursor ac;
+	struct vos_obj   *o = vos_obj_find(c, oid);
+	struct vos_dkey  *d = vos_dkey_find(o, key, klen);
+	int               rc = 0;
+
+	if (d == NULL)
+		return 0;
+	for (btr_first(&vos_akey_ops, &d->dk_akeys, &ac); btr_item(&ac) && rc == 0; btr_next(&ac))
+		rc = agg_punches(ag, o, d, btr_item(&ac), e);
+	if (rc == 0)
+		rc = agg_punches(ag, o, d, NULL, e);
+	return rc;
+}
+
+/* A dkey a step worked on, remembered by key for its punch phase. */
+struct agg_pick {
+	daos_obj_id_t ap_oid;
+	uint32_t      ap_klen;
+	uint8_t      *ap_key;
+};
 
 static bool
 obj_has_range(struct vos_obj *o, daos_epoch_t lo, daos_epoch_t hi)
@@ -373,6 +376,10 @@ discard_obj(struct vos_agg *ag, struct vos_obj *o)
 	return rc;
 }
 
+/*
+ * The records of all the dkeys of one step are committed together (values
+ * first, then punches), so a step costs two log writes whatever its credits.
+ */
 int
 vos_agg_step(struct vos_agg *ag, unsigned int credits)
 {
@@ -380,22 +387,35 @@ vos_agg_step(struct vos_agg *ag, unsigned int credits)
 	struct vos_cont  *c;
 	struct vos_obj   *o;
 	struct vos_dkey  *d;
-	int               rc;
+	struct agg_pick  *picks = NULL;
+	struct vos_enc    e;
+	unsigned int      npicks = 0, i;
+	int               rc = 0, done = 0;
 
 	if (credits == 0)
 		credits = 1;
+	if (!ag->ag_discard) {
+		D_ALLOC_ARRAY(picks, credits);
+		if (picks == NULL)
+			return -DER_NOMEM;
+	}
+	vos_enc_init(&e);
 	while (credits > 0) {
 		c = vos_cont_find(ag->ag_vos, ag->ag_cont);
-		if (c == NULL)
-			return 1;
+		if (c == NULL) {
+			done = 1;
+			break;
+		}
 		if (ag->ag_have_obj)
 			btr_seek(&vos_obj_ops, &c->c_objs, &oc, ag->ag_obj, 16,
 				 ag->ag_discard ? BTR_SEEK_GT : BTR_SEEK_GE);
 		else
 			btr_first(&vos_obj_ops, &c->c_objs, &oc);
 		o = btr_item(&oc);
-		if (o == NULL)
-			return 1;
+		if (o == NULL) {
+			done = 1;
+			break;
+		}
 		if (ag->ag_have_obj && memcmp(o->o_key, ag->ag_obj, 16) != 0)
 			ag->ag_dklen = 0; /* a new object */
 		memcpy(ag->ag_obj, o->o_key, 16);
@@ -403,7 +423,7 @@ vos_agg_step(struct vos_agg *ag, unsigned int credits)
 		if (ag->ag_discard) {
 			rc = discard_obj(ag, o);
 			if (rc != 0)
-				return rc;
+				goto out;
 			credits--;
 			continue;
 		}
@@ -417,18 +437,43 @@ vos_agg_step(struct vos_agg *ag, unsigned int credits)
 			/* Object done: move past it. */
 			btr_seek(&vos_obj_ops, &c->c_objs, &oc, ag->ag_obj, 16, BTR_SEEK_GT);
 			o = btr_item(&oc);
-			if (o == NULL)
-				return 1;
+			if (o == NULL) {
+				done = 1;
+				break;
+			}
 			memcpy(ag->ag_obj, o->o_key, 16);
 			ag->ag_dklen = 0;
 			continue;
 		}
+		D_ALLOC_NZ(picks[npicks].ap_key, d->dk_klen);
+		if (picks[npicks].ap_key == NULL) {
+			rc = -DER_NOMEM;
+			goto out;
+		}
+		picks[npicks].ap_oid  = o->o_id;
+		picks[npicks].ap_klen = d->dk_klen;
+		memcpy(picks[npicks].ap_key, d->dk_key, d->dk_klen);
+		npicks++;
+		rc = agg_dkey_values(ag, o, d, &e);
+		if (rc != 0)
+			goto out;
 		ag->ag_dklen = d->dk_klen;
 		memcpy(ag->ag_dkey, d->dk_key, d->dk_klen);
-		rc = agg_dkey(ag, c, o, d);
-		if (rc != 0)
-			return rc;
 		credits--;
 	}
-	return 0;
+	if (e.e_len > 0)
+		rc = vos_commit(ag->ag_vos, &e);
+	vos_enc_fini(&e);
+	c = vos_cont_find(ag->ag_vos, ag->ag_cont);
+	for (i = 0; rc == 0 && c != NULL && i < npicks; i++)
+		rc = agg_dkey_punches(ag, c, picks[i].ap_oid, picks[i].ap_key, picks[i].ap_klen,
+				      &e);
+	if (rc == 0 && e.e_len > 0)
+		rc = vos_commit(ag->ag_vos, &e);
+out:
+	vos_enc_fini(&e);
+	for (i = 0; i < npicks; i++)
+		D_FREE(picks[i].ap_key);
+	D_FREE(picks);
+	return rc != 0 ? rc : done;
 }

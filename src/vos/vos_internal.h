@@ -224,5 +224,14 @@ void vos_enc_replace_begin(struct vos_enc *e, const uuid_t cont, const struct vo
 int  vos_enc_object(struct vos_enc *e, const struct vos_cont *c, const struct vos_obj *o);
 /* Log then apply the records in e (e_buf holds whole records back to back). */
 int  vos_commit(struct vos *vos, struct vos_enc *e);
+/*
+ * The same, the first record going to the log with the submitted data writes
+ * ios[0..*nr_ios) (consumed: *nr_ios is 0 on return, or unchanged when the
+ * call failed before reaching the log: the caller then waits for them).
+ * *logged tells whether a record reached the log, so whether its data
+ * addresses may be referenced by the WAL even if the call failed.
+ */
+int  vos_commit_io(struct vos *vos, struct vos_enc *e, void **ios, unsigned int *nr_ios,
+		   bool *logged);
 
 #endif /* __VOS_INTERNAL_H__ */

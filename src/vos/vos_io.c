@@ -163,17 +163,26 @@ iod_check(struct vos *vos, struct vos_obj *o, struct vos_dkey *d, const struct v
 	return 0;
 }
 
-/* Place a large value given as bytes in the data region. */
+/*
+ * Place a large value given as bytes in the data region: reserve, then write
+ * it, or only submit the write (*io set) when the backend can run it beside
+ * the record's log write.
+ */
 static int
-val_place(struct vos *vos, const struct vos_value *v, uint64_t len, struct vos_data_addr *addr)
+val_place(struct vos *vos, const struct vos_value *v, uint64_t len, struct vos_data_addr *addr,
+	  void **io)
 {
 	const struct vos_data_ops *ops = vos->v_attr.va_data;
 	int                        rc;
 
-	rc = ops->dop_alloc(vos->v_attr.va_data_arg, len, addr);
+	*io = NULL;
+	rc  = ops->dop_alloc(vos->v_attr.va_data_arg, len, addr);
 	if (rc != 0)
 		return rc;
-	rc = ops->dop_write(vos->v_attr.va_data_arg, addr, v->vv_buf, len);
+	if (ops->dop_write_submit != NULL && ops->dop_write_wait != NULL)
+		rc = ops->dop_write_submit(vos->v_attr.va_data_arg, addr, v->vv_buf, len, io);
+	else
+		rc = ops->dop_write(vos->v_attr.va_data_arg, addr, v->vv_buf, len);
 	if (rc != 0 && ops->dop_free != NULL)
 		ops->dop_free(vos->v_attr.va_data_arg, addr, len);
 	return rc;
@@ -190,6 +199,9 @@ vos_obj_update(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch
 	struct vos_enc        e;
 	struct vos_data_addr *placed = NULL;
 	uint64_t             *placed_len = NULL;
+	void                **ios = NULL;
+	unsigned int          nios = 0;
+	bool                  logged = false;
 	uint32_t              nplaced = 0, nbig = 0, i, j;
 	bool                  du = vos_oid_dkey_uint64(oid), au = vos_oid_akey_uint64(oid);
 	size_t                start;
@@ -227,7 +239,8 @@ vos_obj_update(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch
 	}
 	D_ALLOC_ARRAY(placed, nbig);
 	D_ALLOC_ARRAY(placed_len, nbig);
-	if (placed == NULL || placed_len == NULL) {
+	D_ALLOC_ARRAY(ios, nbig);
+	if (placed == NULL || placed_len == NULL || ios == NULL) {
 		rc = -DER_NOMEM;
 		goto out;
 	}
@@ -257,9 +270,11 @@ vos_obj_update(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch
 				vflag |= VAL_ADDR;
 				data = &v->vv_addr;
 				if (v->vv_buf != NULL) {
-					rc = val_place(vos, v, len, &placed[nplaced]);
+					rc = val_place(vos, v, len, &placed[nplaced], &ios[nios]);
 					if (rc != 0)
 						break;
+					if (ios[nios] != NULL)
+						nios++;
 					placed_len[nplaced] = len;
 					data                = &placed[nplaced++];
 				}
@@ -271,9 +286,14 @@ vos_obj_update(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch
 	if (rc == 0)
 		rc = vos_enc_end(&e, start);
 	if (rc == 0)
-		rc = vos_commit(vos, &e);
+		rc = vos_commit_io(vos, &e, ios, &nios, &logged);
 	vos_enc_fini(&e);
-	if (rc != 0) {
+	/* Writes that never reached the log are waited for before their space goes back. */
+	for (i = 0; i < nios; i++)
+		vos->v_attr.va_data->dop_write_wait(vos->v_attr.va_data_arg, ios[i]);
+	/* A logged record may be replayed: its extents stay taken until the next
+	 * recovery rebuilds the allocator from what the index references. */
+	if (rc != 0 && !logged) {
 		for (i = 0; i < nplaced; i++)
 			vos->v_attr.va_data->dop_free(vos->v_attr.va_data_arg, &placed[i],
 						      placed_len[i]);
@@ -281,6 +301,7 @@ vos_obj_update(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch
 out:
 	D_FREE(placed);
 	D_FREE(placed_len);
+	D_FREE(ios);
 	return rc;
 }
 

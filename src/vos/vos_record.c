@@ -250,9 +250,11 @@ vos_enc_object(struct vos_enc *e, const struct vos_cont *c, const struct vos_obj
 /* ---- decoding ---- */
 
 struct vos_dec {
-	const uint8_t *d_p;
-	size_t         d_left;
-	int            d_rc;
+	const uint8_t       *d_p;
+	size_t               d_left;
+	int                  d_rc;
+	vos_record_data_cb_t d_data_cb; /* check pass: told about every data address */
+	void                *d_data_arg;
 };
 
 static const uint8_t *
@@ -369,6 +371,19 @@ dec_val(struct vos_dec *d, daos_epoch_t epoch, daos_iod_type_t type, uint32_t rs
 	}
 	dlen = (flags & VAL_ADDR) ? sizeof(struct vos_data_addr) : len;
 	data = dec_take(d, dlen);
+	if (data != NULL && (flags & VAL_ADDR) && d->d_data_cb != NULL) {
+		struct vos_dec       ad = {.d_p = data, .d_left = dlen};
+		struct vos_data_addr a;
+		int                  rc;
+
+		a.da_off = dec_u64(&ad);
+		a.da_aux = dec_u64(&ad);
+		rc       = d->d_data_cb(d->d_data_arg, &a, len, csum);
+		if (rc != 0) {
+			d->d_rc = rc;
+			return NULL;
+		}
+	}
 	if (data == NULL || !apply)
 		return NULL;
 	hdr = sizeof(*v) + ((flags & VAL_ARRAY) ? 16 : 0);
@@ -516,11 +531,18 @@ addr_eq(const struct vos_val *x, const struct vos_val *y)
 	       memcmp(val_data(x), val_data(y), sizeof(struct vos_data_addr)) == 0;
 }
 
+/*
+ * Insert v. *cap is the capacity of the akey's value array (it may exceed
+ * vec_cap(n) after a reservation). When the array must grow, *spare (if
+ * given, of spare_cap entries) is used instead of a new allocation, so an
+ * insertion prepared by update_reserve() cannot fail.
+ */
 static int
-akey_insert_val(struct vos *vos, struct vos_akey *a, struct vos_val *v)
+akey_insert_val_in(struct vos *vos, struct vos_akey *a, struct vos_val *v, uint32_t *cap,
+		   struct vos_val ***spare, uint32_t spare_cap)
 {
 	struct vos_val **vals = vos_akey_vals(a), **nv;
-	uint32_t         lo = 0, hi = a->ak_nvals, n = a->ak_nvals;
+	uint32_t         lo = 0, hi = a->ak_nvals, n = a->ak_nvals, ncap;
 
 	while (lo < hi) {
 		uint32_t mid = (lo + hi) / 2;
@@ -541,20 +563,36 @@ akey_insert_val(struct vos *vos, struct vos_akey *a, struct vos_val *v)
 		a->ak_nvals = 1;
 		return 0;
 	}
-	if (n == 1 || n + 1 > vec_cap(n)) {
-		D_ALLOC_ARRAY(nv, vec_cap(n + 1));
-		if (nv == NULL)
-			return -DER_NOMEM;
+	if (n == 1 || n + 1 > *cap) {
+		if (spare != NULL && *spare != NULL && spare_cap >= n + 1) {
+			nv     = *spare;
+			*spare = NULL;
+			ncap   = spare_cap;
+		} else {
+			ncap = vec_cap(n + 1);
+			D_ALLOC_ARRAY(nv, ncap);
+			if (nv == NULL)
+				return -DER_NOMEM;
+		}
 		memcpy(nv, vals, n * sizeof(*nv));
 		if (n > 1)
 			D_FREE(a->ak_vals);
 		a->ak_vals = nv;
 		vals       = nv;
+		*cap       = ncap;
 	}
 	memmove(&vals[lo + 1], &vals[lo], (n - lo) * sizeof(*vals));
 	vals[lo] = v;
 	a->ak_nvals++;
 	return 0;
+}
+
+static int
+akey_insert_val(struct vos *vos, struct vos_akey *a, struct vos_val *v)
+{
+	uint32_t cap = vec_cap(a->ak_nvals);
+
+	return akey_insert_val_in(vos, a, v, &cap, NULL, 0);
 }
 
 /* Drop values with epoch in [lo, hi]; keep those whose address appears in keep[]. */
@@ -676,19 +714,105 @@ akey_set_kind(struct vos *vos, struct vos_akey *a, uint8_t type, uint32_t rsize)
 			(d)->d_rc = (rc);                                                          \
 	} while (0)
 
+/* One akey of an update being applied. */
+struct upd_akey {
+	struct vos_akey  *ua_akey;
+	uint8_t           ua_type;
+	uint32_t          ua_rsize;
+	uint32_t          ua_first; /* its values: vals[ua_first .. ua_first + ua_nval) */
+	uint32_t          ua_nval;
+	struct vos_val  **ua_spare; /* value array for growing, allocated up front */
+	uint32_t          ua_spare_cap;
+};
+
+static bool
+upd_kind_changes(const struct upd_akey *ua)
+{
+	const struct vos_akey *a = ua->ua_akey;
+
+	return a->ak_nvals > 0 && (a->ak_type != ua->ua_type || a->ak_rsize != ua->ua_rsize);
+}
+
+/* Allocate now whatever inserting the values will need, so applying cannot fail later. */
+static int
+upd_reserve(struct upd_akey *ua, uint32_t nua)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < nua; i++) {
+		uint32_t base  = upd_kind_changes(&ua[i]) ? 0 : ua[i].ua_akey->ak_nvals;
+		uint32_t extra = ua[i].ua_nval;
+
+		/* A key named twice in one record only needs room once, in its first entry. */
+		for (j = 0; j < i && extra > 0; j++)
+			if (ua[j].ua_akey == ua[i].ua_akey)
+				extra = 0;
+		for (j = i + 1; j < nua && extra > 0; j++)
+			if (ua[j].ua_akey == ua[i].ua_akey)
+				extra += ua[j].ua_nval;
+		if (extra == 0 || base + extra < 2 || (base >= 2 && vec_cap(base) >= base + extra))
+			continue;
+		ua[i].ua_spare_cap = vec_cap(base + extra);
+		D_ALLOC_ARRAY(ua[i].ua_spare, ua[i].ua_spare_cap);
+		if (ua[i].ua_spare == NULL)
+			return -DER_NOMEM;
+	}
+	return 0;
+}
+
+/* Drop the akeys (then dkey, object, container) an update left empty, bottom up. */
+static void
+upd_unwind(struct vos *vos, struct vos_cont *c, struct vos_obj *o, struct vos_dkey *dkey,
+	   struct upd_akey *ua, uint32_t nua, bool new_cont)
+{
+	uint32_t i, j;
+
+	for (i = 0; dkey != NULL && i < nua; i++) {
+		struct vos_akey *a   = ua[i].ua_akey;
+		bool             dup = false;
+
+		for (j = 0; j < i && !dup; j++)
+			dup = ua[j].ua_akey == a;
+		if (dup || a->ak_nvals != 0 || a->ak_punch != NULL)
+			continue;
+		btr_delete(&vos_akey_ops, &dkey->dk_akeys, a->ak_key, a->ak_klen);
+		D_FREE(a);
+	}
+	if (dkey != NULL && dkey->dk_akeys.br_count == 0 && dkey->dk_punch == NULL) {
+		btr_delete(&vos_dkey_ops, &o->o_dkeys, dkey->dk_key, dkey->dk_klen);
+		D_FREE(dkey);
+	}
+	if (o != NULL && o->o_dkeys.br_count == 0 && o->o_punch == NULL) {
+		btr_delete(&vos_obj_ops, &c->c_objs, o->o_key, 16);
+		D_FREE(o);
+	}
+	if (new_cont && c != NULL && c->c_objs.br_count == 0) {
+		btr_delete(&vos_cont_ops, &vos->v_conts, c->c_uuid, sizeof(uuid_t));
+		vos_cont_free(vos, c, false);
+	}
+}
+
+/*
+ * Apply in two phases: first everything that allocates (the keys' nodes,
+ * the values, room in the value arrays), then the insertions, which cannot
+ * fail. A -DER_NOMEM thus leaves the index as it was.
+ */
 static void
 rec_update(struct vos *vos, struct vos_dec *d, bool apply)
 {
-	uuid_t           uuid;
-	daos_obj_id_t    oid;
-	daos_epoch_t     epoch;
-	struct dkey_in  *dk = NULL, *ak = NULL;
-	struct vos_cont *c = NULL;
-	struct vos_obj  *o = NULL;
-	struct vos_dkey *dkey = NULL;
-	uint32_t         nak, i, j, nval, rsize;
-	uint8_t          type;
-	int              rc = 0;
+	uuid_t            uuid;
+	daos_obj_id_t     oid;
+	daos_epoch_t      epoch;
+	struct dkey_in   *dk = NULL, *ak = NULL;
+	struct vos_cont  *c = NULL;
+	struct vos_obj   *o = NULL;
+	struct vos_dkey  *dkey = NULL;
+	struct upd_akey  *ua = NULL;
+	struct vos_val  **vals = NULL;
+	uint32_t          nak, i, j, nval, rsize, nua = 0, nvals = 0, vcap = 0;
+	bool              new_cont = false;
+	uint8_t           type;
+	int               rc = 0;
 
 	D_ALLOC_PTR_NZ(dk);
 	D_ALLOC_PTR_NZ(ak);
@@ -707,9 +831,19 @@ rec_update(struct vos *vos, struct vos_dec *d, bool apply)
 		goto out;
 	}
 	if (apply) {
-		c = cont_get(vos, uuid, &rc);
-		o = c ? obj_get(c, oid, &rc) : NULL;
-		dkey = o ? dkey_get(o, dk, &rc) : NULL;
+		if (nak > d->d_left) {
+			dec_fail(d);
+			goto out;
+		}
+		D_ALLOC_ARRAY(ua, nak);
+		if (ua == NULL) {
+			d->d_rc = -DER_NOMEM;
+			goto out;
+		}
+		new_cont = vos_cont_find(vos, uuid) == NULL;
+		c        = cont_get(vos, uuid, &rc);
+		o        = c ? obj_get(c, oid, &rc) : NULL;
+		dkey     = o ? dkey_get(o, dk, &rc) : NULL;
 		APPLY_RC(rc, d);
 	}
 	for (i = 0; i < nak && d->d_rc == 0; i++) {
@@ -730,32 +864,81 @@ rec_update(struct vos *vos, struct vos_dec *d, bool apply)
 		if (apply) {
 			a = akey_get(dkey, ak, &rc);
 			APPLY_RC(rc, d);
-			if (a != NULL)
-				akey_set_kind(vos, a, type, rsize);
+			if (a == NULL)
+				break;
+			ua[nua] = (struct upd_akey){.ua_akey = a, .ua_type = type, .ua_rsize = rsize,
+						    .ua_first = nvals, .ua_nval = 0};
+			nua++;
 		}
 		for (j = 0; j < nval && d->d_rc == 0; j++) {
 			struct vos_val *v = dec_val(d, epoch, type, rsize, apply);
 
-			if (v != NULL) {
-				rc = akey_insert_val(vos, a, v);
-				if (rc != 0)
+			if (v == NULL)
+				continue;
+			if (nvals == vcap) {
+				struct vos_val **nv;
+				uint32_t         ncap = vcap ? vcap * 2 : 8;
+
+				D_REALLOC_ARRAY(nv, vals, vcap, ncap);
+				if (nv == NULL) {
 					D_FREE(v);
+					d->d_rc = -DER_NOMEM;
+					break;
+				}
+				vals = nv;
+				vcap = ncap;
+			}
+			vals[nvals++] = v;
+			ua[nua - 1].ua_nval++;
+		}
+	}
+	if (!apply)
+		goto out;
+	if (d->d_rc == 0)
+		APPLY_RC(upd_reserve(ua, nua), d);
+	if (d->d_rc != 0) {
+		for (i = 0; i < nvals; i++)
+			D_FREE(vals[i]);
+		for (i = 0; i < nua; i++)
+			D_FREE(ua[i].ua_spare);
+		upd_unwind(vos, c, o, dkey, ua, nua, new_cont);
+		goto out;
+	}
+	/* Nothing below allocates (a malformed record naming one akey with two
+	 * kinds may, and then applies partly). */
+	for (i = 0; i < nua; i++) {
+		struct vos_akey *a   = ua[i].ua_akey;
+		uint32_t         cap = vec_cap(a->ak_nvals);
+
+		akey_set_kind(vos, a, ua[i].ua_type, ua[i].ua_rsize);
+		if (a->ak_nvals < 2)
+			cap = 0;
+		for (j = 0; j < ua[i].ua_nval; j++) {
+			struct vos_val *v = vals[ua[i].ua_first + j];
+
+			vals[ua[i].ua_first + j] = NULL;
+			rc = akey_insert_val_in(vos, a, v, &cap, &ua[i].ua_spare,
+						ua[i].ua_spare_cap);
+			if (rc != 0) {
+				D_FREE(v);
 				APPLY_RC(rc, d);
 			}
 		}
-		if (a != NULL)
-			prune(c, o, dkey, a);
+		D_FREE(ua[i].ua_spare);
 	}
-	if (dkey != NULL)
-		prune(c, o, dkey, NULL);
+	for (i = 0; i < nvals; i++)
+		D_FREE(vals[i]);
+	upd_unwind(vos, c, o, dkey, ua, nua, false);
 out:
+	D_FREE(vals);
+	D_FREE(ua);
 	D_FREE(dk);
 	D_FREE(ak);
 }
 
 /* PUNCH and PUNCH_SET share their addressing: level 0 object, 1 dkey, 2 akey(s). */
 static void
-rec_punch(struct vos *vos, struct vos_dec *d, bool apply, bool set)
+rec_punch_decode(struct vos *vos, struct vos_dec *d, bool apply, bool set)
 {
 	uuid_t           uuid;
 	daos_obj_id_t    oid;
@@ -846,6 +1029,149 @@ rec_punch(struct vos *vos, struct vos_dec *d, bool apply, bool set)
 	if (apply && o != NULL)
 		prune(c, o, dkey, NULL);
 out:
+	D_FREE(dk);
+	D_FREE(ak);
+}
+
+/* A punch epoch set with room for one more epoch, or NULL when the set already has e. */
+static int
+punches_room(struct vos_punches *p, daos_epoch_t e, struct vos_punches **roomp)
+{
+	struct vos_punches *np;
+	uint32_t            i, cap;
+
+	*roomp = p;
+	for (i = 0; p != NULL && i < p->vp_nr; i++)
+		if (p->vp_ep[i] == e) {
+			*roomp = NULL;
+			return 0;
+		}
+	if (p != NULL && p->vp_nr < p->vp_cap)
+		return 0;
+	cap = p == NULL ? 1 : p->vp_cap * 2;
+	D_ALLOC(np, sizeof(*np) + cap * sizeof(daos_epoch_t));
+	if (np == NULL)
+		return -DER_NOMEM;
+	if (p != NULL) {
+		memcpy(np->vp_ep, p->vp_ep, p->vp_nr * sizeof(daos_epoch_t));
+		np->vp_nr = p->vp_nr;
+	}
+	np->vp_cap = cap;
+	*roomp     = np;
+	return 0;
+}
+
+/*
+ * A PUNCH record: the check pass decodes it, the apply pass first creates
+ * the keys and makes room in every punch set (what may fail), then adds the
+ * epoch everywhere (what cannot), so -DER_NOMEM leaves the index unchanged.
+ */
+static void
+rec_punch(struct vos *vos, struct vos_dec *d, bool apply)
+{
+	const struct vos_dec start = *d;
+	uuid_t               uuid;
+	daos_obj_id_t        oid;
+	daos_epoch_t         epoch;
+	struct dkey_in      *dk = NULL, *ak = NULL;
+	struct vos_cont     *c = NULL;
+	struct vos_obj      *o = NULL;
+	struct vos_dkey     *dkey = NULL;
+	struct upd_akey     *ua = NULL;
+	struct vos_punches **room = NULL;
+	uint8_t              level;
+	uint32_t             n = 1, i, j, nua = 0;
+	bool                 new_cont;
+	int                  rc = 0;
+
+	if (!apply) {
+		rec_punch_decode(vos, d, false, false);
+		return;
+	}
+	/* The check pass validated the record: decode it again for real. */
+	D_ALLOC_PTR_NZ(dk);
+	D_ALLOC_PTR_NZ(ak);
+	if (dk == NULL || ak == NULL) {
+		d->d_rc = -DER_NOMEM;
+		goto out;
+	}
+	*d = start;
+	dec_prefix(d, uuid, &oid);
+	epoch = dec_u64(d);
+	level = dec_u8(d);
+	if (level >= 1)
+		dec_key(d, vos_oid_dkey_uint64(oid), dk);
+	if (level == 2)
+		n = dec_u32(d);
+	if (d->d_rc != 0)
+		goto out;
+	D_ALLOC_ARRAY(ua, n);
+	D_ALLOC_ARRAY(room, n);
+	if (ua == NULL || room == NULL) {
+		d->d_rc = -DER_NOMEM;
+		goto out;
+	}
+	new_cont = vos_cont_find(vos, uuid) == NULL;
+	c        = cont_get(vos, uuid, &rc);
+	o        = c ? obj_get(c, oid, &rc) : NULL;
+	if (level >= 1 && o != NULL)
+		dkey = dkey_get(o, dk, &rc);
+	APPLY_RC(rc, d);
+	for (i = 0; i < n && d->d_rc == 0; i++) {
+		struct vos_punches *p;
+
+		if (level == 2) {
+			dec_key(d, vos_oid_akey_uint64(oid), ak);
+			ua[nua].ua_akey = akey_get(dkey, ak, &rc);
+			APPLY_RC(rc, d);
+			if (ua[nua].ua_akey == NULL)
+				break;
+			p = ua[nua++].ua_akey->ak_punch;
+			/* The same akey twice: the first entry makes the room. */
+			for (j = 0; j + 1 < nua; j++)
+				if (ua[j].ua_akey == ua[nua - 1].ua_akey)
+					break;
+			if (j + 1 < nua)
+				continue;
+		} else {
+			p = level == 1 ? dkey->dk_punch : o->o_punch;
+		}
+		APPLY_RC(punches_room(p, epoch, &room[i]), d);
+	}
+	if (d->d_rc != 0) {
+		/* Only rooms made of new allocations are ours to drop. */
+		for (i = 0; i < n; i++) {
+			struct vos_punches *p;
+
+			if (room[i] == NULL)
+				continue;
+			if (level == 2)
+				p = ua[i].ua_akey->ak_punch;
+			else
+				p = level == 1 ? dkey->dk_punch : o->o_punch;
+			if (room[i] != p)
+				D_FREE(room[i]);
+		}
+		upd_unwind(vos, c, o, dkey, ua, nua, new_cont);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		struct vos_punches **pp;
+
+		if (level == 2)
+			pp = &ua[i].ua_akey->ak_punch;
+		else
+			pp = level == 1 ? &dkey->dk_punch : &o->o_punch;
+		if (room[i] != NULL && room[i] != *pp) {
+			D_FREE(*pp);
+			*pp = room[i];
+		}
+		rc = punches_add(pp, epoch); /* there is room: cannot fail */
+		APPLY_RC(rc, d);
+	}
+out:
+	D_FREE(room);
+	D_FREE(ua);
 	D_FREE(dk);
 	D_FREE(ak);
 }
@@ -1029,9 +1355,9 @@ vos_record_len(const void *buf, size_t len)
 }
 
 static int
-record_pass(struct vos *vos, const uint8_t *p, size_t len, bool apply, int *typep)
+record_pass_dec(struct vos *vos, struct vos_dec *dp, const uint8_t *p, bool apply, int *typep)
 {
-	struct vos_dec d = {.d_p = p + VOS_REC_HDR, .d_left = len - VOS_REC_HDR};
+	struct vos_dec d    = *dp;
 	int            type = p[3];
 
 	*typep = type;
@@ -1044,8 +1370,10 @@ record_pass(struct vos *vos, const uint8_t *p, size_t len, bool apply, int *type
 		rec_update(vos, &d, apply);
 		break;
 	case VREC_PUNCH:
+		rec_punch(vos, &d, apply);
+		break;
 	case VREC_PUNCH_SET:
-		rec_punch(vos, &d, apply, type == VREC_PUNCH_SET);
+		rec_punch_decode(vos, &d, apply, true);
 		break;
 	case VREC_REPLACE:
 		rec_replace(vos, &d, apply);
@@ -1064,7 +1392,16 @@ record_pass(struct vos *vos, const uint8_t *p, size_t len, bool apply, int *type
 	}
 	if (d.d_rc == 0 && d.d_left != 0)
 		d.d_rc = -DER_INVAL;
+	*dp = d;
 	return d.d_rc;
+}
+
+static int
+record_pass(struct vos *vos, const uint8_t *p, size_t len, bool apply, int *typep)
+{
+	struct vos_dec d = {.d_p = p + VOS_REC_HDR, .d_left = len - VOS_REC_HDR};
+
+	return record_pass_dec(vos, &d, p, apply, typep);
 }
 
 static int
@@ -1094,26 +1431,102 @@ vos_apply_record(struct vos *vos, const void *buf, size_t len)
 }
 
 int
-vos_commit(struct vos *vos, struct vos_enc *e)
+vos_record_data_foreach(const void *buf, size_t len, vos_record_data_cb_t cb, void *arg)
 {
-	size_t off = 0;
+	const uint8_t *p = buf;
+	struct vos_dec d = {.d_data_cb = cb, .d_data_arg = arg};
+	int            type;
+
+	if (buf == NULL || cb == NULL || len < VOS_REC_HDR || vos_record_len(buf, len) != len ||
+	    p[2] != VOS_REC_VERSION)
+		return -DER_DF_INVAL;
+	if (p[3] != VREC_UPDATE)
+		return 0;
+	d.d_p    = p + VOS_REC_HDR;
+	d.d_left = len - VOS_REC_HDR;
+	/* The check pass decodes everything and changes nothing: no index needed. */
+	return record_pass_dec(NULL, &d, p, false, &type);
+}
+
+#define VOS_APPLY_TRIES 4 /* applying a durable record: attempts before giving up */
+
+/* Send one record to the log, with the data writes it refers to. */
+static int
+commit_log(struct vos *vos, const void *rec, size_t len, void **ios, unsigned int nr)
+{
+	const struct vos_attr *at = &vos->v_attr;
+	unsigned int           i;
+	int                    rc = 0;
+
+	if (nr > 0 && at->va_log_data != NULL)
+		return at->va_log_data(at->va_log_arg, rec, len, ios, nr);
+	/* No log that waits for them: the data goes first. */
+	for (i = 0; i < nr; i++) {
+		int rc2 = at->va_data->dop_write_wait(at->va_data_arg, ios[i]);
+
+		rc = rc == 0 ? rc2 : rc;
+	}
+	if (rc == 0 && at->va_log != NULL)
+		rc = at->va_log(at->va_log_arg, rec, len);
+	return rc;
+}
+
+int
+vos_commit_io(struct vos *vos, struct vos_enc *e, void **ios, unsigned int *nr_ios,
+	      bool *logged)
+{
+	bool   has_log = vos->v_attr.va_log != NULL || vos->v_attr.va_log_data != NULL;
+	size_t off     = 0;
 	int    rc;
 
+	if (logged != NULL)
+		*logged = false;
 	if (e->e_rc != 0)
 		return e->e_rc;
 	while (off < e->e_len) {
-		size_t rl = vos_record_len(e->e_buf + off, e->e_len - off);
+		size_t       rl = vos_record_len(e->e_buf + off, e->e_len - off);
+		size_t       bl = rl, end;
+		unsigned int nr = nr_ios != NULL ? *nr_ios : 0;
 
 		D_ASSERT(rl >= VOS_REC_HDR && off + rl <= e->e_len);
-		if (vos->v_attr.va_log != NULL) {
-			rc = vos->v_attr.va_log(vos->v_attr.va_log_arg, e->e_buf + off, rl);
+		/* Whole records that fit go to the log in one call. */
+		while (vos->v_attr.va_log_batch_max > 0 && off + bl < e->e_len) {
+			size_t next = vos_record_len(e->e_buf + off + bl, e->e_len - off - bl);
+
+			D_ASSERT(next >= VOS_REC_HDR && off + bl + next <= e->e_len);
+			if (bl + next > vos->v_attr.va_log_batch_max)
+				break;
+			bl += next;
+		}
+		if (nr_ios != NULL)
+			*nr_ios = 0;
+		rc = commit_log(vos, e->e_buf + off, bl, ios, nr);
+		/* After an I/O error the record may or may not be durable: its data
+		 * addresses must be treated as referenced. */
+		if (logged != NULL && has_log && (rc == 0 || rc == -DER_IO))
+			*logged = true;
+		if (rc != 0)
+			return rc;
+		for (end = off + bl; off < end; off += rl) {
+			int tries = 0;
+
+			rl = vos_record_len(e->e_buf + off, end - off);
+			/* A logged record will be replayed at the next recovery: applying
+			 * it now keeps the index equal to the log, so a transient
+			 * shortage of memory is worth a few more tries (a failed apply
+			 * changes nothing). */
+			do {
+				rc = vos_apply_record(vos, e->e_buf + off, rl);
+			} while (rc == -DER_NOMEM && has_log && ++tries < VOS_APPLY_TRIES);
 			if (rc != 0)
 				return rc;
 		}
-		rc = vos_apply_record(vos, e->e_buf + off, rl);
-		if (rc != 0)
-			return rc;
-		off += rl;
 	}
 	return 0;
+}
+
+int
+vos_commit(struct vos *vos, struct vos_enc *e)
+{
+	return vos_commit_io(vos, e, NULL, NULL, NULL);
 }

@@ -4,9 +4,22 @@
  * docs/engine.md.
  */
 #include <sys/stat.h>
+#include <gurt/list.h>
 #include <sched/sched.h>
 #include "bio/bio.h"
 #include "vos.h"
+
+/* One container the background aggregation keeps below its owner's bound. */
+struct store_agg_cont {
+	uuid_t        ac_cont;
+	daos_epoch_t  ac_bound;     /* 0: not aggregated */
+	daos_epoch_t *ac_snaps;
+	unsigned int  ac_nsnaps;
+	uint64_t      ac_gen;       /* bumped by every vos_store_agg_set */
+	uint64_t      ac_done_gen;  /* gen of the last completed pass */
+	uint64_t      ac_done_recs; /* vs_logged when that pass started */
+	int           ac_rc;        /* result of the last pass */
+};
 
 struct vos_store {
 	struct sched          *vs_sched;
@@ -17,18 +30,101 @@ struct vos_store {
 	bool                   vs_ckpt_wanted;
 	struct sched_cond     *vs_ckpt_done;
 	int                    vs_ckpt_rc;
+	uint64_t               vs_check_lsn;  /* replay: records from here on get their data checked */
+	uint64_t               vs_logged;     /* records logged since open */
+	d_list_t               vs_inflight;   /* store_commit_ent of commits under way, by LSN */
+
+	/* background aggregation */
+	struct store_agg_cont **vs_agg;
+	unsigned int           vs_agg_nr;
+	bool                   vs_agg_running; /* the ULT exists */
+	bool                   vs_agg_stop;
+	bool                   vs_agg_kick;    /* a setting changed: do not sleep */
+	struct sched_cond     *vs_agg_wake;
+	struct sched_cond     *vs_agg_done;   /* a pass ended, or the ULT left */
+	uint64_t               vs_agg_period_us;
+	unsigned int           vs_agg_credits;
 	struct vos_store_stats vs_stats;
 };
 
 /* ---- the seams ---- */
 
+/*
+ * A commit under way. Its record may be durable before the committer runs
+ * again and VOS applies it (the committer may still wait for its DATA
+ * writes, or just not have been scheduled yet): a checkpoint starting then
+ * must replay from it, not from the durable end. ce_lsn is a lower bound
+ * of its LSN (the next LSN when it started), and entries are added in
+ * order, so the head of the list is the oldest one.
+ */
+struct store_commit_ent {
+	d_list_t ce_link;
+	uint64_t ce_lsn;
+};
+
+static int
+store_commit(struct vos_store *vs, const void *rec, size_t len, struct bio_io **ios, int nr_ios)
+{
+	struct store_commit_ent ce;
+	uint64_t                lsn;
+	int                     rc;
+
+	ce.ce_lsn = bio_wal_next_lsn(vs->vs_bt);
+	d_list_add_tail(&ce.ce_link, &vs->vs_inflight);
+	vs->vs_logged++;
+	rc = bio_wal_commit(vs->vs_bt, rec, len, ios, nr_ios, &lsn);
+	/* VOS applies the record as soon as we return, without yielding. */
+	d_list_del(&ce.ce_link);
+	return rc;
+}
+
+/* Where replay must start for a checkpoint taken from the index as it is now. */
+static uint64_t
+store_ckpt_start_lsn(struct vos_store *vs)
+{
+	uint64_t start = bio_wal_durable_lsn(vs->vs_bt) + 1;
+
+	if (!d_list_empty(&vs->vs_inflight)) {
+		struct store_commit_ent *ce =
+		    d_list_entry(vs->vs_inflight.next, struct store_commit_ent, ce_link);
+
+		start = MIN(start, ce->ce_lsn);
+	}
+	return start;
+}
+
 static int
 store_log(void *arg, const void *rec, size_t len)
 {
-	struct vos_store *vs = arg;
-	uint64_t          lsn;
+	return store_commit(arg, rec, len, NULL, 0);
+}
 
-	return bio_wal_commit(vs->vs_bt, rec, len, NULL, 0, &lsn);
+#define STORE_IOS_MAX 16 /* data writes handed to one commit; more are waited for first */
+
+/* The record and its DATA writes: BIO flushes the one while the others run. */
+static int
+store_log_data(void *arg, const void *rec, size_t len, void **ios, unsigned int nr_ios)
+{
+	struct vos_store *vs = arg;
+	struct bio_io    *bios[STORE_IOS_MAX];
+	unsigned int      i;
+	int               rc = 0;
+
+	for (i = 0; i < nr_ios; i++) {
+		if (i < STORE_IOS_MAX) {
+			bios[i] = ios[i];
+		} else {
+			int rc2 = bio_io_wait(ios[i]);
+
+			rc = rc == 0 ? rc2 : rc;
+		}
+	}
+	if (rc != 0) {
+		for (i = 0; i < nr_ios && i < STORE_IOS_MAX; i++)
+			bio_io_wait(bios[i]);
+		return rc;
+	}
+	return store_commit(vs, rec, len, bios, (int)MIN(nr_ios, STORE_IOS_MAX));
 }
 
 /* A data address is a BIO extent: offset, and the reserved (4 KiB-rounded) length. */
@@ -75,6 +171,31 @@ store_write(void *arg, const struct vos_data_addr *addr, const void *buf, uint64
 }
 
 static int
+store_write_submit(void *arg, const struct vos_data_addr *addr, const void *buf, uint64_t len,
+		   void **iop)
+{
+	struct vos_store *vs  = arg;
+	struct bio_extent ext = store_ext(addr);
+	struct bio_io    *io;
+	d_iov_t           iov;
+	d_sg_list_t       sgl = {.sg_nr = 1, .sg_iovs = &iov};
+	int               rc;
+
+	d_iov_set(&iov, (void *)buf, len);
+	rc = bio_data_write(vs->vs_bt, &ext, &sgl, &io);
+	if (rc == 0)
+		*iop = io;
+	return rc;
+}
+
+static int
+store_write_wait(void *arg, void *io)
+{
+	(void)arg;
+	return bio_io_wait(io);
+}
+
+static int
 store_read(void *arg, const struct vos_data_addr *addr, void *buf, uint64_t len)
 {
 	struct vos_store *vs  = arg;
@@ -104,6 +225,8 @@ static const struct vos_data_ops store_data_ops = {
     .dop_write = store_write,
     .dop_read  = store_read,
     .dop_free  = store_free,
+    .dop_write_submit = store_write_submit,
+    .dop_write_wait   = store_write_wait,
 };
 
 /* ---- checkpoint ---- */
@@ -119,12 +242,13 @@ store_ckpt_once(struct vos_store *vs)
 	uint64_t          start_lsn;
 	int               rc;
 
-	/* Every record up to the durable LSN is in the index already; those after may
-	 * or may not be in the image, and replay from here re-applies them blindly. */
-	start_lsn = bio_wal_durable_lsn(vs->vs_bt) + 1;
+	/* Every record before start_lsn is in the index already; those after may or
+	 * may not be in the image, and replay from there re-applies them blindly. */
+	start_lsn = store_ckpt_start_lsn(vs);
 	rc        = bio_ckpt_begin(vs->vs_bt, &ck);
 	if (rc != 0)
 		return rc;
+	vs->vs_stats.vss_ckpt_active = true;
 	rc = vos_image_start(vs->vs_vos, &img);
 	if (rc != 0) {
 		bio_ckpt_abort(ck);
@@ -139,11 +263,13 @@ store_ckpt_once(struct vos_store *vs)
 	vos_image_end(img);
 	if (rc < 0) {
 		bio_ckpt_abort(ck);
+		vs->vs_stats.vss_ckpt_active = false;
 		return rc;
 	}
 	rc = bio_ckpt_end(ck, start_lsn);
 	if (rc == 0)
 		vs->vs_stats.vss_checkpoints++;
+	vs->vs_stats.vss_ckpt_active = false;
 	return rc;
 }
 
@@ -189,6 +315,196 @@ vos_store_checkpoint(struct vos_store *vs)
 	while (vs->vs_ckpt_busy)
 		sched_cond_wait(vs->vs_ckpt_done);
 	return vs->vs_ckpt_rc;
+}
+
+/* ---- background aggregation ---- */
+
+static uint64_t store_now_usec(void);
+
+/* One pass over one container, a few dkeys per step, yielding between steps. */
+static int
+store_agg_pass(struct vos_store *vs, struct store_agg_cont *ac)
+{
+	struct vos_agg *ag;
+	uint64_t        gen  = ac->ac_gen;
+	uint64_t        recs = vs->vs_logged;
+	int             rc;
+
+	rc = vos_aggregate_start(vs->vs_vos, ac->ac_cont, ac->ac_bound, ac->ac_snaps,
+				 ac->ac_nsnaps, &ag);
+	if (rc != 0)
+		return rc;
+	vs->vs_stats.vss_agg_active = true;
+	while ((rc = vos_agg_step(ag, vs->vs_agg_credits)) == 0) {
+		sched_yield_ult(vs->vs_sched);
+		/* A pass runs to its end with the bound it started with (restarting
+		 * on every new bound would starve it); only closing cuts it short. */
+		if (vs->vs_agg_stop)
+			break;
+	}
+	vos_agg_end(ag);
+	vs->vs_stats.vss_agg_active = false;
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		ac->ac_done_gen  = gen;
+		ac->ac_done_recs = recs;
+		vs->vs_stats.vss_agg_passes++;
+	}
+	return 0;
+}
+
+/* Work left: a setting not yet served, or updates since the last pass. */
+static bool
+store_agg_due(struct vos_store *vs, struct store_agg_cont *ac)
+{
+	return ac->ac_bound != 0 && (ac->ac_done_gen != ac->ac_gen || ac->ac_done_recs != vs->vs_logged);
+}
+
+static void
+store_agg_ult(void *arg)
+{
+	struct vos_store *vs = arg;
+	unsigned int      i;
+	int               rc;
+
+	while (!vs->vs_agg_stop) {
+		bool     any = false;
+		uint64_t until;
+
+		vs->vs_agg_kick = false;
+		for (i = 0; i < vs->vs_agg_nr && !vs->vs_agg_stop; i++) {
+			struct store_agg_cont *ac = vs->vs_agg[i];
+
+			if (!store_agg_due(vs, ac))
+				continue;
+			any = true;
+			rc  = store_agg_pass(vs, ac);
+			ac->ac_rc = rc;
+			if (rc == -DER_NONEXIST) {
+				ac->ac_bound = 0; /* the container is gone */
+			} else if (rc != 0) {
+				DL_ERROR(rc, "background aggregation of a container failed");
+				vs->vs_stats.vss_agg_errors++;
+			}
+		}
+		sched_cond_broadcast(vs->vs_agg_done);
+		if (vs->vs_agg_kick)
+			continue;
+		if (!any) {
+			bool pending = false;
+
+			for (i = 0; i < vs->vs_agg_nr; i++)
+				pending = pending || vs->vs_agg[i]->ac_bound != 0;
+			if (!pending) {
+				sched_cond_wait(vs->vs_agg_wake);
+				continue;
+			}
+		}
+		/* Sleep a period in short slices, so a new setting or close is quick. */
+		until = store_now_usec() + vs->vs_agg_period_us;
+		while (!vs->vs_agg_stop && !vs->vs_agg_kick && store_now_usec() < until)
+			sched_sleep_ns(vs->vs_sched, 2 * 1000 * 1000);
+	}
+	vs->vs_agg_running = false;
+	sched_cond_broadcast(vs->vs_agg_done);
+}
+
+static void
+store_agg_stop(struct vos_store *vs)
+{
+	vs->vs_agg_stop = true;
+	sched_cond_broadcast(vs->vs_agg_wake);
+	while (vs->vs_agg_running)
+		sched_cond_wait(vs->vs_agg_done);
+}
+
+int
+vos_store_agg_set(struct vos_store *vs, const uuid_t cont, daos_epoch_t bound,
+		  const daos_epoch_t *snaps, unsigned int nsnaps)
+{
+	struct store_agg_cont *ac = NULL;
+	daos_epoch_t          *copy = NULL;
+	unsigned int           i;
+
+	if (vs == NULL || cont == NULL || bound == DAOS_EPOCH_MAX || (nsnaps > 0 && snaps == NULL))
+		return -DER_INVAL;
+	if (vs->vs_agg_stop)
+		return -DER_SHUTDOWN;
+	for (i = 0; i < vs->vs_agg_nr && ac == NULL; i++)
+		if (uuid_compare(vs->vs_agg[i]->ac_cont, cont) == 0)
+			ac = vs->vs_agg[i];
+	if (ac == NULL && bound == 0)
+		return 0;
+	if (nsnaps > 0) {
+		D_ALLOC_ARRAY(copy, nsnaps);
+		if (copy == NULL)
+			return -DER_NOMEM;
+		memcpy(copy, snaps, nsnaps * sizeof(*snaps));
+	}
+	if (ac == NULL) {
+		struct store_agg_cont **arr;
+
+		D_ALLOC_PTR(ac);
+		D_REALLOC_ARRAY(arr, vs->vs_agg, vs->vs_agg_nr, vs->vs_agg_nr + 1);
+		if (ac == NULL || arr == NULL) {
+			D_FREE(ac);
+			D_FREE(copy);
+			return -DER_NOMEM;
+		}
+		uuid_copy(ac->ac_cont, cont);
+		vs->vs_agg                 = arr;
+		vs->vs_agg[vs->vs_agg_nr++] = ac;
+	}
+	if (!vs->vs_agg_running) {
+		int rc = sched_ult_create(vs->vs_sched, store_agg_ult, vs);
+
+		if (rc != 0) {
+			D_FREE(copy);
+			return rc;
+		}
+		vs->vs_agg_running = true;
+	}
+	D_FREE(ac->ac_snaps);
+	ac->ac_snaps  = copy;
+	ac->ac_nsnaps = nsnaps;
+	ac->ac_bound  = bound;
+	ac->ac_gen++;
+	vs->vs_agg_kick = true;
+	sched_cond_broadcast(vs->vs_agg_wake);
+	return 0;
+}
+
+void
+vos_store_agg_tune(struct vos_store *vs, unsigned int period_ms, unsigned int credits)
+{
+	vs->vs_agg_period_us = (uint64_t)(period_ms > 0 ? period_ms : VOS_STORE_AGG_PERIOD_MS) * 1000;
+	vs->vs_agg_credits   = credits > 0 ? credits : VOS_STORE_AGG_CREDITS;
+}
+
+int
+vos_store_agg_wait(struct vos_store *vs)
+{
+	unsigned int i;
+	bool         due;
+
+	do {
+		due = false;
+		for (i = 0; i < vs->vs_agg_nr; i++)
+			due = due || store_agg_due(vs, vs->vs_agg[i]);
+		if (due) {
+			if (!vs->vs_agg_running)
+				return -DER_SHUTDOWN;
+			vs->vs_agg_kick = true;
+			sched_cond_broadcast(vs->vs_agg_wake);
+			sched_cond_wait(vs->vs_agg_done);
+			/* A failing pass would stay due for ever: report it instead. */
+			for (i = 0; i < vs->vs_agg_nr; i++)
+				if (vs->vs_agg[i]->ac_bound != 0 && vs->vs_agg[i]->ac_rc != 0)
+					return vs->vs_agg[i]->ac_rc;
+		}
+	} while (due);
+	return 0;
 }
 
 /* ---- format, open (recovery), close ---- */
@@ -256,14 +572,77 @@ store_load_chunk(const void *chunk, size_t len, void *arg)
 	return 0;
 }
 
+#define STORE_DATA_TORN 1 /* a value's DATA does not match its checksum */
+
+/* Does the DATA at addr hold the value the record describes? */
+static int
+store_check_data(void *arg, const struct vos_data_addr *addr, uint64_t len, uint32_t csum)
+{
+	struct vos_store *vs  = arg;
+	struct bio_extent ext = store_ext(addr);
+	d_iov_t           iov;
+	d_sg_list_t       sgl = {.sg_nr = 1, .sg_iovs = &iov};
+	void             *buf;
+	int               rc;
+
+	if (len > ext.be_len)
+		return STORE_DATA_TORN;
+	D_ALLOC_NZ(buf, len);
+	if (buf == NULL)
+		return -DER_NOMEM;
+	d_iov_set(&iov, buf, len);
+	rc = bio_data_read(vs->vs_bt, &ext, &sgl);
+	if (rc == -DER_INVAL)
+		rc = STORE_DATA_TORN; /* an extent outside the region: not ours */
+	else if (rc == 0 && vos_csum(buf, len) != csum)
+		rc = STORE_DATA_TORN;
+	D_FREE(buf);
+	return rc;
+}
+
+static int
+store_replay_one(struct vos_store *vs, const void *rec, size_t len, uint64_t lsn)
+{
+	int rc;
+
+	/* Only the newest group's records may have DATA writes a crash cut short
+	 * (bio_wal_open_last_lsn); such an update was never acknowledged. */
+	if (vs->vs_check_lsn != 0 && lsn >= vs->vs_check_lsn) {
+		rc = vos_record_data_foreach(rec, len, store_check_data, vs);
+		if (rc == STORE_DATA_TORN) {
+			D_WARN("WAL record LSN %" PRIu64 " refers to DATA that was never written: "
+			       "discarded (that update was not acknowledged)\n", lsn);
+			vs->vs_stats.vss_discarded++;
+			return 0;
+		}
+		if (rc != 0 && rc != -DER_INVAL && rc != -DER_DF_INVAL)
+			return rc;
+	}
+	rc = vos_apply_record(vs->vs_vos, rec, len);
+	if (rc != 0)
+		DL_ERROR(rc, "WAL record LSN %" PRIu64 " cannot be applied", lsn);
+	return rc;
+}
+
+/* A WAL record holds one or more VOS records (va_log_batch_max). */
 static int
 store_replay_rec(const void *rec, size_t len, uint64_t lsn, void *arg)
 {
-	struct vos_store *vs = arg;
-	int               rc = vos_apply_record(vs->vs_vos, rec, len);
+	const char *p   = rec;
+	size_t      off = 0;
+	int         rc  = 0;
 
-	if (rc != 0)
-		DL_ERROR(rc, "WAL record LSN %" PRIu64 " cannot be applied", lsn);
+	while (off < len && rc == 0) {
+		size_t rl = vos_record_len(p + off, len - off);
+
+		if (rl == 0 || rl > len - off) {
+			D_ERROR("WAL record LSN %" PRIu64 " holds no whole VOS record at %zu\n", lsn,
+				off);
+			return -DER_DF_INVAL;
+		}
+		rc = store_replay_one(arg, p + off, rl, lsn);
+		off += rl;
+	}
 	return rc;
 }
 
@@ -296,6 +675,7 @@ store_recover(struct vos_store *vs)
 	int                     rc;
 
 	vs->vs_recovering = true;
+	vs->vs_check_lsn  = bio_wal_open_last_lsn(vs->vs_bt);
 	rc                = bio_ckpt_load(vs->vs_bt, store_load_chunk, &sl, &start_lsn);
 	if (rc == -DER_NONEXIST)
 		rc = 0; /* never checkpointed: everything is in the WAL */
@@ -328,9 +708,14 @@ vos_store_open(struct sched *sched, const char *dir, struct vos_store **vsp)
 	D_ALLOC_PTR(vs);
 	if (vs == NULL)
 		return -DER_NOMEM;
-	vs->vs_sched     = sched;
-	vs->vs_ckpt_done = sched_cond_create(sched);
-	if (vs->vs_ckpt_done == NULL) {
+	vs->vs_sched          = sched;
+	D_INIT_LIST_HEAD(&vs->vs_inflight);
+	vs->vs_agg_period_us  = VOS_STORE_AGG_PERIOD_MS * 1000;
+	vs->vs_agg_credits    = VOS_STORE_AGG_CREDITS;
+	vs->vs_ckpt_done      = sched_cond_create(sched);
+	vs->vs_agg_wake       = sched_cond_create(sched);
+	vs->vs_agg_done       = sched_cond_create(sched);
+	if (vs->vs_ckpt_done == NULL || vs->vs_agg_wake == NULL || vs->vs_agg_done == NULL) {
 		rc = -DER_NOMEM;
 		goto free;
 	}
@@ -344,12 +729,22 @@ vos_store_open(struct sched *sched, const char *dir, struct vos_store **vsp)
 	attr.va_data_arg = vs;
 	attr.va_log      = store_log;
 	attr.va_log_arg  = vs;
+	attr.va_log_data = store_log_data;
+	attr.va_log_batch_max = BIO_WAL_REC_MAX;
 	rc               = vos_open(&attr, &vs->vs_vos);
 	if (rc != 0)
 		goto close_bio;
 	rc = store_recover(vs);
 	if (rc != 0)
 		goto close_vos;
+	if (vs->vs_stats.vss_discarded > 0) {
+		/* The discarded records are still in the WAL, and their extents are
+		 * free again: a checkpoint past them makes sure no later recovery
+		 * replays them over reused space. */
+		rc = vos_store_checkpoint(vs);
+		if (rc != 0)
+			goto close_vos;
+	}
 	*vsp = vs;
 	return 0;
 close_vos:
@@ -358,6 +753,8 @@ close_bio:
 	bio_close(vs->vs_bt);
 free:
 	sched_cond_destroy(vs->vs_ckpt_done);
+	sched_cond_destroy(vs->vs_agg_wake);
+	sched_cond_destroy(vs->vs_agg_done);
 	D_FREE(vs);
 	return rc;
 }
@@ -365,10 +762,12 @@ free:
 void
 vos_store_close(struct vos_store *vs, bool abandon)
 {
-	int rc;
+	unsigned int i;
+	int          rc;
 
 	if (vs == NULL)
 		return;
+	store_agg_stop(vs);
 	while (vs->vs_ckpt_busy)
 		sched_cond_wait(vs->vs_ckpt_done);
 	if (!abandon) {
@@ -380,6 +779,13 @@ vos_store_close(struct vos_store *vs, bool abandon)
 	bio_close(vs->vs_bt);
 	vos_close(vs->vs_vos);
 	sched_cond_destroy(vs->vs_ckpt_done);
+	sched_cond_destroy(vs->vs_agg_wake);
+	sched_cond_destroy(vs->vs_agg_done);
+	for (i = 0; i < vs->vs_agg_nr; i++) {
+		D_FREE(vs->vs_agg[i]->ac_snaps);
+		D_FREE(vs->vs_agg[i]);
+	}
+	D_FREE(vs->vs_agg);
 	D_FREE(vs);
 }
 
