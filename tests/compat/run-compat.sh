@@ -27,6 +27,33 @@ grep -qx 'drained 100 records' <<<"$out"
 # pkg-config must describe the same prefix.
 PKG_CONFIG_PATH="$prefix/lib64/pkgconfig" pkg-config --cflags --libs gurt >/dev/null
 
+# The DAOS client headers (daos.h and what it includes).
+for h in daos.h daos_types.h daos_errno.h daos_event.h daos_pool.h daos_cont.h daos_obj.h \
+	daos_obj_class.h daos_prop.h daos_security.h daos_kv.h daos_array.h daos_tx.h daos_api.h \
+	daos_mgmt.h daos_version.h; do
+	test -e "$prefix/include/$h" || { echo "compat: $h not installed"; exit 1; }
+done
+
+# A client written the DAOS way compiles against the prefix alone (it is not linked:
+# there is no libdaos yet) and asks for the symbols DAOS's library exports.
+"$cc" -Wall -Wextra -Werror -I"$prefix/include" -c "$src/daos_compat.c" -o "$prefix/daos_compat.o"
+undef=$(nm "$prefix/daos_compat.o" | awk '$1 == "U" { print $2 }')
+for sym in daos_pool_connect2 daos_cont_create2 daos_cont_open2 daos_cont_destroy2 \
+	daos_obj_generate_oid2 daos_obj_update daos_kv_put daos_array_write daos_eq_poll; do
+	grep -qx "$sym" <<<"$undef" || { echo "compat: daos_compat.o does not call $sym"; exit 1; }
+done
+echo "compat: DAOS-style client compiles"
+
+# DAOS's ABI: every constant, type size, member offset, call redirection and prototype
+# of its client headers, as daos_abi.list records them.
+awk -f "$src/abi_gen.awk" "$src/daos_abi.list" >"$prefix/abi.c"
+"$cc" -Wall -Wextra -Werror -I"$prefix/include" "$prefix/abi.c" -o "$prefix/abi" ||
+	{ echo "compat: a DAOS name is missing or declared differently"; exit 1; }
+"$prefix/abi" >"$prefix/abi.out"
+grep -v '^#' "$src/daos_abi.list" | diff - "$prefix/abi.out" ||
+	{ echo "compat: values differ from DAOS's (< DAOS, > ours)"; exit 1; }
+echo "compat: DAOS ABI OK ($(wc -l <"$prefix/abi.out") names)"
+
 # Every public header compiles on its own, in C and in C++.
 for h in $(cd "$prefix/include" && find . -name '*.h' | sed 's|^\./||' | sort); do
 	echo "#include <$h>" >"$prefix/one.c"
