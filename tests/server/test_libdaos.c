@@ -1,0 +1,611 @@
+/*
+ * libdaos against a real daos_server: the DAOS API, synchronous and
+ * asynchronous, as an application uses it.
+ * - pools and containers: connect by label, query, list, properties,
+ *   attributes, snapshots, oid allocation, exact error codes;
+ * - objects: single values and array extents inline and by bulk, sizes
+ *   learned by fetch, enumeration across shards with anchors, key query,
+ *   punch, checksums;
+ * - events: many updates in flight on one EQ, parent events, completion
+ *   callbacks, daos_event_test;
+ * - handle sharing: another process uses global handles with no connect.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <daos.h>
+#include <gurt/common.h>
+#include "srv_harness.h"
+
+static struct srv srv_main;
+static char       srv_ap[64];
+static char      *self_exe;
+
+static int
+setup(void **state)
+{
+	char tmpl[] = "/tmp/libdaos.XXXXXX";
+
+	(void)state;
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(srv_main.sv_dir, sizeof(srv_main.sv_dir), "%s/data", tmpl);
+	srv_main.sv_targets = 2;
+	srv_main.sv_port    = srv_free_port();
+	srv_start(&srv_main);
+	snprintf(srv_ap, sizeof(srv_ap), "127.0.0.1:%u", srv_main.sv_port);
+	setenv(DC_SYS_ENV_ACCESS_POINTS, srv_ap, 1);
+	/* a pool to work in, made the administrator's way */
+	{
+		struct dc_sys *sys = srv_attach(&srv_main);
+		uuid_t         pool;
+
+		assert_int_equal(srv_pool_create(sys, "lp", 256ull << 20, pool), 0);
+		dc_sys_detach(sys);
+	}
+	assert_int_equal(daos_init(), 0);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[PATH_MAX + 16];
+
+	(void)state;
+	assert_int_equal(daos_fini(), 0);
+	srv_stop(&srv_main, SIGTERM);
+	snprintf(cmd, sizeof(cmd), "rm -rf %.*s",
+		 (int)(strrchr(srv_main.sv_dir, '/') - srv_main.sv_dir), srv_main.sv_dir);
+	if (system(cmd) != 0)
+		print_message("could not remove %s\n", srv_main.sv_dir);
+	return 0;
+}
+
+static void
+test_pool_cont(void **state)
+{
+	daos_handle_t    poh, coh, coh2;
+	daos_pool_info_t pinfo = {.pi_bits = DPI_ALL};
+	daos_cont_info_t cinfo;
+	daos_prop_t     *prop;
+	uuid_t           cu;
+	daos_size_t      ncont = 0;
+	struct daos_pool_cont_info conts[4];
+	const char      *names[2] = {"color", "shape"};
+	const void      *vals[2]  = {"blue", "round"};
+	size_t           sizes[2] = {4, 5};
+	char             b0[16], b1[16], list[64];
+	void            *bufs[2]  = {b0, b1};
+	size_t           lsize = sizeof(list);
+	daos_epoch_t     snap, epochs[4];
+	int              nsnap = 4;
+	uint64_t         oid0, oid1;
+
+	(void)state;
+	assert_int_equal(daos_pool_connect("nopool", NULL, DAOS_PC_RW, &poh, NULL, NULL),
+			 -DER_NONEXIST);
+	assert_int_equal(daos_pool_connect("lp", NULL, 0, &poh, NULL, NULL), -DER_INVAL);
+	assert_int_equal(daos_pool_connect("lp", NULL, DAOS_PC_RW, &poh, &pinfo, NULL), 0);
+	assert_int_equal(pinfo.pi_ntargets, 2);
+	assert_true(pinfo.pi_space.ps_space.s_total[DAOS_MEDIA_NVME] > 200ull << 20);
+	assert_true(pinfo.pi_space.ps_space.s_free[DAOS_MEDIA_NVME] > 0);
+	assert_int_equal(daos_pool_query(poh, NULL, &pinfo, NULL, NULL), 0);
+
+	assert_int_equal(daos_cont_create_with_label(poh, "c1", NULL, &cu, NULL), 0);
+	assert_int_equal(daos_cont_create_with_label(poh, "c1", NULL, NULL, NULL), -DER_EXIST);
+	assert_int_equal(daos_cont_create_with_label(poh, "bad label!", NULL, NULL, NULL),
+			 -DER_INVAL);
+	assert_int_equal(daos_cont_open(poh, "nocont", DAOS_COO_RW, &coh, NULL, NULL),
+			 -DER_NONEXIST);
+	assert_int_equal(daos_cont_open(poh, "c1", DAOS_COO_RW, &coh, &cinfo, NULL), 0);
+	assert_int_equal(uuid_compare(cinfo.ci_uuid, cu), 0);
+	assert_int_equal(daos_pool_list_cont(poh, &ncont, NULL, NULL), 0);
+	assert_int_equal(ncont, 1);
+	ncont = 4;
+	assert_int_equal(daos_pool_list_cont(poh, &ncont, conts, NULL), 0);
+	assert_string_equal(conts[0].pci_label, "c1");
+
+	/* properties: checksums on by default, as the container service sets them */
+	prop = daos_prop_alloc(0);
+	assert_non_null(prop);
+	assert_int_equal(daos_cont_query(coh, &cinfo, prop, NULL), 0);
+	assert_non_null(daos_prop_entry_get(prop, DAOS_PROP_CO_CSUM));
+	assert_int_equal(daos_prop_entry_get(prop, DAOS_PROP_CO_CSUM)->dpe_val,
+			 DAOS_PROP_CO_CSUM_CRC32);
+	assert_string_equal(daos_prop_entry_get(prop, DAOS_PROP_CO_LABEL)->dpe_str, "c1");
+	daos_prop_free(prop);
+
+	/* attributes */
+	assert_int_equal(daos_cont_set_attr(coh, 2, names, vals, sizes, NULL), 0);
+	assert_int_equal(daos_cont_list_attr(coh, list, &lsize, NULL), 0);
+	assert_int_equal(lsize, strlen("color") + 1 + strlen("shape") + 1);
+	sizes[0] = sizes[1] = sizeof(b0);
+	assert_int_equal(daos_cont_get_attr(coh, 2, names, bufs, sizes, NULL), 0);
+	assert_int_equal(sizes[0], 4);
+	assert_memory_equal(b0, "blue", 4);
+	assert_int_equal(sizes[1], 5);
+	assert_int_equal(daos_cont_del_attr(coh, 1, names, NULL), 0);
+	sizes[0] = sizeof(b0);
+	assert_int_equal(daos_cont_get_attr(coh, 1, names, bufs, sizes, NULL), -DER_NONEXIST);
+
+	/* snapshots and object ids */
+	assert_int_equal(daos_cont_create_snap(coh, &snap, "s1", NULL), 0);
+	assert_true(snap > 0);
+	assert_int_equal(daos_cont_list_snap(coh, &nsnap, epochs, NULL, NULL, NULL), 0);
+	assert_int_equal(nsnap, 1);
+	assert_int_equal(epochs[0], snap);
+	assert_int_equal(daos_cont_destroy_snap(coh, (daos_epoch_range_t){snap, snap}, NULL), 0);
+	nsnap = 4;
+	assert_int_equal(daos_cont_list_snap(coh, &nsnap, epochs, NULL, NULL, NULL), 0);
+	assert_int_equal(nsnap, 0);
+	assert_int_equal(daos_cont_alloc_oids(coh, 10, &oid0, NULL), 0);
+	assert_int_equal(daos_cont_alloc_oids(coh, 10, &oid1, NULL), 0);
+	assert_int_equal(oid1, oid0 + 10);
+
+	/* busy, closed and forced */
+	assert_int_equal(daos_cont_destroy(poh, "c1", 0, NULL), -DER_BUSY);
+	assert_int_equal(daos_cont_open(poh, "c1", DAOS_COO_RO, &coh2, NULL, NULL), 0);
+	assert_int_equal(daos_cont_close(coh2, NULL), 0);
+	assert_int_equal(daos_cont_close(coh2, NULL), -DER_NO_HDL);
+	assert_int_equal(daos_pool_disconnect(poh, NULL), -DER_BUSY);
+	assert_int_equal(daos_cont_close(coh, NULL), 0);
+	assert_int_equal(daos_cont_destroy(poh, "c1", 0, NULL), 0);
+	assert_int_equal(daos_cont_open(poh, "c1", DAOS_COO_RW, &coh, NULL, NULL), -DER_NONEXIST);
+	assert_int_equal(daos_pool_disconnect(poh, NULL), 0);
+	assert_int_equal(daos_pool_disconnect(poh, NULL), -DER_NO_HDL);
+}
+
+/* ---- objects ---- */
+
+static daos_handle_t t_poh, t_coh;
+
+static void
+open_cont(const char *label)
+{
+	assert_int_equal(daos_pool_connect("lp", NULL, DAOS_PC_RW, &t_poh, NULL, NULL), 0);
+	assert_int_equal(daos_cont_create_with_label(t_poh, label, NULL, NULL, NULL), 0);
+	assert_int_equal(daos_cont_open(t_poh, label, DAOS_COO_RW, &t_coh, NULL, NULL), 0);
+}
+
+static void
+close_cont(void)
+{
+	assert_int_equal(daos_cont_close(t_coh, NULL), 0);
+	assert_int_equal(daos_pool_disconnect(t_poh, NULL), 0);
+}
+
+static void
+fill(uint8_t *b, size_t n, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		b[i] = (uint8_t)(seed * 7 + i * 13 + (i >> 9));
+}
+
+static void
+test_objects(void **state)
+{
+	daos_obj_id_t   oid = {.lo = 1, .hi = 0};
+	daos_handle_t   oh;
+	daos_key_t      dkey, akey;
+	daos_iod_t      iod;
+	daos_recx_t     recx[2];
+	d_sg_list_t     sgl;
+	d_iov_t         iov;
+	uint8_t        *big, *back;
+	char            small[32], keybuf[1024];
+	daos_key_desc_t kds[16];
+	daos_anchor_t   anchor = DAOS_ANCHOR_INIT;
+	uint32_t        nr, total = 0, i;
+	const size_t    BIGN = 1u << 20;
+
+	(void)state;
+	open_cont("objc");
+	assert_int_equal(daos_obj_generate_oid(t_coh, &oid, DAOS_OT_MULTI_HASHED, OC_RP_2G1, 0, 0),
+			 -DER_NOSYS);
+	assert_int_equal(daos_obj_generate_oid(t_coh, &oid, DAOS_OT_MULTI_HASHED, OC_SX, 0, 0), 0);
+	assert_int_equal(daos_obj_open(t_coh, oid, DAOS_OO_RW, &oh, NULL), 0);
+
+	/* a single value, small */
+	d_iov_set(&dkey, "d0", 2);
+	d_iov_set(&iod.iod_name, "a", 1);
+	iod.iod_type  = DAOS_IOD_SINGLE;
+	iod.iod_size  = 11;
+	iod.iod_nr    = 1;
+	iod.iod_recxs = NULL;
+	iod.iod_flags = 0;
+	d_iov_set(&iov, "hello world", 11);
+	sgl.sg_nr     = 1;
+	sgl.sg_nr_out = 0;
+	sgl.sg_iovs   = &iov;
+	assert_int_equal(daos_obj_update(oh, DAOS_TX_NONE, 0, &dkey, 1, &iod, &sgl, NULL), 0);
+	/* fetch it back without knowing its size */
+	iod.iod_size = DAOS_REC_ANY;
+	d_iov_set(&iov, small, sizeof(small));
+	assert_int_equal(daos_obj_fetch(oh, DAOS_TX_NONE, 0, &dkey, 1, &iod, &sgl, NULL, NULL), 0);
+	assert_int_equal(iod.iod_size, 11);
+	assert_int_equal(iov.iov_len, 11);
+	assert_memory_equal(small, "hello world", 11);
+
+	/* an array: 1 MiB extent by bulk, read back in two pieces */
+	big  = malloc(BIGN);
+	back = calloc(1, BIGN);
+	fill(big, BIGN, 3);
+	d_iov_set(&dkey, "d1", 2);
+	d_iov_set(&iod.iod_name, "arr", 3);
+	iod.iod_type    = DAOS_IOD_ARRAY;
+	iod.iod_size    = 1;
+	iod.iod_nr      = 1;
+	recx[0].rx_idx  = 4096;
+	recx[0].rx_nr   = BIGN;
+	iod.iod_recxs   = recx;
+	d_iov_set(&iov, big, BIGN);
+	assert_int_equal(daos_obj_update(oh, DAOS_TX_NONE, 0, &dkey, 1, &iod, &sgl, NULL), 0);
+	recx[0].rx_idx = 4096;
+	recx[0].rx_nr  = BIGN / 2;
+	recx[1].rx_idx = 4096 + BIGN / 2;
+	recx[1].rx_nr  = BIGN / 2;
+	iod.iod_nr     = 2;
+	d_iov_set(&iov, back, BIGN);
+	assert_int_equal(daos_obj_fetch(oh, DAOS_TX_NONE, 0, &dkey, 1, &iod, &sgl, NULL, NULL), 0);
+	assert_memory_equal(back, big, BIGN);
+	/* a hole reads as zeros */
+	recx[0].rx_idx = 0;
+	recx[0].rx_nr  = 16;
+	iod.iod_nr     = 1;
+	memset(back, 0xee, 16);
+	d_iov_set(&iov, back, 16);
+	assert_int_equal(daos_obj_fetch(oh, DAOS_TX_NONE, 0, &dkey, 1, &iod, &sgl, NULL, NULL), 0);
+	for (i = 0; i < 16; i++)
+		assert_int_equal(back[i], 0);
+	/* a buffer too small */
+	recx[0].rx_nr = 4096 + 16;
+	d_iov_set(&iov, back, 16);
+	assert_int_equal(daos_obj_fetch(oh, DAOS_TX_NONE, 0, &dkey, 1, &iod, &sgl, NULL, NULL),
+			 -DER_REC2BIG);
+
+	/* many dkeys, listed back across both targets' shards */
+	for (i = 0; i < 40; i++) {
+		char k[16];
+
+		snprintf(k, sizeof(k), "key%02u", i);
+		d_iov_set(&dkey, k, strlen(k));
+		d_iov_set(&iod.iod_name, "a", 1);
+		iod.iod_type = DAOS_IOD_SINGLE;
+		iod.iod_size = 4;
+		iod.iod_nr   = 1;
+		d_iov_set(&iov, &i, 4);
+		assert_int_equal(daos_obj_update(oh, DAOS_TX_NONE, 0, &dkey, 1, &iod, &sgl, NULL),
+				 0);
+	}
+	while (!daos_anchor_is_eof(&anchor)) {
+		nr = 16;
+		d_iov_set(&iov, keybuf, sizeof(keybuf));
+		assert_int_equal(daos_obj_list_dkey(oh, DAOS_TX_NONE, &nr, kds, &sgl, &anchor, NULL),
+				 0);
+		total += nr;
+	}
+	assert_int_equal(total, 40 + 2);
+
+	/* punch one dkey: it reads as empty */
+	d_iov_set(&dkey, "d0", 2);
+	assert_int_equal(daos_obj_punch_dkeys(oh, DAOS_TX_NONE, 0, 1, &dkey, NULL), 0);
+	d_iov_set(&iod.iod_name, "a", 1);
+	iod.iod_type = DAOS_IOD_SINGLE;
+	iod.iod_size = DAOS_REC_ANY;
+	d_iov_set(&iov, small, sizeof(small));
+	assert_int_equal(daos_obj_fetch(oh, DAOS_TX_NONE, 0, &dkey, 1, &iod, &sgl, NULL, NULL), 0);
+	assert_int_equal(iod.iod_size, 0);
+	assert_int_equal(daos_obj_close(oh, NULL), 0);
+	assert_int_equal(daos_obj_close(oh, NULL), -DER_NO_HDL);
+
+	/* uint64 dkeys: the largest one and the end of an array */
+	oid.lo = 2;
+	assert_int_equal(daos_obj_generate_oid(t_coh, &oid, DAOS_OT_DKEY_UINT64, OC_S2, 0, 0), 0);
+	assert_int_equal(daos_obj_open(t_coh, oid, DAOS_OO_RW, &oh, NULL), 0);
+	for (i = 0; i < 10; i++) {
+		uint64_t dk = (uint64_t)i * 1000;
+
+		d_iov_set(&dkey, &dk, sizeof(dk));
+		d_iov_set(&iod.iod_name, "x", 1);
+		iod.iod_type   = DAOS_IOD_ARRAY;
+		iod.iod_size   = 1;
+		iod.iod_nr     = 1;
+		recx[0].rx_idx = 0;
+		recx[0].rx_nr  = 10 + i;
+		iod.iod_recxs  = recx;
+		d_iov_set(&iov, big, 10 + i);
+		assert_int_equal(daos_obj_update(oh, DAOS_TX_NONE, 0, &dkey, 1, &iod, &sgl, NULL),
+				 0);
+	}
+	{
+		uint64_t    dk = 0;
+		daos_recx_t r;
+
+		d_iov_set(&dkey, &dk, sizeof(dk));
+		d_iov_set(&akey, "x", 1);
+		assert_int_equal(daos_obj_query_key(oh, DAOS_TX_NONE,
+						    DAOS_GET_DKEY | DAOS_GET_RECX | DAOS_GET_MAX,
+						    &dkey, &akey, &r, NULL),
+				 0);
+		assert_int_equal(dk, 9000);
+		assert_int_equal(r.rx_idx + r.rx_nr, 19);
+	}
+	assert_int_equal(daos_obj_close(oh, NULL), 0);
+	free(big);
+	free(back);
+	close_cont();
+}
+
+/* ---- events ---- */
+
+static int cb_calls;
+
+static int
+comp_cb(void *arg, daos_event_t *ev, int rc)
+{
+	(void)ev;
+	assert_int_equal(rc, 0);
+	(*(int *)arg)++;
+	return 0;
+}
+
+#define NEV 32
+
+static void
+test_events(void **state)
+{
+	daos_handle_t eqh, oh;
+	daos_event_t  evs[NEV], parent, child[4], *done[NEV];
+	daos_obj_id_t oid = {.lo = 3, .hi = 0};
+	daos_key_t    dkeys[NEV];
+	daos_iod_t    iods[NEV];
+	d_sg_list_t   sgls[NEV];
+	d_iov_t       iovs[NEV];
+	char          keys[NEV][16];
+	uint32_t      vals[NEV];
+	int           i, n, got = 0;
+	bool          flag;
+
+	(void)state;
+	open_cont("evc");
+	assert_int_equal(daos_eq_create(&eqh), 0);
+	assert_int_equal(daos_obj_generate_oid(t_coh, &oid, DAOS_OT_MULTI_HASHED, OC_SX, 0, 0), 0);
+	assert_int_equal(daos_obj_open(t_coh, oid, DAOS_OO_RW, &oh, NULL), 0);
+	/* NEV updates in flight at once on one EQ */
+	for (i = 0; i < NEV; i++) {
+		assert_int_equal(daos_event_init(&evs[i], eqh, NULL), 0);
+		assert_int_equal(daos_event_register_comp_cb(&evs[i], comp_cb, &cb_calls), 0);
+		snprintf(keys[i], sizeof(keys[i]), "ev%d", i);
+		d_iov_set(&dkeys[i], keys[i], strlen(keys[i]));
+		d_iov_set(&iods[i].iod_name, "v", 1);
+		iods[i].iod_type  = DAOS_IOD_SINGLE;
+		iods[i].iod_size  = sizeof(vals[i]);
+		iods[i].iod_nr    = 1;
+		iods[i].iod_recxs = NULL;
+		iods[i].iod_flags = 0;
+		vals[i]           = (uint32_t)i * 3;
+		d_iov_set(&iovs[i], &vals[i], sizeof(vals[i]));
+		sgls[i].sg_nr   = 1;
+		sgls[i].sg_iovs = &iovs[i];
+		assert_int_equal(daos_obj_update(oh, DAOS_TX_NONE, 0, &dkeys[i], 1, &iods[i],
+						 &sgls[i], &evs[i]),
+				 0);
+	}
+	assert_int_equal(daos_eq_query(eqh, DAOS_EQR_ALL, 0, NULL), NEV);
+	while (got < NEV) {
+		n = daos_eq_poll(eqh, 0, DAOS_EQ_WAIT, NEV, done);
+		assert_true(n >= 0);
+		for (i = 0; i < n; i++)
+			assert_int_equal(done[i]->ev_error, 0);
+		got += n;
+	}
+	assert_int_equal(cb_calls, NEV);
+	assert_int_equal(daos_eq_poll(eqh, 1, DAOS_EQ_NOWAIT, NEV, done), 0);
+
+	/* a parent completes when its children have */
+	assert_int_equal(daos_event_init(&parent, eqh, NULL), 0);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(daos_event_init(&child[i], DAOS_HDL_INVAL, &parent), 0);
+		vals[i] = 0;
+		iods[i].iod_size = sizeof(vals[i]);
+		d_iov_set(&iovs[i], &vals[i], sizeof(vals[i]));
+		assert_int_equal(daos_obj_fetch(oh, DAOS_TX_NONE, 0, &dkeys[i], 1, &iods[i],
+						&sgls[i], NULL, &child[i]),
+				 0);
+	}
+	n = daos_eq_poll(eqh, 0, DAOS_EQ_WAIT, 1, done);
+	assert_int_equal(n, 1);
+	assert_ptr_equal(done[0], &parent);
+	assert_int_equal(parent.ev_error, 0);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(daos_event_test(&child[i], DAOS_EQ_NOWAIT, &flag), 0);
+		assert_true(flag);
+		assert_int_equal(vals[i], (uint32_t)i * 3);
+		assert_int_equal(daos_event_fini(&child[i]), 0);
+	}
+	assert_int_equal(daos_event_fini(&parent), 0);
+
+	/* daos_event_test drives an event on its own */
+	assert_int_equal(daos_event_init(&evs[0], eqh, NULL), 0);
+	assert_int_equal(daos_obj_fetch(oh, DAOS_TX_NONE, 0, &dkeys[5], 1, &iods[5], &sgls[5],
+					NULL, &evs[0]),
+			 0);
+	assert_int_equal(daos_event_test(&evs[0], DAOS_EQ_WAIT, &flag), 0);
+	assert_true(flag);
+	assert_int_equal(evs[0].ev_error, 0);
+	/* bad use of events */
+	assert_int_equal(daos_obj_fetch(oh, DAOS_TX_NONE, 0, &dkeys[5], 1, &iods[5], &sgls[5],
+					NULL, &parent),
+			 -DER_INVAL); /* finalized */
+	for (i = 0; i < NEV; i++)
+		daos_event_fini(&evs[i]);
+	assert_int_equal(daos_obj_close(oh, NULL), 0);
+	assert_int_equal(daos_eq_destroy(eqh, 0), 0);
+	assert_int_equal(daos_eq_destroy(eqh, 0), -DER_NO_HDL);
+	close_cont();
+}
+
+/* ---- handle sharing ---- */
+
+static void
+hex_encode(const d_iov_t *g, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < g->iov_len; i++)
+		sprintf(out + 2 * i, "%02x", ((uint8_t *)g->iov_buf)[i]);
+}
+
+static void
+hex_decode(const char *s, d_iov_t *g)
+{
+	size_t n = strlen(s) / 2, i;
+	uint8_t *b = malloc(n);
+
+	for (i = 0; i < n; i++) {
+		unsigned int v;
+
+		sscanf(s + 2 * i, "%2x", &v);
+		b[i] = (uint8_t)v;
+	}
+	d_iov_set(g, b, n);
+}
+
+/* The other process: global handles in, a fetch out, no connect. */
+static int
+child_main(const char *pglob, const char *cglob)
+{
+	daos_handle_t poh, coh, oh;
+	daos_obj_id_t oid = {.lo = 4, .hi = 0};
+	daos_key_t    dkey;
+	daos_iod_t    iod = {0};
+	d_sg_list_t   sgl;
+	d_iov_t       iov, pg, cg;
+	char          buf[16] = {0};
+
+	if (daos_init() != 0)
+		return 10;
+	hex_decode(pglob, &pg);
+	hex_decode(cglob, &cg);
+	if (daos_pool_global2local(pg, &poh) != 0 || daos_cont_global2local(poh, cg, &coh) != 0)
+		return 11;
+	if (daos_obj_generate_oid(coh, &oid, DAOS_OT_MULTI_HASHED, OC_S1, 0, 0) != 0 ||
+	    daos_obj_open(coh, oid, DAOS_OO_RO, &oh, NULL) != 0)
+		return 12;
+	d_iov_set(&dkey, "shared", 6);
+	d_iov_set(&iod.iod_name, "a", 1);
+	iod.iod_type = DAOS_IOD_SINGLE;
+	iod.iod_size = DAOS_REC_ANY;
+	iod.iod_nr   = 1;
+	d_iov_set(&iov, buf, sizeof(buf));
+	sgl.sg_nr   = 1;
+	sgl.sg_iovs = &iov;
+	if (daos_obj_fetch(oh, DAOS_TX_NONE, 0, &dkey, 1, &iod, &sgl, NULL, NULL) != 0 ||
+	    iod.iod_size != 5 || memcmp(buf, "hello", 5) != 0)
+		return 13;
+	/* a global handle's disconnect is local: the owner's handle lives on */
+	if (daos_obj_close(oh, NULL) != 0 || daos_cont_close(coh, NULL) != 0 ||
+	    daos_pool_disconnect(poh, NULL) != 0)
+		return 14;
+	free(pg.iov_buf);
+	free(cg.iov_buf);
+	return daos_fini() == 0 ? 0 : 15;
+}
+
+static void
+test_handle_sharing(void **state)
+{
+	daos_obj_id_t oid = {.lo = 4, .hi = 0};
+	daos_handle_t oh;
+	daos_key_t    dkey;
+	daos_iod_t    iod = {0};
+	d_sg_list_t   sgl;
+	d_iov_t       iov, pg = {0}, cg = {0};
+	char         *ph, *ch;
+	pid_t         pid;
+	int           status;
+
+	(void)state;
+	open_cont("sharec");
+	assert_int_equal(daos_obj_generate_oid(t_coh, &oid, DAOS_OT_MULTI_HASHED, OC_S1, 0, 0), 0);
+	assert_int_equal(daos_obj_open(t_coh, oid, DAOS_OO_RW, &oh, NULL), 0);
+	d_iov_set(&dkey, "shared", 6);
+	d_iov_set(&iod.iod_name, "a", 1);
+	iod.iod_type = DAOS_IOD_SINGLE;
+	iod.iod_size = 5;
+	iod.iod_nr   = 1;
+	d_iov_set(&iov, "hello", 5);
+	sgl.sg_nr   = 1;
+	sgl.sg_iovs = &iov;
+	assert_int_equal(daos_obj_update(oh, DAOS_TX_NONE, 0, &dkey, 1, &iod, &sgl, NULL), 0);
+	assert_int_equal(daos_obj_close(oh, NULL), 0);
+
+	assert_int_equal(daos_pool_local2global(t_poh, &pg), 0);
+	pg.iov_buf = malloc(pg.iov_buf_len);
+	assert_int_equal(daos_pool_local2global(t_poh, &pg), 0);
+	assert_int_equal(daos_cont_local2global(t_coh, &cg), 0);
+	cg.iov_buf = malloc(cg.iov_buf_len);
+	assert_int_equal(daos_cont_local2global(t_coh, &cg), 0);
+	ph = calloc(1, 2 * pg.iov_len + 1);
+	ch = calloc(1, 2 * cg.iov_len + 1);
+	hex_encode(&pg, ph);
+	hex_encode(&cg, ch);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl(self_exe, self_exe, "child", ph, ch, (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	free(ph);
+	free(ch);
+	free(pg.iov_buf);
+	free(cg.iov_buf);
+	/* our handles still work after the other process let go of its copies */
+	assert_int_equal(daos_obj_open(t_coh, oid, DAOS_OO_RO, &oh, NULL), 0);
+	assert_int_equal(daos_obj_close(oh, NULL), 0);
+	close_cont();
+}
+
+static void
+test_bad_input(void **state)
+{
+	daos_handle_t bad = {.cookie = 12345};
+	daos_handle_t h;
+
+	(void)state;
+	assert_int_equal(daos_pool_connect(NULL, NULL, DAOS_PC_RW, &h, NULL, NULL), -DER_INVAL);
+	assert_int_equal(daos_pool_disconnect(bad, NULL), -DER_NO_HDL);
+	assert_int_equal(daos_cont_open(bad, "x", DAOS_COO_RW, &h, NULL, NULL), -DER_NO_HDL);
+	assert_int_equal(daos_cont_open(bad, NULL, DAOS_COO_RW, &h, NULL, NULL), -DER_INVAL);
+	assert_int_equal(daos_obj_open(bad, (daos_obj_id_t){0}, DAOS_OO_RW, &h, NULL),
+			 -DER_INVAL);
+	assert_int_equal(daos_obj_update(bad, DAOS_TX_NONE, 0, NULL, 0, NULL, NULL, NULL),
+			 -DER_INVAL);
+	assert_int_equal(daos_eq_poll(bad, 0, 0, 1, NULL), -DER_INVAL);
+	assert_int_equal(daos_eq_destroy(bad, 0), -DER_NO_HDL);
+	assert_int_equal(daos_event_init(NULL, bad, NULL), -DER_INVAL);
+	assert_int_equal(daos_oclass_name2id("SX"), OC_SX);
+	assert_int_equal(daos_oclass_name2id("nonsense"), OC_UNKNOWN);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_pool_cont),     cmocka_unit_test(test_objects),
+	    cmocka_unit_test(test_events),        cmocka_unit_test(test_handle_sharing),
+	    cmocka_unit_test(test_bad_input),
+	};
+
+	if (argc == 4 && strcmp(argv[1], "child") == 0)
+		return child_main(argv[2], argv[3]);
+	self_exe = realpath("/proc/self/exe", NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests_name("libdaos", tests, setup, teardown);
+}
