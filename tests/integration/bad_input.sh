@@ -109,6 +109,41 @@ expect_rc 1 dmg -j pool list
 DSTOR_ACCESS_POINTS="127.0.0.1:$PORT" expect_rc 1 timeout 30 "$DMG" system query
 expect_in "127.0.0.1:$PORT" "$ERR"
 
+step "dmg against a TCP peer that is not a dstor server: a clean error, bounded"
+# fake_peer MODE: junk (answers garbage and closes) or mute (accepts, never
+# answers); sets FAKE_PORT. Runs in this shell so its PID joins EXTRA_PIDS.
+fake_peer() {
+	python3 -c 'import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+print(s.getsockname()[1], flush=True)
+held = []
+while True:
+    c, _ = s.accept()
+    if sys.argv[1] == "junk":
+        c.sendall(b"HTTP/1.0 200 OK\r\n\r\n" + bytes(range(256)) * 4)
+        c.close()
+    else:
+        held.append(c)' "$1" >"$WORK/fake.$1.port" 2>"$WORK/fake.$1.err" </dev/null &
+	EXTRA_PIDS="$EXTRA_PIDS $!"
+	for _ in $(seq 50); do
+		[ -s "$WORK/fake.$1.port" ] && break
+		sleep 0.1
+	done
+	FAKE_PORT=$(cat "$WORK/fake.$1.port")
+	[ -n "$FAKE_PORT" ] || fail "the $1 peer did not start"
+}
+fake_peer junk
+expect_rc 1 timeout 30 "$DMG" --host "127.0.0.1:$FAKE_PORT" system query
+expect_in "DER_PROTO" "$ERR"
+fake_peer mute
+start=$SECONDS
+expect_rc 1 timeout 30 "$DMG" --host "127.0.0.1:$FAKE_PORT" -j pool list
+[ "$(json_get 'j["status"]' "$OUT")" = -1011 ] || fail "JSON status against a mute peer is not DER_TIMEDOUT"
+[ $((SECONDS - start)) -lt 20 ] || fail "dmg took $((SECONDS - start))s against a mute peer"
+
 step "dmg -o with a bad or missing configuration: exit 1, the reason"
 cfg "name: x" "bogus_key: 1"
 expect_rc 1 timeout 30 "$DMG" -o "$WORK/bad.yml" system query

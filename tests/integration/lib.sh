@@ -12,7 +12,8 @@
 #                         and stderr are kept in $OUT and $ERR
 #   expect_in TEXT FILE   fail unless FILE contains TEXT (fixed string)
 #   json_get EXPR FILE    evaluate a Python expression on the parsed JSON "j"
-# Every server started is stopped by PID in the EXIT trap, whatever happens.
+# Every server started is stopped by PID in the EXIT trap, whatever happens,
+# and so is every PID a test adds to EXTRA_PIDS.
 #
 # Environment (set by tests/integration/CMakeLists.txt): DAOS_SERVER, DMG,
 # INTEG_WORK (a directory under the build tree).
@@ -24,6 +25,7 @@ SRV_STOP_TIMEOUT=${SRV_STOP_TIMEOUT:-30}
 DMG_TIMEOUT=${DMG_TIMEOUT:-90}
 SRV_PID=""
 SRV_PORT=""
+EXTRA_PIDS=""
 SRV_LOG=""
 STEP=0
 
@@ -51,6 +53,10 @@ integ_cleanup() {
 		wait "$SRV_PID" 2>/dev/null
 		SRV_PID=""
 	fi
+	for pid in $EXTRA_PIDS; do
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
 	if [ $rc -ne 0 ] && [ -n "$SRV_LOG" ] && [ -f "$SRV_LOG" ]; then
 		echo "---- server log ($SRV_LOG), last lines ----"
 		tail -n 30 "$SRV_LOG"
