@@ -143,7 +143,8 @@ props_set_bytes(struct dsp_props *p, uint32_t t, uint32_t kind, const char *s, s
 	D_ALLOC(dp->dp_str, len + 1);
 	if (dp->dp_str == NULL)
 		return -DER_NOMEM;
-	memcpy(dp->dp_str, s, len);
+	if (len > 0)
+		memcpy(dp->dp_str, s, len);
 	return 0;
 }
 
@@ -167,7 +168,8 @@ dsp_props_merge(struct dsp_props *dst, const struct dsp_props *src)
 		else
 			rc = props_set_bytes(dst, sp->dp_type, sp->dp_kind, sp->dp_str,
 					     sp->dp_kind == DSP_PROP_BYTES ? sp->dp_val
-								      : strlen(sp->dp_str));
+					     : sp->dp_str == NULL   ? 0
+								    : strlen(sp->dp_str));
 	}
 	return rc;
 }

@@ -625,7 +625,8 @@ obj_query_key_handler(struct rpc_req *req, void *arg)
 		rc = -DER_KEY2BIG;
 		goto out;
 	}
-	memcpy(kbuf, p, len);
+	if (len > 0)
+		memcpy(kbuf, p, len);
 	d_iov_set(&dkey, kbuf, DOP_KEY_MAX);
 	dkey.iov_len = len;
 	p            = ddec_bytes(&orq.or_dec, &len);
@@ -633,7 +634,8 @@ obj_query_key_handler(struct rpc_req *req, void *arg)
 		rc = -DER_KEY2BIG;
 		goto out;
 	}
-	memcpy(kbuf + DOP_KEY_MAX, p, len);
+	if (len > 0)
+		memcpy(kbuf + DOP_KEY_MAX, p, len);
 	d_iov_set(&akey, kbuf + DOP_KEY_MAX, DOP_KEY_MAX);
 	akey.iov_len = len;
 	if (ddec_finish(&orq.or_dec) != 0) {
