@@ -25,8 +25,10 @@
 
 #define DMG_EXIT_FAIL  1
 #define DMG_EXIT_USAGE 2
-/* Pool create and storage format make files on every target: give them time. */
-#define DMG_TIMEOUT_MS 120000
+/* Pool create/destroy and storage format make or remove files on every
+ * target: they get longer than a query, which a live server answers at once. */
+#define DMG_TIMEOUT_MS      30000
+#define DMG_TIMEOUT_LONG_MS 120000
 
 struct dmg {
 	/* global options */
@@ -170,7 +172,6 @@ dmg_connect(struct dmg *d)
 		return dmg_fail(d, rc, "cannot reach the server at %s", d->d_ap);
 	}
 	snprintf(d->d_ap, sizeof(d->d_ap), "%s", dc_sys_access_point(d->d_sys));
-	dc_sys_set_timeout(d->d_sys, DMG_TIMEOUT_MS);
 	return 0;
 }
 
@@ -187,6 +188,10 @@ dmg_call(struct dmg *d, uint16_t opc, struct denc *e, void **reply, uint32_t *le
 		if (rc != 0)
 			return rc;
 	}
+	dc_sys_set_timeout(d->d_sys, opc == DSP_MGMT_FORMAT || opc == DSP_MGMT_POOL_CREATE ||
+					     opc == DSP_MGMT_POOL_DESTROY
+					 ? DMG_TIMEOUT_LONG_MS
+					 : DMG_TIMEOUT_MS);
 	rc = dc_sys_call(d->d_sys, DC_SYS_WORKER_SYSTEM, opc, body, blen, NULL, reply, len);
 	D_FREE(body);
 	return rc;
