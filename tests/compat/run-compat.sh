@@ -54,6 +54,13 @@ grep -v '^#' "$src/daos_abi.list" | diff - "$prefix/abi.out" ||
 	{ echo "compat: values differ from DAOS's (< DAOS, > ours)"; exit 1; }
 echo "compat: DAOS ABI OK ($(wc -l <"$prefix/abi.out") names)"
 
+# The helpers DAOS's headers define inline behave as DAOS's (expected: their output
+# built against DAOS's headers).
+"$cc" -Wall -Wextra -Werror -I"$prefix/include" "$src/daos_inline.c" -o "$prefix/daos_inline"
+"$prefix/daos_inline" | diff "$src/daos_inline.expected" - ||
+	{ echo "compat: inline helpers differ from DAOS's (< DAOS, > ours)"; exit 1; }
+echo "compat: inline helpers OK"
+
 # Every public header compiles on its own, in C and in C++.
 for h in $(cd "$prefix/include" && find . -name '*.h' | sed 's|^\./||' | sort); do
 	echo "#include <$h>" >"$prefix/one.c"
