@@ -33,7 +33,7 @@ build: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE long $(CTEST_ARGS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE "long|wip" $(CTEST_ARGS)
 
 test-long: build
 	cd $(BUILD) && ctest --output-on-failure -j 1 -L long $(CTEST_ARGS)

@@ -55,6 +55,10 @@ teardown(void **state)
 	(void)state;
 	assert_int_equal(daos_fini(), 0);
 	srv_stop(&srv_main, SIGTERM);
+	if (getenv("SRV_KEEP") != NULL) {
+		print_message("kept %s\n", srv_main.sv_dir);
+		return 0;
+	}
 	snprintf(cmd, sizeof(cmd), "rm -rf %.*s",
 		 (int)(strrchr(srv_main.sv_dir, '/') - srv_main.sv_dir), srv_main.sv_dir);
 	if (system(cmd) != 0)
