@@ -25,6 +25,13 @@
  * - bio_data_write() is submitted at once and runs concurrently with the WAL
  *   append; it is written with RWF_DSYNC, so it is durable when it completes,
  *   and bio_wal_commit() waits for it.
+ * - A WAL group is written only once every DATA write handed to the commits
+ *   of the previous group completed. So after a crash, only records of the
+ *   last durable group (bio_wal_open_last_lsn() on) can refer to DATA that
+ *   was not (fully) written; the owner checks those against their
+ *   checksums at replay. A group may be durable while one of its commits
+ *   still waits for its data: durability of the record alone is not an
+ *   acknowledgement.
  * - bio_ckpt_end() returns once the image and then the slot header are
  *   flushed; only then is WAL space before the checkpoint's LSN reclaimed.
  * - Space freed by bio_free_deferred() becomes reusable only once the LSN of
@@ -71,6 +78,9 @@
  *   two slots' LSNs has already been reclaimed: the changes logged between
  *   the two checkpoints are lost, and BIO does not yet detect that case.
  * - Only little-endian hosts; regions are not portable to big-endian ones.
+ * - A commit waiting for a slow DATA write holds back the next group's
+ *   write (the ordering above): one slow data write delays every commit
+ *   behind it by that much.
  */
 #ifndef __BIO_H__
 #define __BIO_H__
@@ -172,10 +182,11 @@ bool bio_target_faulty(struct bio_target *bt);
  * wait until it is durable, and until each of the nr_ios data writes in ios
  * completed (those handles are consumed whatever the result). On return
  * *lsn (if not NULL) is the record's LSN, assigned in append order (so LSN
- * order is WAL order), also on failure if the record was appended.
- * Errors: -DER_IO (WAL or data write failed; the record's durability is
- * unknown), -DER_NOSPACE (WAL full and no checkpoint could free space),
- * -DER_SHUTDOWN.
+ * order is WAL order), also on failure if the record was appended. The LSN
+ * is >= bio_wal_next_lsn() read before the call.
+ * Errors: -DER_INVAL, -DER_IO (WAL or data write failed; the record's
+ * durability is unknown), -DER_NOSPACE (WAL full and no checkpoint could
+ * free space), -DER_SHUTDOWN.
  */
 int bio_wal_commit(struct bio_target *bt, const void *rec, size_t len, struct bio_io **ios,
 		   int nr_ios, uint64_t *lsn);
@@ -318,6 +329,7 @@ struct bio_stats {
 	double   records_per_flush; /* wal_records / wal_flushes */
 };
 
+/* Counters since open. */
 void bio_stats_get(struct bio_target *bt, struct bio_stats *st);
 
 #endif /* __BIO_H__ */

@@ -18,22 +18,37 @@
  *   Every mutating call (update, punch, container create/destroy, one step of
  *   aggregation or discard) first checks its arguments and conditions against
  *   the index, then encodes its effect as one or more *redo records* and hands
- *   each to the log callback (vos_attr.va_log), which returns once the record
- *   is durable (it may yield the calling ULT). Only then is the record applied
- *   to the index with vos_apply_record(), and the call returns. A record is a
- *   blind effect ("put this value at (key, epoch)", "remove versions in
- *   [lo, hi] and put these"): applying never depends on what it finds, so
- *   replaying a WAL suffix over a fuzzy checkpoint image rebuilds the same
- *   index. Without a log callback the records are applied directly.
+ *   them to the log callback, which returns once they are durable (it may
+ *   yield the calling ULT). Only then are they applied to the index with
+ *   vos_apply_record(), and the call returns. A record is a blind effect
+ *   ("put this value at (key, epoch)", "remove versions in [lo, hi] and put
+ *   these"): applying never depends on what it finds, so replaying a WAL
+ *   suffix over a fuzzy checkpoint image rebuilds the same index. Without a
+ *   log callback the records are applied directly.
+ *   A value larger than VOS_INLINE_MAX gets space from dop_alloc; when the
+ *   backend has dop_write_submit its write is started at once and the record
+ *   goes to va_log_data together with the write handles, so the data and the
+ *   record are written concurrently and the call returns once both are
+ *   durable. The record carries the value's vos_csum(): after a crash, the
+ *   owner of the log checks it against the data (vos_record_data_foreach())
+ *   to drop a record whose data never reached the disk.
  *
  * GUARANTEES
  *   - A fetch at epoch E sees exactly the updates with epoch <= E that were
  *     applied, minus what punches with epoch <= E hide. A punch at epoch P
  *     hides versions with epoch <= P (an update at the same epoch as a punch
  *     of the same key is hidden by it).
- *   - Every value carries a CRC32C (vos_csum()) given by the writer; it is
- *     checked on update and on every fetch: a mismatch is -DER_CSUM, and no
- *     data of that value is returned.
+ *   - Every value carries a checksum (vos_csum(): CRC-32C, computed by
+ *     common's dcs_ csummer) given by the writer; it is checked on update and
+ *     on every fetch: a mismatch is -DER_CSUM, and no data of that value is
+ *     returned (the caller's buffer holds zeros where it would have been).
+ *   - A call that fails leaves the index as it was, -DER_NOMEM included:
+ *     update and punch records are applied in two phases (first everything
+ *     that allocates, then what cannot fail).
+ *   - A record the log accepted is applied (a few attempts if memory is
+ *     short). If it still cannot be, the call returns -DER_NOMEM with the
+ *     index unchanged while the record is durable: like any unacknowledged
+ *     update, it may then appear after the next recovery, whole.
  *   - Records are little-endian, self-delimited, and decoded with bounds
  *     checks: a malformed record is -DER_DF_INVAL (bad framing/version) or
  *     -DER_INVAL (bad contents), never a crash, and changes nothing.
@@ -46,6 +61,11 @@
  *   distributed transaction layer is what serialises them).
  *
  * CAVEATS
+ *   - Aggregation below a bound assumes no update at or below that bound
+ *     arrives once the bound is set (DAOS's rule: the bound stays below every
+ *     epoch still in flight). A step builds its records from the index and
+ *     then waits for the log: an update at an epoch <= bound applied in that
+ *     window is removed by the step's record. VOS does not check this.
  *   - Array extents with the same epoch and overlapping ranges in one akey are
  *     rejected (-DER_INVAL) by update; an update repeating exactly the same
  *     (range, epoch) replaces it.
@@ -56,6 +76,13 @@
  *   - dop_free is called when an applied record drops the last reference to a
  *     data address, also during replay: the adapter ignores it while
  *     recovering and rebuilds its allocator from vos_data_addr_foreach().
+ *   - When an update fails after its record may have reached the log (the
+ *     log returned -DER_IO, or the apply failed), its data addresses are not
+ *     given back with dop_free: the record may be replayed. The space is
+ *     reclaimed by the next recovery's allocator rebuild.
+ *   - vos_csum() changed from ISA-L's raw crc32_iscsi (seed ~0, no final
+ *     inversion) to the textbook CRC-32C: checksums stored by an older build
+ *     do not verify.
  */
 #ifndef __VOS_VOS_H__
 #define __VOS_VOS_H__
@@ -213,19 +240,22 @@ struct vos; /* one index (one target's shard of one pool) */
 
 /* ---- open and close ---- */
 
-/* Create an empty index. -DER_NOMEM. */
+/* Create an empty index with attr's seams (NULL: no data backend, no log).
+ * Errors: -DER_NOMEM. */
 int  vos_open(const struct vos_attr *attr, struct vos **vosp);
 /* Free the index (never calls dop_free: the data region outlives the DRAM copy). */
 void vos_close(struct vos *vos);
 
-/* CRC32C of a value, as every update must carry it. */
+/* CRC-32C (RFC 3720) of a value, as every update must carry it in vv_csum.
+ * Thread-safe; never fails. */
 uint32_t vos_csum(const void *buf, size_t len);
 
 /* ---- containers ---- */
 
-/* -DER_EXIST if it exists already. */
+/* One record. Errors: -DER_EXIST (it exists already), -DER_NOMEM, va_log's. */
 int vos_cont_create(struct vos *vos, const uuid_t cont);
-/* Drop a container and all its objects. -DER_NONEXIST. */
+/* Drop a container and all its objects (their data addresses are freed once
+ * the record is durable). Errors: -DER_NONEXIST, -DER_NOMEM, va_log's. */
 int vos_cont_destroy(struct vos *vos, const uuid_t cont);
 
 /* ---- update, fetch, punch ---- */
@@ -337,12 +367,15 @@ struct vos_recx_desc {
 	uint64_t     rd_rsize; /* record size */
 };
 
-/* List the visible extent pieces of an array akey at epoch, ascending. Same anchor rules. */
+/* List the visible extent pieces of an array akey at epoch, ascending. Same
+ * anchor rules; a missing key or a single-value akey lists nothing (EOF).
+ * Errors: -DER_INVAL (bad arguments or anchor), -DER_KEY2BIG, -DER_NOMEM. */
 int vos_obj_list_recx(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch_t epoch,
 		      const d_iov_t *dkey, const d_iov_t *akey, vos_anchor_t *anchor,
 		      uint32_t *nr, struct vos_recx_desc *recxs);
 
-/* List objects of a container having something visible at epoch. */
+/* List objects of a container having something visible at epoch, by oid.
+ * Same anchor rules. Errors: -DER_INVAL, -DER_NONEXIST (no such container). */
 int vos_cont_list_objs(struct vos *vos, const uuid_t cont, daos_epoch_t epoch,
 		       vos_anchor_t *anchor, uint32_t *nr, daos_obj_id_t *oids);
 
@@ -364,10 +397,12 @@ struct vos_space {
 	uint64_t vs_inline_bytes; /* value bytes kept in the index */
 	uint64_t vs_data_bytes;   /* value bytes behind data addresses */
 };
-/* Walk the index and count. */
+/* Walk the index and count. Never fails (returns 0). */
 int vos_space_query(struct vos *vos, struct vos_space *space);
 
-/* Call cb for every data address the index references (allocator rebuild). */
+/* Call cb for every data address the index references, with the value's
+ * length (allocator rebuild, space accounting). cb's non-zero return stops
+ * the walk and is returned. */
 int vos_data_addr_foreach(struct vos *vos,
 			  int (*cb)(void *arg, const struct vos_data_addr *addr, uint64_t len),
 			  void *arg);
@@ -379,17 +414,24 @@ struct vos_agg;
 /*
  * Merge what lies at or below bound in cont so that a read at every snapshot
  * in snaps (any order) and at every epoch >= bound still sees what it saw;
- * everything else below bound may go. Merged array pieces stay inline.
+ * everything else below bound may go (see CAVEATS: nothing may be written at
+ * or below bound any more). Merged array pieces stay inline. Nothing changes
+ * until vos_agg_step(). Errors: -DER_INVAL (bound 0 or DAOS_EPOCH_MAX),
+ * -DER_NONEXIST (no such container), -DER_NOMEM.
  */
 int vos_aggregate_start(struct vos *vos, const uuid_t cont, daos_epoch_t bound,
 			const daos_epoch_t *snaps, unsigned int nsnaps, struct vos_agg **aggp);
-/* Remove everything written or punched with an epoch in epr from cont. */
+/* Remove everything written or punched with an epoch in epr from cont.
+ * Errors: -DER_INVAL, -DER_NONEXIST, -DER_NOMEM. */
 int vos_discard_start(struct vos *vos, const uuid_t cont, const daos_epoch_range_t *epr,
 		      struct vos_agg **aggp);
 /*
  * Do about credits units of work (a unit is one dkey for aggregation, one
- * object for discard), logging a record per change. Updates may run between
- * steps. Returns 1 when finished, 0 when more remains, or an error.
+ * object for discard). The records of one aggregation step are logged
+ * together (in one call when va_log_batch_max allows), values first, then
+ * punches. Updates may run between steps and while a step waits for its
+ * log. Returns 1 when finished, 0 when more remains, or an error
+ * (-DER_NOMEM, va_log's); after an error the step may be retried.
  */
 int  vos_agg_step(struct vos_agg *agg, unsigned int credits);
 void vos_agg_end(struct vos_agg *agg);
@@ -417,11 +459,14 @@ int vos_record_data_foreach(const void *buf, size_t len, vos_record_data_cb_t cb
 
 struct vos_image;
 
-/* Start serialising the index; updates may continue while it runs. */
+/* Start serialising the index; updates may continue while it runs (a fuzzy
+ * image: an object reflects the records applied when its chunk is made).
+ * Errors: -DER_NOMEM. */
 int  vos_image_start(struct vos *vos, struct vos_image **imgp);
 /*
  * Next chunk (the header, then one object at a time, then the trailer); the
- * chunk is valid until the next call. Returns 0 with a chunk, 1 when done.
+ * chunk is valid until the next call. Returns 0 with a chunk, 1 when done,
+ * -DER_NOMEM.
  */
 int  vos_image_next(struct vos_image *img, const void **chunk, size_t *len);
 void vos_image_end(struct vos_image *img);
@@ -439,13 +484,54 @@ int  vos_image_load(struct vos *vos, const void *buf, size_t len, size_t *consum
 
 /* ---- durable store: VOS over BIO (src/vos/vos_store.c) ----
  *
- * One target's VOS made durable: every redo record goes through BIO's WAL
- * (group commit) before it is applied; values larger than VOS_INLINE_MAX
- * live in BIO's DATA region; a checkpoint ULT streams the index image into
- * META when BIO asks for one (WAL half full) and at close. Opening recovers:
- * newest checkpoint image, then WAL replay from its LSN, then the DATA
- * allocator is rebuilt from the extents the index references.
- * All calls from ULTs of the scheduler given to vos_store_open().
+ * One target's VOS made durable on BIO's three regions (bio.h).
+ *
+ * DURABILITY AND CRASH GUARANTEES
+ *   - Every redo record goes through BIO's WAL (group commit) before it is
+ *     applied: a vos_obj_* / vos_cont_* call that returned 0 survives any
+ *     crash (SIGKILL, power loss on a device that honours flushes).
+ *   - A value larger than VOS_INLINE_MAX is written to DATA at the same time
+ *     as its record, with its checksum in the record; the call returns once
+ *     both are durable. BIO writes a WAL group only after the previous
+ *     group's DATA writes completed, so after a crash only records of the
+ *     newest WAL group can refer to DATA that never made it: recovery checks
+ *     those records' data against their checksums and discards a record that
+ *     does not match (its update was never acknowledged), then goes on with
+ *     the later records. A discarded record's space is free again, and a
+ *     checkpoint is taken before vos_store_open() returns so it is never
+ *     replayed over reused space.
+ *   - Space freed by a change (an overwrite of the same version, punch then
+ *     aggregation, container destroy) is reused only once that change is
+ *     durable.
+ *   - A checkpoint (when BIO asks, WAL half full; on vos_store_checkpoint();
+ *     at a clean close) streams the index image to META while updates go on.
+ *     Replay starts at the oldest record whose commit was still under way
+ *     when it began (a record may be durable before its committer applies
+ *     it), so nothing acknowledged is left out of both image and replay.
+ *   - Recovery = newest valid checkpoint image, then WAL replay from its
+ *     LSN, then the DATA allocator rebuilt from the extents the index
+ *     references: DATA in use equals what the index references, nothing is
+ *     leaked or doubly used. A value is never returned torn: it is whole,
+ *     absent, or refused with -DER_CSUM.
+ *   - Background aggregation (vos_store_agg_set) logs its changes like
+ *     updates; a crash in the middle of a pass leaves a state where some
+ *     dkeys are aggregated and others not, both readable.
+ *
+ * THREADING
+ *   All calls from ULTs of the scheduler given to vos_store_open(). The store
+ *   runs its own ULTs there: BIO's WAL flusher, the checkpoint ULT (while a
+ *   checkpoint runs) and the aggregation ULT (once vos_store_agg_set was
+ *   called), all ended by vos_store_close().
+ *
+ * CAVEATS
+ *   - Rot in the DATA of a value of the newest WAL group before a recovery
+ *     is indistinguishable from a write the crash cut short: that update is
+ *     dropped instead of failing its fetches with -DER_CSUM.
+ *   - A checkpoint rewrites the whole image (inline values included); META
+ *     must hold two images (vos_store_format's meta_size), or checkpoints
+ *     fail with -DER_NOSPACE and the WAL fills up.
+ *   - vos_store_agg_wait() waits for passes that find nothing new to log;
+ *     under a steady stream of updates it does not return.
  */
 struct sched;
 struct vos_store;
@@ -464,22 +550,56 @@ struct vos_store_stats {
 #define VOS_STORE_AGG_PERIOD_MS 1000 /* background aggregation: pause between passes */
 #define VOS_STORE_AGG_CREDITS   32   /* dkeys per step; the ULT yields between steps */
 
-/* Create the three region files in dir (created if missing). Sizes in bytes. */
+/*
+ * Create the three region files (wal, meta, data) in dir, created if missing;
+ * existing files are overwritten. Sizes in bytes (0: BIO's defaults). Plain
+ * system calls: may run outside a scheduler. Errors: bio_format()'s
+ * (-DER_INVAL for sizes too small, -DER_NOSPACE, -DER_IO, -DER_NO_PERM).
+ */
 int  vos_store_format(const char *dir, uint64_t wal_size, uint64_t meta_size, uint64_t data_size);
-/* Open and recover; -DER_NONEXIST when dir holds no formatted target. */
+/*
+ * Open and recover (see above); vss_recover_usec tells how long it took.
+ * Errors: -DER_NONEXIST (dir holds no formatted target), bio_open()'s
+ * (-DER_DF_INVAL, -DER_DF_INCOMPT, -DER_MISMATCH naming the file), -DER_CSUM
+ * (the WAL is corrupt before its end: later records would be lost, so the
+ * store refuses to open), -DER_DF_INVAL (a checkpoint image or WAL record
+ * VOS cannot decode), -DER_EXIST (two index entries claim the same DATA),
+ * -DER_IO, -DER_NOMEM.
+ */
 int  vos_store_open(struct sched *sched, const char *dir, struct vos_store **vsp);
-/* Checkpoint (unless abandon) and close. abandon = true leaves the files as a crash would. */
+/*
+ * Stop aggregation, wait for a running checkpoint, write a final checkpoint
+ * (unless abandon) and close. abandon = true leaves the files as a crash
+ * would (tests, or a faulty target). Must not race other calls on vs.
+ */
 void vos_store_close(struct vos_store *vs, bool abandon);
-/* The index, for the vos_obj_* / vos_cont_* calls. */
+/* The index, for the vos_obj_* / vos_cont_* calls (valid until close). */
 struct vos *vos_store_vos(struct vos_store *vs);
-/* Write a checkpoint now and wait for it. */
+/* Write a checkpoint now (or join the one running) and wait for it.
+ * Errors: -DER_NOSPACE (image larger than a META slot), -DER_IO, -DER_NOMEM. */
 int  vos_store_checkpoint(struct vos_store *vs);
 void vos_store_stats_get(struct vos_store *vs, struct vos_store_stats *st);
+/* The BIO target underneath (space and fault queries). */
 struct bio_target *vos_store_bio(struct vos_store *vs);
 
+/*
+ * Keep cont aggregated below bound, preserving the snapshots in snaps (the
+ * array is copied): a background ULT runs a pass (vos_aggregate_start + steps
+ * of the tuned credits, yielding between steps) whenever the setting changed
+ * or records were logged since its last pass, at most once per period. A new
+ * setting applies from the next pass. bound 0 stops aggregating cont. The
+ * caller promises that nothing is written in cont at or below bound from now
+ * on (vos.h CAVEATS). Errors: -DER_INVAL, -DER_SHUTDOWN (closing), -DER_NOMEM.
+ */
 int  vos_store_agg_set(struct vos_store *vs, const uuid_t cont, daos_epoch_t bound,
 		       const daos_epoch_t *snaps, unsigned int nsnaps);
+/* Pause between passes and dkeys per step (0: the defaults above). */
 void vos_store_agg_tune(struct vos_store *vs, unsigned int period_ms, unsigned int credits);
+/*
+ * Wait until every container with a bound has had a pass that started after
+ * its setting and after the last logged record. Errors: the failed pass's
+ * (-DER_NOSPACE when the WAL is full, -DER_IO, -DER_NOMEM), -DER_SHUTDOWN.
+ */
 int  vos_store_agg_wait(struct vos_store *vs);
 
 #endif /* __VOS_VOS_H__ */

@@ -714,6 +714,8 @@ akey_set_kind(struct vos *vos, struct vos_akey *a, uint8_t type, uint32_t rsize)
 			(d)->d_rc = (rc);                                                          \
 	} while (0)
 
+#define UPD_FEW 8 /* akeys and values of an update applied without allocating their lists */
+
 /* One akey of an update being applied. */
 struct upd_akey {
 	struct vos_akey  *ua_akey;
@@ -807,9 +809,9 @@ rec_update(struct vos *vos, struct vos_dec *d, bool apply)
 	struct vos_cont  *c = NULL;
 	struct vos_obj   *o = NULL;
 	struct vos_dkey  *dkey = NULL;
-	struct upd_akey  *ua = NULL;
-	struct vos_val  **vals = NULL;
-	uint32_t          nak, i, j, nval, rsize, nua = 0, nvals = 0, vcap = 0;
+	struct upd_akey   ua_few[UPD_FEW], *ua = NULL;
+	struct vos_val   *vals_few[UPD_FEW], **vals = vals_few;
+	uint32_t          nak, i, j, nval, rsize, nua = 0, nvals = 0, vcap = UPD_FEW;
 	bool              new_cont = false;
 	uint8_t           type;
 	int               rc = 0;
@@ -835,10 +837,15 @@ rec_update(struct vos *vos, struct vos_dec *d, bool apply)
 			dec_fail(d);
 			goto out;
 		}
-		D_ALLOC_ARRAY(ua, nak);
-		if (ua == NULL) {
-			d->d_rc = -DER_NOMEM;
-			goto out;
+		if (nak <= UPD_FEW) {
+			ua = ua_few;
+			memset(ua, 0, sizeof(ua_few));
+		} else {
+			D_ALLOC_ARRAY(ua, nak);
+			if (ua == NULL) {
+				d->d_rc = -DER_NOMEM;
+				goto out;
+			}
 		}
 		new_cont = vos_cont_find(vos, uuid) == NULL;
 		c        = cont_get(vos, uuid, &rc);
@@ -877,14 +884,17 @@ rec_update(struct vos *vos, struct vos_dec *d, bool apply)
 				continue;
 			if (nvals == vcap) {
 				struct vos_val **nv;
-				uint32_t         ncap = vcap ? vcap * 2 : 8;
+				uint32_t         ncap = vcap * 2;
 
-				D_REALLOC_ARRAY(nv, vals, vcap, ncap);
+				D_ALLOC_ARRAY(nv, ncap);
 				if (nv == NULL) {
 					D_FREE(v);
 					d->d_rc = -DER_NOMEM;
 					break;
 				}
+				memcpy(nv, vals, nvals * sizeof(*nv));
+				if (vals != vals_few)
+					D_FREE(vals);
 				vals = nv;
 				vcap = ncap;
 			}
@@ -930,8 +940,10 @@ rec_update(struct vos *vos, struct vos_dec *d, bool apply)
 		D_FREE(vals[i]);
 	upd_unwind(vos, c, o, dkey, ua, nua, false);
 out:
-	D_FREE(vals);
-	D_FREE(ua);
+	if (vals != vals_few)
+		D_FREE(vals);
+	if (ua != ua_few)
+		D_FREE(ua);
 	D_FREE(dk);
 	D_FREE(ak);
 }
