@@ -674,7 +674,9 @@ test_idle_cpu(void **state)
 	clock_gettime(cid, &b);
 	used = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
 	print_message("idle server thread: %.2f%% of a core\n", used * 100);
-	assert_true(used < 0.02);
+	/* a spinning loop uses the whole second; a sleeping one almost none. The
+	 * bound is loose so a loaded or sanitized machine cannot fail it. */
+	assert_true(used < 0.25);
 }
 
 int
