@@ -35,7 +35,10 @@
  * - Without one (clients, tools): sched == NULL. Nothing runs behind the
  *   caller's back: progress happens inside rpc_progress() and rpc_call_wait(),
  *   which sleep on the worker's event fd up to their timeout. Such a context
- *   serves no requests.
+ *   serves no requests (a request to it is answered -DER_NOSYS).
+ * - Callbacks never run inside UCX: completions are queued during
+ *   ucp_worker_progress and their callbacks run right after, so a callback
+ *   may start the next call.
  *
  * ERRORS
  * Calls return 0 or a negative DER code. A call's outcome (rpc_call.rc_rc)
@@ -62,7 +65,19 @@
  * CAVEATS
  * - Buffers given for bulk (rc_bulk_out, rc_bulk_in, rpc_reply's bulk) must
  *   stay untouched until the call completes or rpc_reply() returns: UCX may
- *   read or write them in place.
+ *   read or write them in place. A call that ends early (timeout, cancel)
+ *   while UCX still sends its rc_bulk_out leaves UCX reading it until the
+ *   peer takes it or the endpoint fails; a reply payload already landing in
+ *   rc_bulk_in holds off the timeout, and a cancel asks UCX to stop it.
+ * - A message with bulk carries at most RPC_BULK_BODY_MAX bytes of body.
+ * - The scheduler a context runs on must have been created on its own thread
+ *   (its io_uring takes submissions from the creating thread only).
+ * - Peer failure needs a transport that can detect it (tcp, verbs). With
+ *   shared memory only (UCX_TLS=sm,self), UCX 1.13 cannot: endpoints are then
+ *   made without error handling (one UCX error line says so) and calls to a
+ *   dead peer end with -DER_TIMEDOUT instead of -DER_UNREACH.
+ * - Progress polls for a while after activity (RPC_POLL_US, default 200 µs,
+ *   longer while traffic keeps coming, at most 1 ms) before it sleeps.
  * - On loopback addresses, when UCX_NET_DEVICES is not set, the context
  *   restricts UCX's network devices to "lo", so loopback tests never touch
  *   another interface. Transports are chosen with UCX's own variables
