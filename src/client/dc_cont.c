@@ -874,9 +874,6 @@ daos_cont_local2global(daos_handle_t coh, d_iov_t *glob)
 {
 	struct dc_cont *cont;
 	struct denc     e;
-	void           *buf;
-	uint32_t        len;
-	int             rc;
 
 	if (glob == NULL)
 		return -DER_INVAL;
@@ -898,19 +895,7 @@ daos_cont_local2global(daos_handle_t coh, d_iov_t *glob)
 	denc_u32(&e, cont->dc_srv_verify);
 	dc_cont_put(cont);
 	dc_unlock();
-	rc = denc_finish(&e, 0, &buf, &len);
-	if (rc != 0)
-		return rc;
-	if (glob->iov_buf == NULL) {
-		glob->iov_buf_len = len;
-	} else if (glob->iov_buf_len < len) {
-		rc = -DER_TRUNC;
-	} else {
-		memcpy(glob->iov_buf, buf, len);
-		glob->iov_len = len;
-	}
-	D_FREE(buf);
-	return rc;
+	return dc_glob_export(&e, glob);
 }
 
 int

@@ -634,6 +634,31 @@ daos_event_abort(daos_event_t *ev)
 	return rc;
 }
 
+/* ---- handle sharing ---- */
+
+int
+dc_glob_export(struct denc *e, d_iov_t *glob)
+{
+	void    *buf;
+	uint32_t len;
+	int      rc;
+
+	rc = denc_finish(e, 0, &buf, &len);
+	if (rc != 0)
+		return rc;
+	/* DAOS's protocol: a NULL buffer asks for the size */
+	if (glob->iov_buf == NULL) {
+		glob->iov_buf_len = len;
+	} else if (glob->iov_buf_len < len) {
+		rc = -DER_TRUNC;
+	} else {
+		memcpy(glob->iov_buf, buf, len);
+		glob->iov_len = len;
+	}
+	D_FREE(buf);
+	return rc;
+}
+
 /* ---- operations ---- */
 
 struct dc_rpc {

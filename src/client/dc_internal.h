@@ -87,6 +87,10 @@ void            dc_pool_put(struct dc_pool *pool);
 struct dc_cont *dc_cont_get(daos_handle_t coh);
 void            dc_cont_put(struct dc_cont *cont);
 
+/* local2global: hand the packed handle in e to the caller's glob (a NULL
+ * iov_buf asks for the size, as DAOS does); e is consumed. -DER_TRUNC. */
+int dc_glob_export(struct denc *e, d_iov_t *glob);
+
 /* ---- events ---- */
 
 struct dc_op;

@@ -412,9 +412,6 @@ daos_pool_local2global(daos_handle_t poh, d_iov_t *glob)
 {
 	struct dc_pool *pool;
 	struct denc     e;
-	void           *buf;
-	uint32_t        len;
-	int             rc;
 
 	if (glob == NULL)
 		return -DER_INVAL;
@@ -434,20 +431,7 @@ daos_pool_local2global(daos_handle_t poh, d_iov_t *glob)
 	denc_u32(&e, pool->dp_map_version);
 	dc_pool_put(pool);
 	dc_unlock();
-	rc = denc_finish(&e, 0, &buf, &len);
-	if (rc != 0)
-		return rc;
-	/* DAOS's protocol: a NULL buffer asks for the size */
-	if (glob->iov_buf == NULL) {
-		glob->iov_buf_len = len;
-	} else if (glob->iov_buf_len < len) {
-		rc = -DER_TRUNC;
-	} else {
-		memcpy(glob->iov_buf, buf, len);
-		glob->iov_len = len;
-	}
-	D_FREE(buf);
-	return rc;
+	return dc_glob_export(&e, glob);
 }
 
 int
