@@ -503,6 +503,7 @@ dc_event_complete(struct dc_event *de, int rc)
 	de->de_status = DAOS_EVS_COMPLETED;
 	de->de_op     = NULL;
 	ev->ev_error  = rc;
+	de->de_child_rc = 0; /* the next round of children starts clean */
 	if (de->de_cb != NULL) {
 		int crc = de->de_cb(de->de_cb_arg, ev, rc);
 
@@ -528,7 +529,12 @@ dc_event_complete(struct dc_event *de, int rc)
 	}
 }
 
-/* Mark de running (and its parent, which is running while any child is). */
+/*
+ * Mark de running. A child counts against its parent, which must not have
+ * been launched yet: children are launched one by one and the parent last
+ * (daos_event_parent_barrier), so a child finishing early cannot complete
+ * a group that is still being filled.
+ */
 static int
 dc_event_launch(struct dc_event *de)
 {
@@ -540,17 +546,11 @@ dc_event_launch(struct dc_event *de)
 		/* a parent's completion is its children's: it runs no op itself */
 		return -DER_NO_PERM;
 	}
+	if (p != NULL && p->de_status == DAOS_EVS_RUNNING)
+		return -DER_INVAL; /* the group is sealed */
 	de->de_status = DAOS_EVS_RUNNING;
 	dc_event_of(de)->ev_error = 0;
 	if (p != NULL) {
-		if (p->de_status != DAOS_EVS_RUNNING) {
-			p->de_status   = DAOS_EVS_RUNNING;
-			p->de_child_rc = 0;
-			if (p->de_eq != NULL) {
-				d_list_add_tail(&p->de_link, &p->de_eq->eq_running);
-				p->de_eq->eq_nrunning++;
-			}
-		}
 		p->de_nchild_running++;
 	} else if (de->de_eq != NULL) {
 		d_list_add_tail(&de->de_link, &de->de_eq->eq_running);
@@ -567,14 +567,14 @@ daos_event_parent_barrier(struct daos_event *ev)
 
 	dc_lock();
 	de = ev == NULL ? NULL : dc_event_get(ev);
-	if (de == NULL || de->de_nchild == 0) {
+	if (de == NULL || de->de_nchild == 0 || de->de_parent != NULL) {
 		rc = -DER_INVAL;
-	} else if (de->de_status != DAOS_EVS_RUNNING) {
-		/* no child launched: the barrier completes at once */
+	} else {
 		de->de_barrier = true;
 		rc             = dc_event_launch(de);
-		if (rc == 0)
-			dc_event_complete(de, 0);
+		/* completes with its last child, or now when all are done */
+		if (rc == 0 && de->de_nchild_running == 0)
+			dc_event_complete(de, de->de_child_rc);
 	}
 	dc_unlock();
 	return rc;

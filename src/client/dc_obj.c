@@ -617,9 +617,10 @@ fetch_reply(struct dc_op *op, struct rpc_call *call, void *arg)
 	}
 	for (i = 0; i < n; i++) {
 		daos_iom_t *iom  = oo->oo_ioms != NULL ? &oo->oo_ioms[i] : NULL;
-		uint32_t    nmap = ddec_u32(&d), k;
+		uint32_t    nmap, k;
 
-		sizes[i] = ddec_u64(&d);
+		sizes[i] = ddec_u64(&d); /* size first, then the map: as the server writes it */
+		nmap     = ddec_u32(&d);
 		if (ddec_finish(&d) != 0 || nmap > DOP_LIST_MAX) {
 			rc = -DER_PROTO;
 			goto out;

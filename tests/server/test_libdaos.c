@@ -362,7 +362,7 @@ static void
 test_events(void **state)
 {
 	daos_handle_t eqh, oh;
-	daos_event_t  evs[NEV], parent, child[4], *done[NEV];
+	daos_event_t  evs[NEV], parent, child[5], *done[NEV];
 	daos_obj_id_t oid = {.lo = 3, .hi = 0};
 	daos_key_t    dkeys[NEV];
 	daos_iod_t    iods[NEV];
@@ -420,6 +420,9 @@ test_events(void **state)
 						&sgls[i], NULL, &child[i]),
 				 0);
 	}
+	/* the group is sealed: no more children */
+	assert_int_equal(daos_event_parent_barrier(&parent), 0);
+	assert_int_equal(daos_event_init(&child[4], DAOS_HDL_INVAL, &parent), -DER_INVAL);
 	n = daos_eq_poll(eqh, 0, DAOS_EQ_WAIT, 1, done);
 	assert_int_equal(n, 1);
 	assert_ptr_equal(done[0], &parent);
