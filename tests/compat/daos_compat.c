@@ -1,8 +1,9 @@
 /*
  * A client written the way DAOS's examples and IOR's DAOS backend are: only
- * <daos.h> (and gurt), the usual idioms, its own API version check. It is
- * compiled, not linked (libdaos comes with the client issue); run-compat.sh
- * then checks that the object asks for the symbols DAOS's library exports.
+ * <daos.h> (and gurt), the usual idioms, its own API version check.
+ * run-compat.sh checks that the object asks for the symbols DAOS's library
+ * exports, then links it against the prefix and runs it on a real server:
+ *   daos_compat POOL CONT   (the server DSTOR_ACCESS_POINTS names)
  */
 #include <stdio.h>
 #include <string.h>
@@ -83,10 +84,12 @@ kv_and_array(daos_handle_t coh)
 	CHECK(rc, "array get attr");
 	rc = daos_array_close(oh, NULL);
 	CHECK(rc, "array close");
-	rc = daos_array_open(coh, oid, DAOS_TX_NONE, DAOS_OO_RO, &cell_size, &chunk_size, &oh, NULL);
+	rc = daos_array_open(coh, oid, DAOS_TX_NONE, DAOS_OO_RW, &cell_size, &chunk_size, &oh, NULL);
 	CHECK(rc, "array open");
 	rc = daos_array_destroy(oh, DAOS_TX_NONE, NULL);
-	daos_array_close(oh, NULL);
+	CHECK(rc, "array destroy");
+	rc = daos_array_close(oh, NULL);
+	CHECK(rc, "array close");
 out:
 	return rc;
 }
@@ -118,6 +121,8 @@ objects(daos_handle_t coh)
 		cid = OC_S1;
 	daos_oclass_id2name(cid, name);
 	rc = daos_obj_generate_oid(coh, &oid, DAOS_OT_DKEY_UINT64, cid, 0, 0);
+	if (rc == -DER_NOSYS) /* dstor has no replication yet */
+		rc = daos_obj_generate_oid(coh, &oid, DAOS_OT_DKEY_UINT64, OC_S1, 0, 0);
 	CHECK(rc, "generate oid");
 	if (!daos_is_dkey_uint64(oid) || daos_obj_id2class(oid) == OC_UNKNOWN)
 		return -DER_INVAL;
@@ -156,7 +161,10 @@ objects(daos_handle_t coh)
 	}
 	for (i = 0; i < NR_EVENTS; i++)
 		daos_event_fini(&events[i]);
+	/* a single value under its own akey ("a" holds an array: a type is kept per akey) */
+	d_iov_set(&iod.iod_name, "sv", 2);
 
+#ifndef COMPAT_NO_TX
 	/* a single value in a transaction, retried as DAOS's examples do */
 	rc = daos_tx_open(coh, &th, 0, NULL);
 	CHECK(rc, "tx open");
@@ -173,6 +181,16 @@ objects(daos_handle_t coh)
 	} while (rc == -DER_TX_RESTART);
 	daos_tx_close(th, NULL);
 	CHECK(rc, "tx");
+#else
+	/* libdaos without transactions yet (run-compat.sh asks its exports) */
+	(void)th;
+	iod.iod_type  = DAOS_IOD_SINGLE;
+	iod.iod_size  = 5;
+	iod.iod_recxs = NULL;
+	d_iov_set(&iov, "hello", 5);
+	rc = daos_obj_update(oh, DAOS_TX_NONE, DAOS_COND_DKEY_UPDATE, &dkey, 1, &iod, &sgl, NULL);
+	CHECK(rc, "update single value");
+#endif
 
 	iod.iod_size = DAOS_REC_ANY;
 	d_iov_set(&iov, data, sizeof(data));
@@ -252,4 +270,22 @@ run_compat_client(const char *pool, const char *cont)
 out:
 	daos_fini();
 	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	int rc;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s POOL CONT\n", argv[0]);
+		return 2;
+	}
+	rc = run_compat_client(argv[1], argv[2]);
+	if (rc != 0) {
+		fprintf(stderr, "daos_compat: %s (%d)\n", d_errstr(rc), rc);
+		return 1;
+	}
+	printf("daos_compat: OK\n");
+	return 0;
 }
