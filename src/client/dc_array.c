@@ -509,7 +509,10 @@ array_size_finish(struct dc_op *op)
 		op->op_rc    = 0;
 		as->as_dkey  = 0;
 	}
-	array_size_done(op);
+	if (op->op_rc != 0)
+		dc_op_finish(op, 0);
+	else
+		array_size_done(op);
 }
 
 int
@@ -551,8 +554,9 @@ daos_array_get_size(daos_handle_t oh, daos_handle_t th, daos_size_t *size, daos_
 	rc = dc_obj_query_key(op, NULL, arr->da_oh, th, DAOS_GET_DKEY | DAOS_GET_RECX | DAOS_GET_MAX,
 			      &as->as_dk, &as->as_ak, &as->as_recx);
 	dc_op_fail(op, rc);
-	/* the query's result is read in the stage; a NONEXIST there is size 0 */
-	op->op_stage = array_size_finish;
+	/* the query's result is read in the stage; its NONEXIST (no chunk) is size 0 */
+	op->op_stage   = array_size_finish;
+	op->op_on_fail = array_size_finish;
 	dc_hdl_put(&arr->da_hdl);
 	rc = dc_op_run(op, ev);
 out:
@@ -570,6 +574,82 @@ daos_array_stat(daos_handle_t oh, daos_handle_t th, daos_array_stbuf_t *stbuf, d
 }
 
 /* ---- punch, set_size, destroy (blocking steps, see the caveats) ---- */
+
+/* The extents stored in chunk dkey dk (chunk-relative), in *recxs (to free), *nr of them. */
+static int
+array_stored(struct dc_array *arr, daos_handle_t th, daos_key_t *dk, daos_recx_t **recxs,
+	     uint32_t *nr)
+{
+	daos_anchor_t anchor = DAOS_ANCHOR_INIT;
+	daos_recx_t  *all = NULL, *more;
+	daos_key_t    ak;
+	daos_size_t   rsize;
+	char          akey = DC_ARRAY_DATA_AKEY;
+	uint32_t      cap = 0, got;
+	int           rc = 0;
+
+	*nr = 0;
+	d_iov_set(&ak, &akey, 1);
+	while (rc == 0 && !daos_anchor_is_eof(&anchor)) {
+		if (*nr + 16 > cap) {
+			D_REALLOC_ARRAY(more, all, cap, cap + 64);
+			if (more == NULL) {
+				rc = -DER_NOMEM;
+				break;
+			}
+			all = more;
+			cap += 64;
+		}
+		got = cap - *nr;
+		rc  = daos_obj_list_recx(arr->da_oh, th, dk, &ak, &rsize, &got, all + *nr, NULL,
+					 &anchor, true, NULL);
+		if (rc == 0)
+			*nr += got;
+	}
+	if (rc == -DER_NONEXIST)
+		rc = 0;
+	if (rc != 0) {
+		D_FREE(all);
+		*nr = 0;
+	}
+	*recxs = all;
+	return rc;
+}
+
+/*
+ * After chunk dk (at lo, its cells read into buf) was punched, write back the
+ * stored cells outside [from, to). Only the stored extents: holes written back
+ * as zeros would become records and move the array's size to the chunk's end.
+ */
+static int
+array_keep(struct dc_array *arr, daos_handle_t th, const daos_recx_t *recxs, uint32_t nr,
+	   uint64_t lo, uint64_t from, uint64_t to, char *buf)
+{
+	uint64_t         kept[2][2] = {{lo, from}, {to, lo + arr->da_chunk}};
+	daos_range_t     rg;
+	daos_array_iod_t aiod = {.arr_nr = 1, .arr_rgs = &rg};
+	d_sg_list_t      sgl  = {.sg_nr = 1};
+	d_iov_t          iov;
+	uint32_t         i;
+	int              k, rc = 0;
+
+	sgl.sg_iovs = &iov;
+	for (i = 0; rc == 0 && i < nr; i++) {
+		uint64_t x_lo = lo + recxs[i].rx_idx, x_hi = x_lo + recxs[i].rx_nr;
+
+		for (k = 0; rc == 0 && k < 2; k++) {
+			uint64_t a = max(x_lo, kept[k][0]), b = min(x_hi, kept[k][1]);
+
+			if (a >= b)
+				continue;
+			rg.rg_idx = a;
+			rg.rg_len = b - a;
+			d_iov_set(&iov, buf + (a - lo) * arr->da_cell, rg.rg_len * arr->da_cell);
+			rc = array_io_do(arr, th, &aiod, &sgl, true, NULL);
+		}
+	}
+	return rc;
+}
 
 /* Cells [from, to) of the array become holes. */
 static int
@@ -589,8 +669,10 @@ array_clear(struct dc_array *arr, daos_handle_t th, uint64_t from, uint64_t to)
 			continue;
 		}
 		{
-			/* part of the chunk stays: keep it, punch, write it back */
+			/* part of the chunk stays: read it and where it is stored, punch, write back */
 			uint64_t         n = arr->da_chunk * arr->da_cell;
+			daos_recx_t     *recxs = NULL;
+			uint32_t         nr    = 0;
 			char            *buf;
 			daos_range_t     rg;
 			daos_array_iod_t aiod;
@@ -609,20 +691,13 @@ array_clear(struct dc_array *arr, daos_handle_t th, uint64_t from, uint64_t to)
 			sgl.sg_iovs = &iov;
 			rc          = array_io_do(arr, th, &aiod, &sgl, false, NULL);
 			if (rc == 0)
+				rc = array_stored(arr, th, &dk, &recxs, &nr);
+			if (rc == 0)
 				rc = daos_obj_punch_dkeys(arr->da_oh, th, 0, 1, &dk, NULL);
-			/* write back what lies outside [from, to) */
-			if (rc == 0 && from > lo) {
-				rg.rg_idx = lo;
-				rg.rg_len = from - lo;
-				d_iov_set(&iov, buf, rg.rg_len * arr->da_cell);
-				rc = array_io_do(arr, th, &aiod, &sgl, true, NULL);
-			}
-			if (rc == 0 && to < hi) {
-				rg.rg_idx = to;
-				rg.rg_len = hi - to;
-				d_iov_set(&iov, buf + (to - lo) * arr->da_cell, rg.rg_len * arr->da_cell);
-				rc = array_io_do(arr, th, &aiod, &sgl, true, NULL);
-			}
+			if (rc == 0)
+				rc = array_keep(arr, th, recxs, nr, lo, max(from, lo), min(to, hi),
+						buf);
+			D_FREE(recxs);
 			D_FREE(buf);
 		}
 	}
@@ -672,6 +747,28 @@ daos_array_punch(daos_handle_t oh, daos_handle_t th, daos_array_iod_t *iod, daos
 	return array_finish_ev(ev, rc);
 }
 
+/* One zero cell at size - 1: what makes the size when nothing is stored there. */
+static int
+array_mark_size(struct dc_array *arr, daos_handle_t th, daos_size_t size)
+{
+	daos_range_t     rg   = {.rg_idx = size - 1, .rg_len = 1};
+	daos_array_iod_t aiod = {.arr_nr = 1, .arr_rgs = &rg};
+	d_sg_list_t      sgl;
+	d_iov_t          iov;
+	char            *z;
+	int              rc;
+
+	D_ALLOC(z, arr->da_cell);
+	if (z == NULL)
+		return -DER_NOMEM;
+	d_iov_set(&iov, z, arr->da_cell);
+	sgl.sg_nr   = 1;
+	sgl.sg_iovs = &iov;
+	rc          = array_io_do(arr, th, &aiod, &sgl, true, NULL);
+	D_FREE(z);
+	return rc;
+}
+
 int
 daos_array_set_size(daos_handle_t oh, daos_handle_t th, daos_size_t size, daos_event_t *ev)
 {
@@ -686,27 +783,14 @@ daos_array_set_size(daos_handle_t oh, daos_handle_t th, daos_size_t size, daos_e
 		return -DER_NO_HDL;
 	}
 	rc = daos_array_get_size(oh, th, &cur, NULL);
-	if (rc == 0 && size > cur) {
-		/* grow: one zero cell at the new end makes the size */
-		char            *z;
-		daos_range_t     rg   = {.rg_idx = size - 1, .rg_len = 1};
-		daos_array_iod_t aiod = {.arr_nr = 1, .arr_rgs = &rg};
-		d_sg_list_t      sgl;
-		d_iov_t          iov;
-
-		D_ALLOC(z, arr->da_cell);
-		if (z == NULL) {
-			rc = -DER_NOMEM;
-		} else {
-			d_iov_set(&iov, z, arr->da_cell);
-			sgl.sg_nr   = 1;
-			sgl.sg_iovs = &iov;
-			rc          = array_io_do(arr, th, &aiod, &sgl, true, NULL);
-			D_FREE(z);
-		}
-	} else if (rc == 0 && size < cur) {
+	if (rc == 0 && size < cur) {
 		rc = array_clear(arr, th, size, cur);
+		/* a cut inside a hole leaves the size lower than asked */
+		if (rc == 0 && size > 0)
+			rc = daos_array_get_size(oh, th, &cur, NULL);
 	}
+	if (rc == 0 && size > cur)
+		rc = array_mark_size(arr, th, size);
 	dc_hdl_put(&arr->da_hdl);
 	dc_unlock();
 	return array_finish_ev(ev, rc);

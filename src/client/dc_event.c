@@ -776,6 +776,13 @@ dc_op_advance(struct dc_op *op)
 {
 	dc_op_stage_t stage = op->op_stage;
 
+	if (op->op_rc != 0 && !op->op_aborted && op->op_on_fail != NULL) {
+		stage          = op->op_on_fail;
+		op->op_on_fail = NULL;
+		op->op_stage   = NULL;
+		stage(op);
+		return;
+	}
 	if (op->op_rc != 0 || op->op_aborted || stage == NULL) {
 		dc_op_finish(op, 0);
 		return;

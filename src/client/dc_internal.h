@@ -139,6 +139,7 @@ struct dc_op {
 	int            op_rc;       /* first error of the op so far */
 	uint32_t       op_pending;  /* RPCs in flight */
 	dc_op_stage_t  op_stage;    /* runs when op_pending drops to 0; NULL: finish */
+	dc_op_stage_t  op_on_fail;  /* instead, once, if the op failed (it may clear op_rc) */
 	void          *op_priv;     /* the call's own state (freed by op_free) */
 	void         (*op_free)(void *priv);
 	bool           op_aborted;
