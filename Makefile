@@ -1,4 +1,8 @@
 # Front door: a newcomer never types cmake.
+#   make run             the main job: build, start (or reuse) an embedded one-node
+#                        system in $(BUILD)/run, run a verified mixed workload
+#                        through libdaos, print the results; the system stays up
+#   make stop            stop that system cleanly
 #   make                 build (installs missing Debian packages first)
 #   make test            build and run every test except the long ones
 #   make test-long       long soak, crash and fuzz runs
@@ -17,7 +21,7 @@ CMAKE_SAN = -DSANITIZE=OFF
 endif
 CTEST_ARGS ?=
 
-.PHONY: all deps configure build test test-long install clean
+.PHONY: all deps configure build run stop test test-long install clean
 
 all: build
 
@@ -31,6 +35,12 @@ configure: $(BUILD)/build.ninja
 
 build: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@scripts/run.sh run $(BUILD)
+
+stop:
+	@scripts/run.sh stop $(BUILD)
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE "long|wip" $(CTEST_ARGS)

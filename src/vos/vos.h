@@ -153,7 +153,8 @@ enum {
 extern "C" {
 #endif
 
-#define VOS_INLINE_MAX     4096 /* larger values go to the data backend */
+/* As DAOS: values under 4 KiB stay in the (DRAM) index, 4 KiB and more go to DATA */
+#define VOS_INLINE_MAX     4095
 #define VOS_KEY_MAX        4096 /* longest dkey/akey, bytes */
 #define VOS_ANCHOR_KEY_MAX 96   /* keys up to this length are kept whole in anchors */
 
@@ -390,6 +391,18 @@ int vos_cont_list_objs(struct vos *vos, const uuid_t cont, daos_epoch_t epoch,
  */
 int vos_obj_query_key(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch_t epoch,
 		      uint32_t flags, d_iov_t *dkey, d_iov_t *akey, daos_recx_t *recx);
+
+/*
+ * The newest epoch at which anything that a read of the object (dkey ==
+ * NULL), of a dkey (akey == NULL) or of one akey could see was changed:
+ * the highest epoch of a value or punch at that level or below, and of a
+ * punch of an enclosing level. 0 when nothing was ever written there. The
+ * transaction layer compares it with a transaction's epoch to find
+ * conflicts. Walks the subtree: O(values below). Errors: -DER_INVAL,
+ * -DER_KEY2BIG.
+ */
+int vos_obj_newest(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, const d_iov_t *dkey,
+		   const d_iov_t *akey, daos_epoch_t *epoch);
 
 struct vos_space {
 	uint64_t vs_conts, vs_objs, vs_dkeys, vs_akeys;
