@@ -194,6 +194,28 @@ int dc_obj_query_key(struct dc_op *parent, daos_event_t *ev, daos_handle_t oh,
 		     daos_handle_t th, uint64_t flags, daos_key_t *dkey, daos_key_t *akey,
 		     daos_recx_t *recx);
 
+/* ---- transactions (dc_tx.c) ---- */
+
+struct dc_tx;
+
+/* Lock held: the transaction behind th with a reference (dc_tx_put), or NULL. */
+struct dc_tx *dc_tx_get(daos_handle_t th);
+void          dc_tx_put(struct dc_tx *tx);
+/* May an operation on an object of cont join the transaction now? -DER_INVAL
+ * (another container), -DER_NO_PERM (a write in a read-only or snapshot
+ * transaction; committed or aborted), -DER_TX_RESTART (it failed: restart
+ * first), -DER_INPROGRESS (committing). */
+int           dc_tx_check(struct dc_tx *tx, const struct dc_cont *cont, bool write);
+/* The epoch its reads use, chosen by the first operation that asks. */
+daos_epoch_t  dc_tx_epoch(struct dc_tx *tx);
+/* The id its reads carry to the targets (0: a transaction that cannot write). */
+uint64_t      dc_tx_read_id(const struct dc_tx *tx);
+/* Add an operation (DOP_TXO_*, the body of the request it stands for, to
+ * worker); body is consumed. -DER_OVERFLOW (the transaction is too big), -DER_NOMEM. */
+int           dc_tx_add(struct dc_tx *tx, uint32_t kind, int worker, struct denc *body);
+/* An operation of the transaction ended with rc: -DER_TX_RESTART fails it. */
+void          dc_tx_fail(struct dc_tx *tx, int rc);
+
 /*
  * The shape every API call takes: lock, check, build, run; for a blocking
  * call (ev NULL) wait and return the result, else return 0 (the result goes

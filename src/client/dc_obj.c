@@ -18,6 +18,12 @@
  * reply tells them and, if they fit, a second request brings the data.
  * With container checksums on, each value's checksum is computed here on
  * update and verified here on fetch.
+ *
+ * TRANSACTIONS (th != DAOS_TX_NONE, dc_tx.c)
+ * Reads go to the targets at the transaction's epoch with its id, and what
+ * they looked at joins its read set; updates and punches are encoded as the
+ * requests they would be (values copied) and kept in the transaction until
+ * commit; the call completes at once.
  */
 #include "common/csum.h"
 #include "common/oclass.h"
@@ -220,6 +226,9 @@ struct query_best;
 
 struct obj_op {
 	struct dc_obj      *oo_obj; /* a reference */
+	struct dc_tx       *oo_tx;  /* a reference, or NULL */
+	daos_epoch_t        oo_epoch; /* reads: the epoch to read at */
+	uint64_t            oo_txid;  /* reads: the transaction's id for the targets */
 	struct dcs_csummer  oo_cs;
 	bool                oo_csum;
 	/* update/fetch */
@@ -246,6 +255,8 @@ obj_op_free(void *priv)
 
 	if (oo->oo_obj != NULL)
 		obj_put(oo->oo_obj);
+	if (oo->oo_tx != NULL)
+		dc_tx_put(oo->oo_tx);
 	D_FREE(oo->oo_iovs);
 	D_FREE(oo->oo_exp);
 	D_FREE(oo->oo_csums);
@@ -253,24 +264,43 @@ obj_op_free(void *priv)
 	D_FREE(oo);
 }
 
+/* write: the call's flags are an update's or punch's (conditions). */
 static int
 obj_op_start(struct dc_op *parent, daos_handle_t oh, daos_handle_t th, bool write,
-	     daos_event_t *ev, struct dc_op **opp, struct obj_op **oop)
+	     uint64_t flags, daos_event_t *ev, struct dc_op **opp, struct obj_op **oop)
 {
 	struct obj_op *oo;
 	int            rc = dc_initialized();
 
 	if (rc != 0)
 		return rc;
-	if (daos_handle_is_valid(th))
-		return -DER_NOSYS; /* transactions come with the tx work */
 	D_ALLOC_PTR(oo);
 	if (oo == NULL)
 		return -DER_NOMEM;
-	oo->oo_obj = obj_get(oh);
+	oo->oo_epoch = DAOS_EPOCH_MAX;
+	oo->oo_obj   = obj_get(oh);
 	if (oo->oo_obj == NULL) {
 		D_FREE(oo);
 		return -DER_NO_HDL;
+	}
+	if (daos_handle_is_valid(th)) {
+		oo->oo_tx = dc_tx_get(th);
+		if (oo->oo_tx == NULL) {
+			obj_op_free(oo);
+			return -DER_NO_HDL;
+		}
+		rc = dc_tx_check(oo->oo_tx, oo->oo_obj->do_cont, write);
+		/* conditions would be checked at apply, too late to refuse anything */
+		if (rc == 0 && write && (flags & DAOS_COND_MASK))
+			rc = -DER_NOTSUPPORTED;
+		if (rc != 0) {
+			obj_op_free(oo);
+			return rc;
+		}
+		if (!write) {
+			oo->oo_epoch = dc_tx_epoch(oo->oo_tx);
+			oo->oo_txid  = dc_tx_read_id(oo->oo_tx);
+		}
 	}
 	if (write && !(oo->oo_obj->do_mode & (DAOS_OO_RW | DAOS_OO_EXCL))) {
 		obj_op_free(oo);
@@ -290,17 +320,76 @@ obj_op_start(struct dc_op *parent, daos_handle_t oh, daos_handle_t th, bool writ
 	return 0;
 }
 
+/* The head of a request: a write's (epoch 0: the target's now) or a read's
+ * (at the op's epoch, with its transaction). */
 static void
-obj_head(struct denc *e, const struct dc_obj *obj, uint64_t epoch, uint64_t flags)
+obj_head(struct denc *e, const struct obj_op *oo, bool read, uint64_t flags)
 {
-	struct dop_head h;
+	const struct dc_obj *obj = oo->oo_obj;
+	struct dop_head      h;
 
 	uuid_copy(h.dh_pool, obj->do_cont->dc_pool->dp_uuid);
 	uuid_copy(h.dh_coh, obj->do_cont->dc_coh);
 	h.dh_oid   = obj->do_oid;
-	h.dh_epoch = epoch;
+	h.dh_epoch = read ? oo->oo_epoch : 0;
 	h.dh_flags = flags;
+	h.dh_tx    = read ? oo->oo_txid : 0;
 	dop_head_encode(e, &h);
+}
+
+/* A reply's status; a conflict fails the transaction the op is part of. */
+static int
+obj_reply_rc(const struct obj_op *oo, int rc)
+{
+	if (oo->oo_tx != NULL)
+		dc_tx_fail(oo->oo_tx, rc);
+	return rc;
+}
+
+/*
+ * Inside a transaction, what a read looks at joins its read set: the whole
+ * object (dkey NULL), a dkey (nr 0), or akeys of a dkey (from iods, or the
+ * one akey).
+ */
+static void
+obj_tx_read(struct dc_op *op, struct obj_op *oo, int worker, const daos_key_t *dkey,
+	    unsigned int nr, const daos_iod_t *iods, const daos_key_t *akey)
+{
+	struct denc  e;
+	unsigned int i;
+	int          rc;
+
+	if (oo->oo_tx == NULL)
+		return;
+	denc_init(&e);
+	obj_head(&e, oo, true, 0);
+	denc_bytes(&e, dkey != NULL ? dkey->iov_buf : NULL, dkey != NULL ? dkey->iov_len : 0);
+	denc_u32(&e, nr);
+	for (i = 0; i < nr; i++) {
+		const daos_key_t *k = iods != NULL ? &iods[i].iod_name : akey;
+
+		denc_bytes(&e, k->iov_buf, k->iov_len);
+	}
+	rc = dc_tx_add(oo->oo_tx, DOP_TXO_READ, worker, &e);
+	if (rc != 0)
+		dc_op_fail(op, rc);
+}
+
+/* Send a write, or inside a transaction keep it there until commit. */
+static int update_reply(struct dc_op *op, struct rpc_call *call, void *arg);
+
+static void
+obj_write(struct dc_op *op, struct obj_op *oo, int worker, uint16_t opc, struct denc *e)
+{
+	int rc;
+
+	if (oo->oo_tx == NULL) {
+		dc_op_rpc(op, worker, opc, e, NULL, NULL, update_reply, NULL);
+		return;
+	}
+	rc = dc_tx_add(oo->oo_tx, opc == DOP_UPDATE ? DOP_TXO_UPDATE : DOP_TXO_PUNCH, worker, e);
+	if (rc != 0)
+		dc_op_fail(op, rc);
 }
 
 static bool
@@ -460,7 +549,7 @@ dc_obj_update(struct dc_op *parent, daos_event_t *ev, daos_handle_t oh, daos_han
 	if (total > RPC_BULK_MAX)
 		return -DER_OVERFLOW;
 	dc_lock();
-	rc = obj_op_start(parent, oh, th, true, ev, &op, &oo);
+	rc = obj_op_start(parent, oh, th, true, flags, ev, &op, &oo);
 	if (rc != 0)
 		goto out;
 	oo->oo_nr   = nr;
@@ -515,9 +604,11 @@ dc_obj_update(struct dc_op *parent, daos_event_t *ev, daos_handle_t oh, daos_han
 		h.dh_oid      = oo->oo_obj->do_oid;
 		h.dh_epoch    = 0;
 		h.dh_flags    = flags;
+		h.dh_tx       = 0;
 		io.io_head    = h;
 	}
-	if (total <= DOP_INLINE_MAX) {
+	/* inside a transaction the values are copied into it, whatever their size */
+	if (total <= DOP_INLINE_MAX || oo->oo_tx != NULL) {
 		/* small: the data rides in the body */
 		uint8_t *flat = NULL;
 
@@ -537,8 +628,8 @@ dc_obj_update(struct dc_op *parent, daos_event_t *ev, daos_handle_t oh, daos_han
 		io.io_data_len = total;
 		dop_io_encode(&e, &io, true);
 		D_FREE(flat);
-		dc_op_rpc(op, obj_grp_worker(oo->oo_obj, obj_dkey_grp(oo->oo_obj, dkey)),
-			  DOP_UPDATE, &e, NULL, NULL, update_reply, NULL);
+		obj_write(op, oo, obj_grp_worker(oo->oo_obj, obj_dkey_grp(oo->oo_obj, dkey)),
+			  DOP_UPDATE, &e);
 	} else {
 		io.io_where = DOP_DATA_BULK;
 		dop_io_encode(&e, &io, true);
@@ -601,7 +692,7 @@ fetch_reply(struct dc_op *op, struct rpc_call *call, void *arg)
 
 	(void)arg;
 	if (call->rc_rc != 0)
-		return call->rc_rc;
+		return obj_reply_rc(oo, call->rc_rc);
 	D_ALLOC_ARRAY(sizes, oo->oo_nr);
 	D_ALLOC_ARRAY(csums, oo->oo_nr);
 	D_ALLOC_ARRAY(clens, oo->oo_nr);
@@ -766,8 +857,9 @@ fetch_send(struct dc_op *op)
 	uuid_copy(io.io_head.dh_pool, oo->oo_obj->do_cont->dc_pool->dp_uuid);
 	uuid_copy(io.io_head.dh_coh, oo->oo_obj->do_cont->dc_coh);
 	io.io_head.dh_oid   = oo->oo_obj->do_oid;
-	io.io_head.dh_epoch = DAOS_EPOCH_MAX;
+	io.io_head.dh_epoch = oo->oo_epoch;
 	io.io_head.dh_flags = oo->oo_flags;
+	io.io_head.dh_tx    = oo->oo_txid;
 	io.io_dkey          = oo->oo_dkey;
 	io.io_nr            = oo->oo_nr;
 	io.io_iods          = wire;
@@ -796,7 +888,7 @@ dc_obj_fetch(struct dc_op *parent, daos_event_t *ev, daos_handle_t oh, daos_hand
 	if (rc != 0)
 		return rc;
 	dc_lock();
-	rc = obj_op_start(parent, oh, th, false, ev, &op, &oo);
+	rc = obj_op_start(parent, oh, th, false, 0, ev, &op, &oo);
 	if (rc != 0)
 		goto out;
 	oo->oo_dkey  = *dkey;
@@ -805,6 +897,8 @@ dc_obj_fetch(struct dc_op *parent, daos_event_t *ev, daos_handle_t oh, daos_hand
 	oo->oo_sgls  = sgls;
 	oo->oo_ioms  = ioms;
 	oo->oo_flags = flags;
+	obj_tx_read(op, oo, obj_grp_worker(oo->oo_obj, obj_dkey_grp(oo->oo_obj, dkey)), dkey, nr,
+		    iods, NULL);
 	fetch_send(op);
 	rc = ev == NULL && parent == NULL ? dc_op_wait(op) : 0;
 out:
@@ -833,39 +927,38 @@ dc_obj_punch(struct dc_op *parent, daos_event_t *ev, daos_handle_t oh, daos_hand
 		if (!key_valid(&keys[i]))
 			return -DER_INVAL;
 	dc_lock();
-	rc = obj_op_start(parent, oh, th, true, ev, &op, &oo);
+	rc = obj_op_start(parent, oh, th, true, flags, ev, &op, &oo);
 	if (rc != 0)
 		goto out;
 	if (kind == DOP_PUNCH_OBJ) {
 		/* every group holds part of the object */
 		for (g = 0; g < oo->oo_obj->do_grp_nr; g++) {
 			denc_init(&e);
-			obj_head(&e, oo->oo_obj, 0, flags);
+			obj_head(&e, oo, false, flags);
 			denc_u32(&e, DOP_PUNCH_OBJ);
 			denc_u32(&e, 0);
-			dc_op_rpc(op, obj_grp_worker(oo->oo_obj, g), DOP_PUNCH, &e, NULL, NULL,
-				  update_reply, NULL);
+			obj_write(op, oo, obj_grp_worker(oo->oo_obj, g), DOP_PUNCH, &e);
 		}
 	} else if (kind == DOP_PUNCH_AKEYS) {
 		denc_init(&e);
-		obj_head(&e, oo->oo_obj, 0, flags);
+		obj_head(&e, oo, false, flags);
 		denc_u32(&e, DOP_PUNCH_AKEYS);
 		denc_u32(&e, nr + 1);
 		denc_bytes(&e, dkey->iov_buf, dkey->iov_len);
 		for (i = 0; i < nr; i++)
 			denc_bytes(&e, keys[i].iov_buf, keys[i].iov_len);
-		dc_op_rpc(op, obj_grp_worker(oo->oo_obj, obj_dkey_grp(oo->oo_obj, dkey)),
-			  DOP_PUNCH, &e, NULL, NULL, update_reply, NULL);
+		obj_write(op, oo, obj_grp_worker(oo->oo_obj, obj_dkey_grp(oo->oo_obj, dkey)),
+			  DOP_PUNCH, &e);
 	} else {
 		/* each dkey to its own group's target */
 		for (i = 0; i < nr; i++) {
 			denc_init(&e);
-			obj_head(&e, oo->oo_obj, 0, flags);
+			obj_head(&e, oo, false, flags);
 			denc_u32(&e, DOP_PUNCH_DKEYS);
 			denc_u32(&e, 1);
 			denc_bytes(&e, keys[i].iov_buf, keys[i].iov_len);
-			dc_op_rpc(op, obj_grp_worker(oo->oo_obj, obj_dkey_grp(oo->oo_obj, &keys[i])),
-				  DOP_PUNCH, &e, NULL, NULL, update_reply, NULL);
+			obj_write(op, oo, obj_grp_worker(oo->oo_obj, obj_dkey_grp(oo->oo_obj, &keys[i])),
+				  DOP_PUNCH, &e);
 		}
 	}
 	rc = dc_op_run(op, ev);
@@ -971,7 +1064,7 @@ list_keys_reply(struct dc_op *op, struct rpc_call *call, void *arg)
 		return -DER_KEY2BIG;
 	}
 	if (call->rc_rc != 0)
-		return call->rc_rc;
+		return obj_reply_rc(oo, call->rc_rc);
 	ddec_init(&d, call->rc_reply, call->rc_reply_len);
 	wa = ddec_bytes(&d, &alen);
 	n  = ddec_count(&d, *nr, 8);
@@ -1018,7 +1111,7 @@ list_keys(daos_handle_t oh, daos_handle_t th, daos_key_t *dkey, uint32_t *nr,
 	if (cap == 0)
 		return -DER_INVAL;
 	dc_lock();
-	rc = obj_op_start(NULL, oh, th, false, ev, &op, &oo);
+	rc = obj_op_start(NULL, oh, th, false, 0, ev, &op, &oo);
 	if (rc != 0)
 		goto out;
 	oo->oo_out[0] = nr;
@@ -1034,9 +1127,10 @@ list_keys(daos_handle_t oh, daos_handle_t th, daos_key_t *dkey, uint32_t *nr,
 		dc_op_fail(op, -DER_INVAL);
 		goto run;
 	}
+	obj_tx_read(op, oo, obj_grp_worker(oo->oo_obj, grp), dkey, 0, NULL, NULL);
 	anchor_to_wire(anchor, wa);
 	denc_init(&e);
-	obj_head(&e, oo->oo_obj, DAOS_EPOCH_MAX, 0);
+	obj_head(&e, oo, true, 0);
 	if (dkey != NULL)
 		denc_bytes(&e, dkey->iov_buf, dkey->iov_len);
 	denc_bytes(&e, wa, sizeof(wa));
@@ -1084,7 +1178,7 @@ list_recx_reply(struct dc_op *op, struct rpc_call *call, void *arg)
 
 	(void)arg;
 	if (call->rc_rc != 0)
-		return call->rc_rc;
+		return obj_reply_rc(oo, call->rc_rc);
 	ddec_init(&d, call->rc_reply, call->rc_reply_len);
 	wa = ddec_bytes(&d, &alen);
 	n  = ddec_count(&d, *nr, 32);
@@ -1128,7 +1222,7 @@ daos_obj_list_recx(daos_handle_t oh, daos_handle_t th, daos_key_t *dkey, daos_ke
 	if (!incr_order)
 		return -DER_NOTSUPPORTED; /* the target lists in increasing order only */
 	dc_lock();
-	rc = obj_op_start(NULL, oh, th, false, ev, &op, &oo);
+	rc = obj_op_start(NULL, oh, th, false, 0, ev, &op, &oo);
 	if (rc != 0)
 		goto out;
 	oo->oo_out[0] = size;
@@ -1140,9 +1234,11 @@ daos_obj_list_recx(daos_handle_t oh, daos_handle_t th, daos_key_t *dkey, daos_ke
 		*nr = 0;
 		goto run;
 	}
+	obj_tx_read(op, oo, obj_grp_worker(oo->oo_obj, obj_dkey_grp(oo->oo_obj, dkey)), dkey, 1,
+		    NULL, akey);
 	anchor_to_wire(anchor, wa);
 	denc_init(&e);
-	obj_head(&e, oo->oo_obj, DAOS_EPOCH_MAX, 0);
+	obj_head(&e, oo, true, 0);
 	denc_bytes(&e, dkey->iov_buf, dkey->iov_len);
 	denc_bytes(&e, akey->iov_buf, akey->iov_len);
 	denc_bytes(&e, wa, sizeof(wa));
@@ -1185,7 +1281,7 @@ query_key_reply(struct dc_op *op, struct rpc_call *call, void *arg)
 	if (call->rc_rc == -DER_NONEXIST)
 		return 0; /* that group has nothing: another may */
 	if (call->rc_rc != 0)
-		return call->rc_rc;
+		return obj_reply_rc(oo, call->rc_rc);
 	ddec_init(&d, call->rc_reply, call->rc_reply_len);
 	dk          = ddec_bytes(&d, &dlen);
 	ak          = ddec_bytes(&d, &alen);
@@ -1266,7 +1362,7 @@ dc_obj_query_key(struct dc_op *parent, daos_event_t *ev, daos_handle_t oh, daos_
 	if ((flags & DAOS_GET_RECX) && recx == NULL)
 		return -DER_INVAL;
 	dc_lock();
-	rc = obj_op_start(parent, oh, th, false, ev, &op, &oo);
+	rc = obj_op_start(parent, oh, th, false, 0, ev, &op, &oo);
 	if (rc != 0)
 		goto out;
 	D_ALLOC_PTR(qb);
@@ -1287,8 +1383,13 @@ dc_obj_query_key(struct dc_op *parent, daos_event_t *ev, daos_handle_t oh, daos_
 		first = last = obj_dkey_grp(oo->oo_obj, dkey);
 	}
 	for (g = first; g <= last; g++) {
+		if (flags & DAOS_GET_DKEY)
+			obj_tx_read(op, oo, obj_grp_worker(oo->oo_obj, g), NULL, 0, NULL, NULL);
+		else
+			obj_tx_read(op, oo, obj_grp_worker(oo->oo_obj, g), dkey,
+				    (flags & DAOS_GET_AKEY) || akey == NULL ? 0 : 1, NULL, akey);
 		denc_init(&e);
-		obj_head(&e, oo->oo_obj, DAOS_EPOCH_MAX, flags);
+		obj_head(&e, oo, true, flags);
 		if (flags & DAOS_GET_DKEY)
 			denc_bytes(&e, NULL, 0);
 		else

@@ -12,6 +12,7 @@ dop_head_encode(struct denc *e, const struct dop_head *h)
 	denc_u64(e, h->dh_oid.hi);
 	denc_u64(e, h->dh_epoch);
 	denc_u64(e, h->dh_flags);
+	denc_u64(e, h->dh_tx);
 }
 
 void
@@ -23,6 +24,66 @@ dop_head_decode(struct ddec *d, struct dop_head *h)
 	h->dh_oid.hi = ddec_u64(d);
 	h->dh_epoch  = ddec_u64(d);
 	h->dh_flags  = ddec_u64(d);
+	h->dh_tx     = ddec_u64(d);
+}
+
+void
+dop_tx_encode_head(struct denc *e, const struct dop_tx *tx)
+{
+	denc_uuid(e, tx->tx_pool);
+	denc_uuid(e, tx->tx_coh);
+	denc_u64(e, tx->tx_id);
+	denc_u64(e, tx->tx_epoch);
+	denc_u32(e, tx->tx_nr);
+}
+
+void
+dop_txo_encode(struct denc *e, uint32_t kind, uint32_t tgt, const void *body, size_t len)
+{
+	denc_u32(e, kind);
+	denc_u32(e, tgt);
+	denc_bytes(e, body, len);
+}
+
+int
+dop_tx_decode(const void *buf, size_t len, uint32_t nr_tgts, struct dop_tx *tx)
+{
+	struct ddec d;
+	uint32_t    i;
+
+	memset(tx, 0, sizeof(*tx));
+	ddec_init(&d, buf, len);
+	ddec_uuid(&d, tx->tx_pool);
+	ddec_uuid(&d, tx->tx_coh);
+	tx->tx_id    = ddec_u64(&d);
+	tx->tx_epoch = ddec_u64(&d);
+	tx->tx_nr    = ddec_count(&d, DOP_TX_OPS_MAX, 12);
+	if (ddec_finish(&d) != 0)
+		return -DER_PROTO;
+	if (tx->tx_nr == 0 || tx->tx_epoch == 0 || tx->tx_epoch == DAOS_EPOCH_MAX)
+		return -DER_INVAL;
+	D_ALLOC_ARRAY(tx->tx_ops, tx->tx_nr);
+	if (tx->tx_ops == NULL)
+		return -DER_NOMEM;
+	for (i = 0; i < tx->tx_nr; i++) {
+		struct dop_txo *op = &tx->tx_ops[i];
+
+		op->to_kind = ddec_u32(&d);
+		op->to_tgt  = ddec_u32(&d);
+		op->to_body = ddec_bytes(&d, &op->to_len);
+		if (ddec_finish(&d) != 0)
+			return -DER_PROTO;
+		if (op->to_kind < DOP_TXO_UPDATE || op->to_kind > DOP_TXO_READ ||
+		    op->to_tgt >= nr_tgts || op->to_len == 0)
+			return -DER_INVAL;
+	}
+	return ddec_left(&d) == 0 ? 0 : -DER_PROTO;
+}
+
+void
+dop_tx_fini(struct dop_tx *tx)
+{
+	D_FREE(tx->tx_ops);
 }
 
 uint64_t

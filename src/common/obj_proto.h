@@ -4,7 +4,7 @@
  * service and libdaos.
  *
  * Every request starts with a head (dop_head: pool, container handle, oid,
- * epoch, flags). Update and fetch then carry the dkey and the I/O
+ * epoch, flags, transaction id). Update and fetch then carry the dkey and the I/O
  * descriptors (dop_iod: akey, kind, size, extents, and for an update one
  * checksum per value, of the container's checksum type). An update's value
  * bytes, concatenated in descriptor order, travel in the body when small
@@ -30,6 +30,22 @@
  *              -> bytes anchor, u32 nr, nr x (u64 idx, u64 nr, u64 epoch, u64 rsize)
  *   QUERY_KEY  head (flags: DAOS_GET_*), bytes dkey, bytes akey
  *              -> bytes dkey, bytes akey, u64 rx_idx, u64 rx_nr
+ *   TX_COMMIT  (to worker 0, the system thread, which coordinates)
+ *              u32 where, [bytes tx]: the transaction (below) in the body
+ *              (DOP_DATA_INLINE) or as the request's bulk payload
+ *              (DOP_DATA_BULK) -> (nothing); -DER_TX_RESTART on a conflict
+ *
+ * A transaction (struct dop_tx) is uuid pool, uuid coh, u64 id, u64 epoch,
+ * u32 n, then n operations, each u32 kind (DOP_TXO_*), u32 target, bytes
+ * body, the body being an UPDATE body (data inline), a PUNCH body, or for a
+ * READ: head, bytes dkey (empty: the whole object was read, e.g. listed),
+ * u32 n, n x bytes akey (none: the whole dkey). The heads' epochs are
+ * ignored (the transaction's applies). The same bytes are the redo record
+ * the coordinator keeps until the writes are applied on every target.
+ *
+ * Reads inside a transaction carry its id in dh_tx and read at its epoch:
+ * the target remembers the read (its own later writes do not conflict with
+ * it) and waits while a transaction being committed writes what it reads.
  *
  * An epoch of 0 in an update's head means "now": the target stamps it with
  * its hybrid logical clock and returns what it used. A fetch or listing at
@@ -50,7 +66,17 @@ enum dop_opcode {
 	DOP_LIST_AKEY = 404,
 	DOP_LIST_RECX = 405,
 	DOP_QUERY_KEY = 406,
+	DOP_TX_COMMIT = 407,
 };
+
+enum dop_txo_kind {
+	DOP_TXO_UPDATE = 1,
+	DOP_TXO_PUNCH  = 2,
+	DOP_TXO_READ   = 3,
+};
+
+#define DOP_TX_OPS_MAX 65536           /* operations in one transaction */
+#define DOP_TX_MAX     (64ull << 20)   /* bytes of one encoded transaction */
 
 #define DOP_IOD_MAX    1024        /* descriptors in one request */
 #define DOP_RECX_MAX   65536       /* extents in one descriptor */
@@ -77,6 +103,7 @@ struct dop_head {
 	daos_obj_id_t dh_oid;
 	uint64_t      dh_epoch;
 	uint64_t      dh_flags;
+	uint64_t      dh_tx;    /* reads inside a transaction: its id; else 0 */
 };
 
 struct dop_iod {
@@ -101,6 +128,30 @@ struct dop_io {
 	uint64_t        io_buf_cap;  /* fetch: the client's buffer */
 	bool            io_owned;    /* decoded: the arrays were allocated */
 };
+
+/* One operation of a transaction; to_body points into the decoded buffer. */
+struct dop_txo {
+	uint32_t       to_kind;   /* DOP_TXO_* */
+	uint32_t       to_tgt;    /* target index (worker - 1) */
+	const uint8_t *to_body;
+	size_t         to_len;
+};
+
+struct dop_tx {
+	uuid_t          tx_pool;
+	uuid_t          tx_coh;
+	uint64_t        tx_id;
+	uint64_t        tx_epoch;
+	uint32_t        tx_nr;
+	struct dop_txo *tx_ops;   /* decoded: allocated (dop_tx_fini) */
+};
+
+/* Header of a transaction; the operations follow with dop_txo_encode. */
+void dop_tx_encode_head(struct denc *e, const struct dop_tx *tx);
+void dop_txo_encode(struct denc *e, uint32_t kind, uint32_t tgt, const void *body, size_t len);
+/* -DER_PROTO, -DER_INVAL (bad kind, target >= nr_tgts, no operation), -DER_NOMEM. */
+int  dop_tx_decode(const void *buf, size_t len, uint32_t nr_tgts, struct dop_tx *tx);
+void dop_tx_fini(struct dop_tx *tx);
 
 void dop_head_encode(struct denc *e, const struct dop_head *h);
 void dop_head_decode(struct ddec *d, struct dop_head *h);

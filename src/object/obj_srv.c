@@ -19,6 +19,7 @@
 #include "common/obj_proto.h"
 #include "container/ds_cont.h"
 #include "engine/engine.h"
+#include "obj_internal.h"
 
 #define OBJ_MAP_CAP 64 /* extent map entries returned per array descriptor */
 
@@ -69,6 +70,26 @@ obj_req_end(struct obj_req *orq, int rc, struct denc *e)
 	dss_reply(orq->or_req, rc, e);
 	if (orq->or_began)
 		dss_req_end();
+}
+
+/*
+ * Every read goes through here before VOS: it waits for a commit writing
+ * what it reads, is remembered (read timestamps), and inside a transaction
+ * fails early with -DER_TX_RESTART when what it reads changed after the
+ * transaction's epoch (the commit would refuse it anyway).
+ */
+static int
+obj_read_begin(struct obj_req *orq, const d_iov_t *dkey, unsigned int nr, const d_iov_t *akeys)
+{
+	const struct dop_head *h = &orq->or_head;
+
+	if (h->dh_epoch == 0)
+		return -DER_INVAL;
+	obj_tx_read(dss_tgt_self(), orq->or_hdl->th_cont, h->dh_oid, dkey, h->dh_epoch, h->dh_tx);
+	if (h->dh_tx == 0)
+		return 0;
+	return obj_tx_read_check(orq->or_vos, orq->or_hdl->th_cont, h->dh_oid, dkey, nr, akeys,
+				 h->dh_epoch);
 }
 
 static int
@@ -150,14 +171,32 @@ obj_verify(const struct dop_io *io, const struct dcs_csummer *cs, const uint8_t 
 	return 0;
 }
 
+int
+obj_update_exec(struct vos *vos, const uuid_t cont, struct dop_io *io, const uint8_t *data,
+		daos_epoch_t epoch)
+{
+	struct vos_iod   *viods;
+	struct vos_value *vals = NULL;
+	int               rc;
+
+	D_ALLOC_ARRAY(viods, io->io_nr);
+	if (viods == NULL)
+		return -DER_NOMEM;
+	rc = obj_vos_iods(io, data, viods, &vals);
+	if (rc == 0)
+		rc = vos_obj_update(vos, cont, io->io_head.dh_oid, epoch, io->io_head.dh_flags,
+				    &io->io_dkey, io->io_nr, viods);
+	D_FREE(vals);
+	D_FREE(viods);
+	return rc;
+}
+
 static void
 obj_update_handler(struct rpc_req *req, void *arg)
 {
 	struct obj_req     orq;
 	struct dop_io      io = {0};
 	struct dcs_csummer cs;
-	struct vos_iod    *viods = NULL;
-	struct vos_value  *vals  = NULL;
 	struct denc        e;
 	uint8_t           *bulk = NULL;
 	const uint8_t     *data;
@@ -217,22 +256,14 @@ obj_update_handler(struct rpc_req *req, void *arg)
 		if (rc != 0)
 			goto out;
 	}
-	D_ALLOC_ARRAY(viods, io.io_nr);
-	if (viods == NULL) {
-		rc = -DER_NOMEM;
-		goto out;
-	}
-	rc = obj_vos_iods(&io, data, viods, &vals);
-	if (rc != 0)
-		goto out;
-	epoch = io.io_head.dh_epoch != 0 ? io.io_head.dh_epoch : d_hlc_get();
-	rc    = vos_obj_update(orq.or_vos, orq.or_hdl->th_cont, io.io_head.dh_oid, epoch,
-			       io.io_head.dh_flags, &io.io_dkey, io.io_nr, viods);
+	epoch = io.io_head.dh_epoch;
+	if (epoch == 0)
+		epoch = obj_tx_write_epoch(dss_tgt_self(), orq.or_hdl->th_cont, io.io_head.dh_oid,
+					   &io.io_dkey);
+	rc = obj_update_exec(orq.or_vos, orq.or_hdl->th_cont, &io, data, epoch);
 	if (rc == 0)
 		denc_u64(&e, epoch);
 out:
-	D_FREE(vals);
-	D_FREE(viods);
 	D_FREE(bulk);
 	dop_io_fini(&io);
 	obj_req_end(&orq, rc, &e);
@@ -271,6 +302,22 @@ obj_fetch_handler(struct rpc_req *req, void *arg)
 	if (vfs == NULL || maps == NULL) {
 		rc = -DER_NOMEM;
 		goto out;
+	}
+	{
+		d_iov_t *akeys;
+
+		D_ALLOC_ARRAY(akeys, io.io_nr);
+		if (akeys == NULL) {
+			rc = -DER_NOMEM;
+			goto out;
+		}
+		for (i = 0; i < io.io_nr; i++)
+			akeys[i] = io.io_iods[i].oi_akey;
+		orq.or_head = io.io_head;
+		rc          = obj_read_begin(&orq, &io.io_dkey, io.io_nr, akeys);
+		D_FREE(akeys);
+		if (rc != 0)
+			goto out;
 	}
 	for (i = 0; i < io.io_nr; i++) {
 		vfs[i].vf_name    = io.io_iods[i].oi_akey;
@@ -379,67 +426,90 @@ out:
 
 /* ---- punch ---- */
 
+int
+obj_punch_decode(struct ddec *d, struct obj_punch *p)
+{
+	size_t   len;
+	uint32_t i;
+
+	memset(p, 0, sizeof(*p));
+	p->op_kind = ddec_u32(d);
+	p->op_nr   = ddec_count(d, DOP_LIST_MAX + 1, 4);
+	if (ddec_finish(d) != 0)
+		return -DER_PROTO;
+	if (p->op_kind > DOP_PUNCH_AKEYS || (p->op_kind == DOP_PUNCH_OBJ) != (p->op_nr == 0) ||
+	    (p->op_kind == DOP_PUNCH_AKEYS && p->op_nr < 2))
+		return -DER_INVAL;
+	if (p->op_nr > 0) {
+		D_ALLOC_ARRAY(p->op_keys, p->op_nr);
+		if (p->op_keys == NULL)
+			return -DER_NOMEM;
+	}
+	for (i = 0; i < p->op_nr; i++) {
+		p->op_keys[i].iov_buf = (void *)ddec_bytes(d, &len);
+		p->op_keys[i].iov_len = p->op_keys[i].iov_buf_len = len;
+		if (ddec_finish(d) != 0)
+			return -DER_PROTO;
+		if (len == 0 || len > DOP_KEY_MAX)
+			return -DER_INVAL;
+	}
+	return 0;
+}
+
+void
+obj_punch_fini(struct obj_punch *p)
+{
+	D_FREE(p->op_keys);
+}
+
+int
+obj_punch_exec(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, uint64_t flags,
+	       const struct obj_punch *p, daos_epoch_t epoch)
+{
+	uint32_t i;
+	int      rc = 0;
+
+	switch (p->op_kind) {
+	case DOP_PUNCH_OBJ:
+		return vos_obj_punch(vos, cont, oid, epoch, flags, NULL, 0, NULL);
+	case DOP_PUNCH_DKEYS:
+		for (i = 0; rc == 0 && i < p->op_nr; i++)
+			rc = vos_obj_punch(vos, cont, oid, epoch, flags, &p->op_keys[i], 0, NULL);
+		return rc;
+	default:
+		return vos_obj_punch(vos, cont, oid, epoch, flags, &p->op_keys[0], p->op_nr - 1,
+				     &p->op_keys[1]);
+	}
+}
+
 static void
 obj_punch_handler(struct rpc_req *req, void *arg)
 {
-	struct obj_req orq;
-	d_iov_t       *keys = NULL;
-	uint64_t       epoch;
-	uint32_t       kind, n, i;
-	int            rc;
+	struct obj_req   orq;
+	struct obj_punch p = {0};
+	uint64_t         epoch;
+	uint32_t         i;
+	int              rc;
 
 	(void)arg;
 	rc = obj_req_begin(req, &orq, true);
+	if (rc == 0)
+		rc = obj_punch_decode(&orq.or_dec, &p);
 	if (rc != 0)
 		goto out;
-	kind = ddec_u32(&orq.or_dec);
-	n    = ddec_count(&orq.or_dec, DOP_LIST_MAX + 1, 4);
-	if (ddec_finish(&orq.or_dec) != 0) {
-		rc = -DER_PROTO;
-		goto out;
+	epoch = orq.or_head.dh_epoch;
+	if (epoch == 0) {
+		/* one epoch above every remembered read of what is punched */
+		epoch = obj_tx_write_epoch(dss_tgt_self(), orq.or_hdl->th_cont, orq.or_head.dh_oid,
+					   p.op_kind == DOP_PUNCH_OBJ ? NULL : &p.op_keys[0]);
+		for (i = 1; p.op_kind == DOP_PUNCH_DKEYS && i < p.op_nr; i++)
+			epoch = MAX(epoch, obj_tx_write_epoch(dss_tgt_self(), orq.or_hdl->th_cont,
+							      orq.or_head.dh_oid, &p.op_keys[i]));
 	}
-	if (n > 0) {
-		D_ALLOC_ARRAY(keys, n);
-		if (keys == NULL) {
-			rc = -DER_NOMEM;
-			goto out;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		size_t len;
-
-		keys[i].iov_buf = (void *)ddec_bytes(&orq.or_dec, &len);
-		keys[i].iov_len = keys[i].iov_buf_len = len;
-		if (len == 0 || len > DOP_KEY_MAX)
-			rc = -DER_INVAL;
-	}
-	if (rc == 0 && ddec_finish(&orq.or_dec) != 0)
-		rc = -DER_PROTO;
-	if (rc != 0)
-		goto out;
-	epoch = orq.or_head.dh_epoch != 0 ? orq.or_head.dh_epoch : d_hlc_get();
-	switch (kind) {
-	case DOP_PUNCH_OBJ:
-		rc = n == 0 ? vos_obj_punch(orq.or_vos, orq.or_hdl->th_cont, orq.or_head.dh_oid,
-					    epoch, orq.or_head.dh_flags, NULL, 0, NULL)
-			    : -DER_INVAL;
-		break;
-	case DOP_PUNCH_DKEYS:
-		rc = n == 0 ? -DER_INVAL : 0;
-		for (i = 0; rc == 0 && i < n; i++)
-			rc = vos_obj_punch(orq.or_vos, orq.or_hdl->th_cont, orq.or_head.dh_oid,
-					   epoch, orq.or_head.dh_flags, &keys[i], 0, NULL);
-		break;
-	case DOP_PUNCH_AKEYS:
-		rc = n < 2 ? -DER_INVAL
-			   : vos_obj_punch(orq.or_vos, orq.or_hdl->th_cont, orq.or_head.dh_oid,
-					   epoch, orq.or_head.dh_flags, &keys[0], n - 1, &keys[1]);
-		break;
-	default:
-		rc = -DER_INVAL;
-	}
+	rc = obj_punch_exec(orq.or_vos, orq.or_hdl->th_cont, orq.or_head.dh_oid,
+			    orq.or_head.dh_flags, &p, epoch);
 out:
-	D_FREE(keys);
+	obj_punch_fini(&p);
 	obj_req_end(&orq, rc, NULL);
 }
 
@@ -497,6 +567,9 @@ obj_list_keys_handler(struct rpc_req *req, void *arg)
 		rc = -DER_INVAL;
 		goto out;
 	}
+	rc = obj_read_begin(&orq, akeys ? &dkey : NULL, 0, NULL);
+	if (rc != 0)
+		goto out;
 	nr      = MIN(nr, (uint32_t)DOP_LIST_MAX);
 	buf_len = MIN(buf_len, RPC_BODY_MAX - 16 - DOP_ANCHOR_LEN - nr * 8);
 	D_ALLOC_ARRAY(kds, nr);
@@ -572,6 +645,9 @@ obj_list_recx_handler(struct rpc_req *req, void *arg)
 		rc = -DER_INVAL;
 		goto out;
 	}
+	rc = obj_read_begin(&orq, &dkey, 1, &akey);
+	if (rc != 0)
+		goto out;
 	nr = MIN(nr, (uint32_t)DOP_LIST_MAX);
 	D_ALLOC_ARRAY(rds, nr);
 	if (rds == NULL) {
@@ -642,6 +718,13 @@ obj_query_key_handler(struct rpc_req *req, void *arg)
 		rc = -DER_PROTO;
 		goto out;
 	}
+	if (flags & DAOS_GET_DKEY)
+		rc = obj_read_begin(&orq, NULL, 0, NULL);
+	else
+		rc = obj_read_begin(&orq, &dkey, (flags & DAOS_GET_AKEY) || akey.iov_len == 0 ? 0 : 1,
+				    &akey);
+	if (rc != 0)
+		goto out;
 	rc = vos_obj_query_key(orq.or_vos, orq.or_hdl->th_cont, orq.or_head.dh_oid,
 			       orq.or_head.dh_epoch, flags, &dkey, &akey, &recx);
 	if (rc != 0)
@@ -674,7 +757,9 @@ obj_init_tgt(int tgt, struct rpc_ctx *ctx)
 	size_t i;
 	int    rc;
 
-	(void)tgt;
+	rc = obj_tx_init_tgt(tgt);
+	if (rc != 0)
+		return rc;
 	for (i = 0; i < ARRAY_SIZE(handlers); i++) {
 		rc = rpc_register(ctx, handlers[i].opc, handlers[i].fn, (void *)handlers[i].arg);
 		if (rc != 0)
@@ -683,7 +768,16 @@ obj_init_tgt(int tgt, struct rpc_ctx *ctx)
 	return 0;
 }
 
+/* The system thread coordinates transactions. */
+static int
+obj_init_sys(struct rpc_ctx *ctx)
+{
+	return rpc_register(ctx, DOP_TX_COMMIT, obj_tx_commit_handler, NULL);
+}
+
 const struct dss_module ds_obj_module = {
 	.sm_name     = "object",
 	.sm_init_tgt = obj_init_tgt,
+	.sm_init_sys = obj_init_sys,
+	.sm_load     = obj_tx_recover,
 };

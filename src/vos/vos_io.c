@@ -962,3 +962,76 @@ vos_space_query(struct vos *vos, struct vos_space *sp)
 	}
 	return vos_data_addr_foreach(vos, space_cb, sp);
 }
+
+/* ---- newest change (transaction validation) ---- */
+
+static daos_epoch_t
+punches_newest(const struct vos_punches *p)
+{
+	return p == NULL || p->vp_nr == 0 ? 0 : p->vp_ep[p->vp_nr - 1];
+}
+
+static daos_epoch_t
+akey_newest(struct vos_akey *a)
+{
+	struct vos_val **vals = vos_akey_vals(a);
+	daos_epoch_t     e    = punches_newest(a->ak_punch);
+	uint32_t         i;
+
+	/* array values are sorted by index first: look at all of them */
+	for (i = 0; i < a->ak_nvals; i++)
+		e = MAX(e, vals[i]->v_epoch);
+	return e;
+}
+
+static daos_epoch_t
+dkey_newest(struct vos_dkey *d, const d_iov_t *akey)
+{
+	struct btr_cursor c;
+	struct vos_akey  *a;
+	daos_epoch_t      e = punches_newest(d->dk_punch);
+
+	if (akey != NULL) {
+		a = vos_akey_find(d, akey->iov_buf, akey->iov_len);
+		return a == NULL ? e : MAX(e, akey_newest(a));
+	}
+	for (btr_first(&vos_akey_ops, &d->dk_akeys, &c); btr_item(&c) != NULL; btr_next(&c))
+		e = MAX(e, akey_newest(btr_item(&c)));
+	return e;
+}
+
+int
+vos_obj_newest(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, const d_iov_t *dkey,
+	       const d_iov_t *akey, daos_epoch_t *epoch)
+{
+	struct btr_cursor c;
+	struct vos_obj   *o;
+	struct vos_dkey  *d;
+	daos_epoch_t      e;
+	int               rc;
+
+	if (epoch == NULL || (akey != NULL && dkey == NULL))
+		return -DER_INVAL;
+	if (dkey != NULL) {
+		rc = key_check(dkey, vos_oid_dkey_uint64(oid));
+		if (rc == 0 && akey != NULL)
+			rc = key_check(akey, vos_oid_akey_uint64(oid));
+		if (rc != 0)
+			return rc;
+	}
+	*epoch = 0;
+	o      = vos_obj_find(vos_cont_find(vos, cont), oid);
+	if (o == NULL)
+		return 0;
+	e = punches_newest(o->o_punch);
+	if (dkey != NULL) {
+		d = vos_dkey_find(o, dkey->iov_buf, dkey->iov_len);
+		if (d != NULL)
+			e = MAX(e, dkey_newest(d, akey));
+	} else {
+		for (btr_first(&vos_dkey_ops, &o->o_dkeys, &c); btr_item(&c) != NULL; btr_next(&c))
+			e = MAX(e, dkey_newest(btr_item(&c), NULL));
+	}
+	*epoch = e;
+	return 0;
+}

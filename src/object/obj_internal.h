@@ -1,0 +1,59 @@
+/*
+ * Private to src/object: what the request handlers (obj_srv.c) and the
+ * transaction code (obj_tx.c) share.
+ */
+#ifndef __OBJECT_OBJ_INTERNAL_H__
+#define __OBJECT_OBJ_INTERNAL_H__
+
+#include "vos/vos.h"
+#include "common/obj_proto.h"
+
+struct rpc_req;
+
+/* ---- per-target read timestamps and commits in progress (obj_tx.c) ---- */
+
+/* Target thread, at start: its transaction state. -DER_NOMEM. */
+int          obj_tx_init_tgt(int tgt);
+/*
+ * Target thread, before a read at epoch (DAOS_EPOCH_MAX: the latest) of the
+ * whole object (dkey NULL: listing dkeys) or of one dkey, by transaction
+ * txid (0: none): wait while a transaction being committed writes there at
+ * an epoch <= the read's, then remember the read so that no later write
+ * lands below it. Never fails; may yield.
+ */
+void         obj_tx_read(int tgt, const uuid_t cont, daos_obj_id_t oid, const d_iov_t *dkey,
+			 daos_epoch_t epoch, uint64_t txid);
+/* Target thread: the epoch of a write outside transactions to the object
+ * (dkey NULL) or a dkey: the clock's now, above every read remembered there. */
+daos_epoch_t obj_tx_write_epoch(int tgt, const uuid_t cont, daos_obj_id_t oid,
+				const d_iov_t *dkey);
+/* Target thread: -DER_TX_RESTART when a change newer than a transaction's
+ * epoch hides from its read of dkey (akeys: nr of them, 0: the whole dkey). */
+int          obj_tx_read_check(struct vos *vos, const uuid_t cont, daos_obj_id_t oid,
+			       const d_iov_t *dkey, unsigned int nr, const d_iov_t *akeys,
+			       daos_epoch_t epoch);
+
+/* System thread: DOP_TX_COMMIT; and, at load, the re-application of the
+ * transactions a crash interrupted. */
+void obj_tx_commit_handler(struct rpc_req *req, void *arg);
+int  obj_tx_recover(void);
+
+/* ---- update and punch bodies (obj_srv.c), shared with transactions ---- */
+
+/* Write a decoded update whose value bytes are data, at epoch. */
+int obj_update_exec(struct vos *vos, const uuid_t cont, struct dop_io *io, const uint8_t *data,
+		    daos_epoch_t epoch);
+
+struct obj_punch {
+	uint32_t op_kind;  /* DOP_PUNCH_* */
+	uint32_t op_nr;
+	d_iov_t *op_keys;  /* dkeys, or the dkey then the akeys; point into the body */
+};
+
+/* The rest of a PUNCH body after its head. -DER_PROTO, -DER_INVAL, -DER_NOMEM. */
+int  obj_punch_decode(struct ddec *d, struct obj_punch *p);
+void obj_punch_fini(struct obj_punch *p);
+int  obj_punch_exec(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, uint64_t flags,
+		    const struct obj_punch *p, daos_epoch_t epoch);
+
+#endif /* __OBJECT_OBJ_INTERNAL_H__ */
