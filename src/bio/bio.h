@@ -191,6 +191,13 @@ bool bio_target_faulty(struct bio_target *bt);
 int bio_wal_commit(struct bio_target *bt, const void *rec, size_t len, struct bio_io **ios,
 		   int nr_ios, uint64_t *lsn);
 
+/*
+ * bio_wal_commit() for a record that frees space (destroying a container):
+ * it may use the last eighth of the WAL, which other records leave free, so
+ * a store whose checkpoints fail for lack of META space can still shrink.
+ */
+int bio_wal_commit_reserve(struct bio_target *bt, const void *rec, size_t len, uint64_t *lsn);
+
 /* LSN the next appended record will get. */
 uint64_t bio_wal_next_lsn(struct bio_target *bt);
 
@@ -325,6 +332,7 @@ struct bio_stats {
 	uint64_t data_bytes;       /* bytes written to DATA */
 	uint64_t meta_bytes;       /* bytes written to META */
 	uint64_t ckpts;            /* checkpoints completed */
+	uint64_t ckpt_aborts;      /* checkpoints abandoned (image over the slot, I/O error) */
 	uint64_t wal_full_waits;   /* commits that waited for WAL space */
 	double   records_per_flush; /* wal_records / wal_flushes */
 };

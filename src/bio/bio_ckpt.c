@@ -284,8 +284,16 @@ out:
 void
 bio_ckpt_abort(struct bio_ckpt *ck)
 {
-	if (ck != NULL)
-		ckpt_free(ck);
+	struct bio_target *bt;
+
+	if (ck == NULL)
+		return;
+	bt = ck->ck_bt;
+	ckpt_free(ck);
+	/* commits waiting for the WAL space this checkpoint would have freed must
+	 * not wait for it any longer */
+	bt->bt_stats.ckpt_aborts++;
+	bio_cond_broadcast(bt->bt_space_cond);
 }
 
 int

@@ -411,20 +411,29 @@ wal_flusher(void *arg)
 	bio_cond_broadcast(bt->bt_exit_cond);
 }
 
-/* Would the open group, grown to used bytes, still fit in the ring? */
+/*
+ * Would the open group, grown to used bytes, still fit in the ring? The last
+ * WAL_RESERVE_DIV-th of the ring is kept for records that free space (a
+ * container's destroy), so that a store whose checkpoint cannot complete
+ * (index over its META slot) can still be emptied.
+ */
+#define WAL_RESERVE_DIV 8
+
 static bool
-wal_room(struct bio_target *bt, uint64_t used)
+wal_room(struct bio_target *bt, uint64_t used, bool reserve)
 {
 	uint64_t nblks = blks_of(used);
+	uint64_t limit = bt->bt_wal_nblks - (reserve ? 0 : bt->bt_wal_nblks / WAL_RESERVE_DIV);
 
-	return wal_place(bt, bt->bt_wal_head, nblks) + nblks <= bt->bt_wal_tail + bt->bt_wal_nblks;
+	return wal_place(bt, bt->bt_wal_head, nblks) + nblks <= bt->bt_wal_tail + limit;
 }
 
 /* Wait for WAL space, asking the owner for a checkpoint. */
 static int
-wal_wait_space(struct bio_target *bt, uint64_t need_used)
+wal_wait_space(struct bio_target *bt, uint64_t need_used, bool reserve)
 {
-	uint64_t ckpts = bt->bt_stats.ckpts;
+	uint64_t ckpts  = bt->bt_stats.ckpts;
+	uint64_t aborts = bt->bt_stats.ckpt_aborts;
 
 	if (blks_of(need_used) > bt->bt_wal_nblks / 2 || bt->bt_opts.bo_ckpt_request == NULL) {
 		D_ERROR("%s: WAL full\n", bt->bt_reg[BIO_REGION_WAL].br_path);
@@ -432,7 +441,7 @@ wal_wait_space(struct bio_target *bt, uint64_t need_used)
 	}
 	bt->bt_stats.wal_full_waits++;
 	bt->bt_opts.bo_ckpt_request(bt->bt_opts.bo_ckpt_arg);
-	while (!wal_room(bt, need_used)) {
+	while (!wal_room(bt, need_used, reserve)) {
 		if (bt->bt_closing)
 			return -DER_SHUTDOWN;
 		if (bt->bt_faulty)
@@ -443,6 +452,15 @@ wal_wait_space(struct bio_target *bt, uint64_t need_used)
 				bt->bt_reg[BIO_REGION_WAL].br_path);
 			return -DER_NOSPACE;
 		}
+		/* The checkpoint that would free the WAL failed: most often the index
+		 * outgrew its META slot. Full, until space is freed (destroy, punch +
+		 * aggregation) and a later checkpoint succeeds. */
+		if (bt->bt_stats.ckpt_aborts != aborts) {
+			D_ERROR("%s: WAL full and its checkpoint failed (metadata over its META "
+				"slot?)\n",
+				bt->bt_reg[BIO_REGION_WAL].br_path);
+			return -DER_NOSPACE;
+		}
 		bio_cond_wait(bt->bt_space_cond);
 	}
 	return 0;
@@ -450,7 +468,8 @@ wal_wait_space(struct bio_target *bt, uint64_t need_used)
 
 /* Append a record to the open group; returns that group. */
 static int
-wal_append(struct bio_target *bt, const void *rec, size_t len, int nr_ios, struct wal_group **gp,
+wal_append(struct bio_target *bt, const void *rec, size_t len, int nr_ios, bool reserve,
+	   struct wal_group **gp,
 	   uint64_t *lsn)
 {
 	uint32_t            need = rec_size(len);
@@ -470,7 +489,7 @@ wal_append(struct bio_target *bt, const void *rec, size_t len, int nr_ios, struc
 			bio_cond_wait(bt->bt_seal_cond);
 			continue;
 		}
-		if (wal_room(bt, g->wg_used + need))
+		if (wal_room(bt, g->wg_used + need, reserve))
 			break;
 		if (g->wg_nrec > 0) {
 			/* Let the open group go first: it fits in less. */
@@ -478,7 +497,7 @@ wal_append(struct bio_target *bt, const void *rec, size_t len, int nr_ios, struc
 			bio_cond_wait(bt->bt_seal_cond);
 			continue;
 		}
-		rc = wal_wait_space(bt, g->wg_used + need);
+		rc = wal_wait_space(bt, g->wg_used + need, reserve);
 		if (rc != 0)
 			return rc;
 	}
@@ -508,9 +527,9 @@ wal_append(struct bio_target *bt, const void *rec, size_t len, int nr_ios, struc
 	return 0;
 }
 
-int
-bio_wal_commit(struct bio_target *bt, const void *rec, size_t len, struct bio_io **ios,
-	       int nr_ios, uint64_t *lsnp)
+static int
+wal_commit(struct bio_target *bt, const void *rec, size_t len, struct bio_io **ios, int nr_ios,
+	   bool reserve, uint64_t *lsnp)
 {
 	struct wal_group *g = NULL;
 	uint64_t          lsn = 0;
@@ -522,7 +541,7 @@ bio_wal_commit(struct bio_target *bt, const void *rec, size_t len, struct bio_io
 	    (nr_ios > 0 && ios == NULL))
 		rc = -DER_INVAL;
 	else
-		rc = wal_append(bt, rec, len, nr_ios, &g, &lsn);
+		rc = wal_append(bt, rec, len, nr_ios, reserve, &g, &lsn);
 	if (rc == 0)
 		seq = g->wg_seq;
 	if (lsnp != NULL)
@@ -551,6 +570,19 @@ bio_wal_commit(struct bio_target *bt, const void *rec, size_t len, struct bio_io
 	if (bt->bt_done_seq < seq)
 		return -DER_IO;
 	return rc;
+}
+
+int
+bio_wal_commit(struct bio_target *bt, const void *rec, size_t len, struct bio_io **ios,
+	       int nr_ios, uint64_t *lsnp)
+{
+	return wal_commit(bt, rec, len, ios, nr_ios, false, lsnp);
+}
+
+int
+bio_wal_commit_reserve(struct bio_target *bt, const void *rec, size_t len, uint64_t *lsnp)
+{
+	return wal_commit(bt, rec, len, NULL, 0, true, lsnp);
 }
 
 uint64_t

@@ -455,6 +455,9 @@ void vos_agg_end(struct vos_agg *agg);
 int vos_apply_record(struct vos *vos, const void *buf, size_t len);
 /* Length of the record starting at buf (0 if fewer than 8 bytes or not a record). */
 size_t vos_record_len(const void *buf, size_t len);
+/* Does applying this record free space (a container's destroy)? The store lets
+ * such records use the WAL's reserve (bio_wal_commit_reserve). */
+bool vos_record_frees_space(const void *buf, size_t len);
 
 typedef int (*vos_record_data_cb_t)(void *arg, const struct vos_data_addr *addr, uint64_t len,
 				    uint32_t csum);

@@ -1366,6 +1366,12 @@ vos_record_len(const void *buf, size_t len)
 	return rl < VOS_REC_HDR ? 0 : rl;
 }
 
+bool
+vos_record_frees_space(const void *buf, size_t len)
+{
+	return vos_record_len(buf, len) == len && ((const uint8_t *)buf)[3] == VREC_CONT_DESTROY;
+}
+
 static int
 record_pass_dec(struct vos *vos, struct vos_dec *dp, const uint8_t *p, bool apply, int *typep)
 {

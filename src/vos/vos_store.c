@@ -72,7 +72,11 @@ store_commit(struct vos_store *vs, const void *rec, size_t len, struct bio_io **
 	ce.ce_lsn = bio_wal_next_lsn(vs->vs_bt);
 	d_list_add_tail(&ce.ce_link, &vs->vs_inflight);
 	vs->vs_logged++;
-	rc = bio_wal_commit(vs->vs_bt, rec, len, ios, nr_ios, &lsn);
+	/* a container's destroy frees space: it may use the WAL's reserve */
+	if (nr_ios == 0 && vos_record_frees_space(rec, len))
+		rc = bio_wal_commit_reserve(vs->vs_bt, rec, len, &lsn);
+	else
+		rc = bio_wal_commit(vs->vs_bt, rec, len, ios, nr_ios, &lsn);
 	/* VOS applies the record as soon as we return, without yielding. */
 	d_list_del(&ce.ce_link);
 	return rc;

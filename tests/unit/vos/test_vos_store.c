@@ -716,6 +716,78 @@ teardown(void **state)
 	return system(cmd);
 }
 
+/* ---- metadata full ---- */
+
+/* A value under VOS_INLINE_MAX: it lives in the index, so it grows the checkpoint image. */
+static int
+put_inline(struct vos *vos, const uuid_t cont, uint32_t i)
+{
+	static char      buf[3000];
+	char             key[16];
+	d_iov_t          dkey;
+	struct vos_value val = {0};
+	struct vos_iod   iod = {0};
+
+	snprintf(key, sizeof(key), "m%u", i);
+	d_iov_set(&dkey, key, strlen(key));
+	memset(buf, (int)i, sizeof(buf));
+	val.vv_buf  = buf;
+	val.vv_csum = vos_csum(buf, sizeof(buf));
+	d_iov_set(&iod.vi_name, "a", 1);
+	iod.vi_type = DAOS_IOD_SINGLE;
+	iod.vi_size = sizeof(buf);
+	iod.vi_nr   = 1;
+	iod.vi_vals = &val;
+	return vos_obj_update(vos, cont, st_oid, 100 + i, 0, &dkey, 1, &iod);
+}
+
+/*
+ * The index outgrows its META slot: checkpoints fail, the WAL fills, and
+ * updates must then fail with -DER_NOSPACE (not wait forever); destroying
+ * the container must still work (it may use the WAL's reserve) and bring
+ * the store back to service, across a reopen.
+ */
+static void
+body_meta_full(struct sched *s, void *arg)
+{
+	struct vos_store *vs;
+	uuid_t            other;
+	uint32_t          i;
+	int               rc = 0;
+
+	(void)arg;
+	uuid_generate(other);
+	assert_int_equal(vos_store_format(st_dir, 1 << 20, 1 << 20, 16 << 20), 0);
+	assert_int_equal(vos_store_open(s, st_dir, &vs), 0);
+	assert_int_equal(vos_cont_create(vos_store_vos(vs), st_cont), 0);
+	for (i = 0; i < 100000; i++) {
+		rc = put_inline(vos_store_vos(vs), st_cont, i);
+		if (rc != 0)
+			break;
+	}
+	print_message("index full after %u inline values: %d\n", i, rc);
+	assert_int_equal(rc, -DER_NOSPACE);
+	assert_int_equal(put_inline(vos_store_vos(vs), st_cont, i), -DER_NOSPACE);
+	assert_int_equal(vos_cont_destroy(vos_store_vos(vs), st_cont), 0);
+	/* space again: a checkpoint can now complete and free the WAL */
+	assert_int_equal(vos_store_checkpoint(vs), 0);
+	assert_int_equal(vos_cont_create(vos_store_vos(vs), other), 0);
+	for (i = 0; i < 50; i++)
+		assert_int_equal(put_inline(vos_store_vos(vs), other, i), 0);
+	vos_store_close(vs, false);
+	assert_int_equal(vos_store_open(s, st_dir, &vs), 0);
+	assert_int_equal(put_inline(vos_store_vos(vs), other, 50), 0);
+	assert_int_equal(vos_cont_destroy(vos_store_vos(vs), st_cont), -DER_NONEXIST);
+	vos_store_close(vs, false);
+}
+
+static void
+test_meta_full(void **state)
+{
+	(void)state;
+	run_in_sched(body_meta_full, NULL);
+}
+
 int
 main(void)
 {
@@ -723,6 +795,7 @@ main(void)
 	    cmocka_unit_test(test_roundtrip),
 	    cmocka_unit_test(test_agg),
 	    cmocka_unit_test(test_sigkill),
+	    cmocka_unit_test(test_meta_full),
 	};
 
 	return cmocka_run_group_tests_name("vos_store", tests, setup, teardown);
