@@ -854,18 +854,36 @@ out:
 
 /* ---- container properties ---- */
 
+/* get-prop and set-prop take the list as --properties or, as DAOS 2.4 on, after CONT. */
+static int
+dt_props_arg(struct dt *t, const char **list)
+{
+	*list = t->t_props;
+	if (t->t_nargs > 2) {
+		if (t->t_props != NULL)
+			return dt_bad_arg(t, "give the properties once: \"%s\" or --properties",
+					  t->t_args[2]);
+		*list = t->t_args[2];
+	}
+	return 0;
+}
+
 static int
 dt_cmd_cont_get_prop(struct dt *t)
 {
 	const struct dt_pdef *want[ARRAY_SIZE(dt_pdefs)];
 	daos_prop_t          *prop = NULL;
+	const char           *list;
 	size_t                nwant = 0, i;
-	int                   rc = 0;
+	int                   rc;
 
-	if (t->t_props != NULL) {
+	rc = dt_props_arg(t, &list);
+	if (rc != 0)
+		return rc;
+	if (list != NULL) {
 		char *copy = NULL, *save = NULL, *tok;
 
-		D_STRNDUP(copy, t->t_props, strlen(t->t_props));
+		D_STRNDUP(copy, list, strlen(list));
 		if (copy == NULL)
 			return -DER_NOMEM;
 		for (tok = strtok_r(copy, ",", &save); tok != NULL;
@@ -938,11 +956,15 @@ static int
 dt_cmd_cont_set_prop(struct dt *t)
 {
 	daos_prop_t *prop = NULL;
+	const char  *list;
 	int          rc;
 
-	if (t->t_props == NULL)
+	rc = dt_props_arg(t, &list);
+	if (rc != 0)
+		return rc;
+	if (list == NULL)
 		return dt_bad_arg(t, "container set-prop: give --properties name:value[,name:value]");
-	rc = dt_props_parse(t, t->t_props, &prop);
+	rc = dt_props_parse(t, list, &prop);
 	if (rc != 0)
 		return rc;
 	rc = dt_pool_connect(t, NULL);
@@ -1023,63 +1045,103 @@ dt_attr_fetch(struct dt *t, const char *name, char **val, size_t *len)
 	return 0;
 }
 
+/* The names (and with --verbose the values) of every attribute, all fetched before printing. */
+struct dt_attrs {
+	char   *da_buf;   /* names, NUL-separated */
+	size_t  da_nr;
+	char  **da_names; /* into da_buf */
+	char  **da_vals;  /* NULL without --verbose */
+	size_t *da_lens;
+};
+
+static void
+dt_attrs_fini(struct dt_attrs *a)
+{
+	size_t i;
+
+	for (i = 0; a->da_vals != NULL && i < a->da_nr; i++)
+		D_FREE(a->da_vals[i]);
+	D_FREE(a->da_vals);
+	D_FREE(a->da_lens);
+	D_FREE(a->da_names);
+	D_FREE(a->da_buf);
+}
+
+static int
+dt_attrs_get(struct dt *t, bool values, struct dt_attrs *a)
+{
+	size_t size = 0, got, off, i;
+	int    rc;
+
+	memset(a, 0, sizeof(*a));
+	rc = daos_cont_list_attr(t->t_coh, NULL, &size, NULL);
+	if (rc != 0 || size == 0)
+		return rc;
+	D_ALLOC(a->da_buf, size);
+	if (a->da_buf == NULL)
+		return -DER_NOMEM;
+	got = size;
+	rc  = daos_cont_list_attr(t->t_coh, a->da_buf, &got, NULL);
+	if (rc == 0 && got > size)
+		rc = -DER_TRUNC; /* one was added in between */
+	if (rc != 0)
+		goto out;
+	for (off = 0; off < size; off += strlen(a->da_buf + off) + 1)
+		a->da_nr++;
+	D_ALLOC_ARRAY(a->da_names, a->da_nr);
+	if (values) {
+		D_ALLOC_ARRAY(a->da_vals, a->da_nr);
+		D_ALLOC_ARRAY(a->da_lens, a->da_nr);
+	}
+	if (a->da_names == NULL || (values && (a->da_vals == NULL || a->da_lens == NULL))) {
+		rc = -DER_NOMEM;
+		goto out;
+	}
+	for (off = 0, i = 0; i < a->da_nr; off += strlen(a->da_buf + off) + 1, i++)
+		a->da_names[i] = a->da_buf + off;
+	for (i = 0; values && rc == 0 && i < a->da_nr; i++)
+		rc = dt_attr_fetch(t, a->da_names[i], &a->da_vals[i], &a->da_lens[i]);
+out:
+	if (rc != 0)
+		dt_attrs_fini(a);
+	return rc;
+}
+
 static int
 dt_cmd_cont_list_attr(struct dt *t)
 {
 	struct dcli_table tab;
-	char             *buf = NULL, *name;
-	size_t            size = 0, got;
+	struct dt_attrs   a;
+	size_t            i;
 	int               rc;
 
-	rc = daos_cont_list_attr(t->t_coh, NULL, &size, NULL);
-	if (rc == 0 && size > 0) {
-		D_ALLOC(buf, size);
-		if (buf == NULL)
-			return -DER_NOMEM;
-		got = size;
-		rc  = daos_cont_list_attr(t->t_coh, buf, &got, NULL);
-		if (rc == 0 && got > size)
-			rc = -DER_TRUNC; /* one was added in between */
-	}
-	if (rc != 0) {
-		D_FREE(buf);
+	rc = dt_attrs_get(t, t->t_verbose, &a);
+	if (rc != 0)
 		return dt_fail(t, rc, "failed to list attributes of container %s", t->t_args[1]);
-	}
 
 	if (t->t_json) {
 		struct dcli_json j;
 
 		dt_json_open(&j);
 		dcli_json_arr_begin(&j);
-		for (name = buf; name != NULL && name < buf + size; name += strlen(name) + 1) {
+		for (i = 0; rc == 0 && i < a.da_nr; i++) {
 			dcli_json_obj_begin(&j);
-			dcli_json_kstr(&j, "name", name);
-			if (t->t_verbose) {
-				char  *val = NULL, *b64;
-				size_t len = 0;
+			dcli_json_kstr(&j, "name", a.da_names[i]);
+			if (a.da_vals != NULL) {
+				char *b64 = dt_base64((unsigned char *)a.da_vals[i], a.da_lens[i]);
 
-				rc = dt_attr_fetch(t, name, &val, &len);
-				if (rc != 0)
-					break;
-				b64 = dt_base64((unsigned char *)val, len);
-				D_FREE(val);
-				if (b64 == NULL) {
+				if (b64 == NULL)
 					rc = -DER_NOMEM;
-					break;
-				}
 				dcli_json_kstr(&j, "value", b64);
 				D_FREE(b64);
 			}
 			dcli_json_obj_end(&j);
 		}
-		if (rc != 0) {
-			D_FREE(buf);
-			return dt_fail(t, rc, "failed to get attributes of container %s",
-				       t->t_args[1]);
-		}
 		dcli_json_arr_end(&j);
-		D_FREE(buf);
-		return dt_json_close(t, &j);
+		if (rc == 0)
+			rc = dt_json_close(t, &j);
+		dt_attrs_fini(&a);
+		return rc;
 	}
 	if (t->t_verbose) {
 		static const char *const hdr[] = {"Name", "Value"};
@@ -1091,28 +1153,15 @@ dt_cmd_cont_list_attr(struct dt *t)
 		rc = dcli_table_init(&tab, 1, hdr);
 	}
 	printf("Attributes for container %s:\n", t->t_args[1]);
-	for (name = buf; rc == 0 && name != NULL && name < buf + size; name += strlen(name) + 1) {
-		char       *val = NULL;
-		size_t      len = 0;
-		const char *row[2];
+	for (i = 0; rc == 0 && i < a.da_nr; i++) {
+		const char *row[2] = {a.da_names[i], a.da_vals != NULL ? a.da_vals[i] : NULL};
 
-		if (t->t_verbose) {
-			rc = dt_attr_fetch(t, name, &val, &len);
-			if (rc != 0) {
-				dt_fail(t, rc, "failed to get attribute %s of container %s", name,
-					t->t_args[1]);
-				break;
-			}
-		}
-		row[0] = name;
-		row[1] = val;
-		rc     = dcli_table_add_row(&tab, row);
-		D_FREE(val);
+		rc = dcli_table_add_row(&tab, row);
 	}
 	if (rc == 0)
 		rc = dcli_table_print(&tab, stdout);
 	dcli_table_fini(&tab);
-	D_FREE(buf);
+	dt_attrs_fini(&a);
 	return rc;
 }
 
@@ -1547,10 +1596,10 @@ static const struct dt_cmd dt_cmds[] = {
      "container query POOL CONT"},
     {"container", "cont", "destroy", NULL, DT_O_FORCE, 2, 2, DT_NEED_POOL, dt_cmd_cont_destroy,
      "container destroy POOL CONT [--force]"},
-    {"container", "cont", "get-prop", NULL, DT_O_PROPS, 2, 2, DT_NEED_NONE,
-     dt_cmd_cont_get_prop, "container get-prop POOL CONT [--properties name,...]"},
-    {"container", "cont", "set-prop", NULL, DT_O_PROPS, 2, 2, DT_NEED_NONE,
-     dt_cmd_cont_set_prop, "container set-prop POOL CONT --properties k:v,..."},
+    {"container", "cont", "get-prop", NULL, DT_O_PROPS, 2, 3, DT_NEED_NONE,
+     dt_cmd_cont_get_prop, "container get-prop POOL CONT [[--properties] name,...]"},
+    {"container", "cont", "set-prop", NULL, DT_O_PROPS, 2, 3, DT_NEED_NONE,
+     dt_cmd_cont_set_prop, "container set-prop POOL CONT [--properties] k:v,..."},
     {"container", "cont", "list-attr", "list-attrs", DT_O_VERBOSE, 2, 2, DT_NEED_RO,
      dt_cmd_cont_list_attr, "container list-attr POOL CONT [--verbose]"},
     {"container", "cont", "get-attr", NULL, 0, 3, 3, DT_NEED_RO, dt_cmd_cont_get_attr,
@@ -1613,8 +1662,12 @@ dt_finish(struct dt *t, int rc)
 			dt_json_null(t);
 		return 0;
 	}
-	if (t->t_status == 0)
-		dt_fail(t, rc, "%s", rc == -DER_NOMEM ? "out of memory" : "cannot print the result");
+	if (t->t_status == 0) {
+		/* A failure no command described: allocation, output, or the library. */
+		dt_fail(t, rc, "%s", rc == -DER_NOMEM ? "out of memory"
+				     : rc == -DER_IO  ? "cannot print the result"
+						      : "command failed");
+	}
 	if (t->t_json && !t->t_json_done)
 		dt_json_null(t);
 	fprintf(stderr, "ERROR: daos: %s\n", t->t_err);

@@ -117,6 +117,12 @@ expect_rc 0 daos -j cont get-prop tank c1new --properties label
 [ "$(json_get 'j["response"][0]["value"]' "$OUT")" = c1new ] || fail "set-prop label lost"
 expect_rc 1 daos cont query tank c1
 expect_in "ERROR: daos: failed to open container c1: $NOPE" "$ERR"
+expect_rc 0 daos cont set-prop tank c1new label:c1b
+expect_rc 0 daos -j cont get-prop tank c1b label
+[ "$(json_get 'j["response"][0]["value"]' "$OUT")" = c1b ] || fail "positional set-prop lost"
+expect_rc 0 daos cont set-prop tank c1b --properties label:c1new
+expect_rc 2 daos cont set-prop tank c1new label:x --properties label:y
+expect_in "give the properties once" "$ERR"
 expect_rc 1 daos cont set-prop tank c1new --properties cksum:off
 expect_in "ERROR: daos: failed to set properties on container c1new: DER_NO_PERM(-1001)" "$ERR"
 
