@@ -434,19 +434,18 @@ dt_init(struct dt *t)
 	return 0;
 }
 
+/* Read-only commands connect read-only, as DAOS's tool does (ACLs may allow no more). */
 static int
-dt_pool_connect(struct dt *t, daos_pool_info_t *info)
+dt_pool_connect(struct dt *t, unsigned int flags)
 {
-	daos_pool_info_t local = {0};
+	daos_pool_info_t info = {0};
 	int              rc;
 
-	if (info == NULL)
-		info = &local;
-	info->pi_bits = DPI_ALL;
-	rc = daos_pool_connect(t->t_args[0], NULL, DAOS_PC_RW, &t->t_poh, info, NULL);
+	info.pi_bits = DPI_ALL;
+	rc = daos_pool_connect(t->t_args[0], NULL, flags, &t->t_poh, &info, NULL);
 	if (rc != 0)
 		return dt_fail(t, rc, "failed to connect to pool %s", t->t_args[0]);
-	uuid_copy(t->t_pool_uuid, info->pi_uuid);
+	uuid_copy(t->t_pool_uuid, info.pi_uuid);
 	return 0;
 }
 
@@ -703,7 +702,7 @@ dt_cmd_cont_create(struct dt *t)
 			goto out;
 	}
 
-	rc = dt_pool_connect(t, NULL);
+	rc = dt_pool_connect(t, DAOS_PC_RW);
 	if (rc != 0)
 		goto out;
 	if (label != NULL)
@@ -901,7 +900,7 @@ dt_cmd_cont_get_prop(struct dt *t)
 		if (rc != 0)
 			return rc;
 	}
-	rc = dt_pool_connect(t, NULL);
+	rc = dt_pool_connect(t, DAOS_PC_RO);
 	if (rc == 0)
 		rc = dt_cont_open(t, DAOS_COO_RO, NULL);
 	if (rc != 0)
@@ -967,7 +966,7 @@ dt_cmd_cont_set_prop(struct dt *t)
 	rc = dt_props_parse(t, list, &prop);
 	if (rc != 0)
 		return rc;
-	rc = dt_pool_connect(t, NULL);
+	rc = dt_pool_connect(t, DAOS_PC_RW);
 	if (rc == 0)
 		rc = dt_cont_open(t, DAOS_COO_RW, NULL);
 	if (rc != 0)
@@ -1252,7 +1251,7 @@ dt_cmd_cont_create_snap(struct dt *t)
 					  t->t_snap, DAOS_SNAPSHOT_MAX_LEN - 1);
 		snprintf(name, sizeof(name), "%s", t->t_snap);
 	}
-	rc = dt_pool_connect(t, NULL);
+	rc = dt_pool_connect(t, DAOS_PC_RW);
 	if (rc == 0)
 		rc = dt_cont_open(t, DAOS_COO_RW, NULL);
 	if (rc != 0)
@@ -1408,7 +1407,7 @@ dt_cmd_cont_destroy_snap(struct dt *t)
 			return dt_bad_arg(t, "invalid epoch range \"%s\" (expected LO-HI)",
 					  t->t_epcrange);
 	}
-	rc = dt_pool_connect(t, NULL);
+	rc = dt_pool_connect(t, DAOS_PC_RW);
 	if (rc == 0)
 		rc = dt_cont_open(t, DAOS_COO_RW, NULL);
 	if (rc != 0)
@@ -1488,7 +1487,7 @@ dt_cmd_obj_query(struct dt *t)
 	if (!dt_parse_oid(t->t_args[2], &oid))
 		return dt_bad_arg(t, "invalid object ID \"%s\" (expected HI.LO, two decimal "
 				  "numbers)", t->t_args[2]);
-	rc = dt_pool_connect(t, NULL);
+	rc = dt_pool_connect(t, DAOS_PC_RO);
 	if (rc == 0)
 		rc = dt_cont_open(t, DAOS_COO_RO, NULL);
 	if (rc != 0)
@@ -1564,7 +1563,8 @@ static const char *const dt_flag_names[] = {"--force",      "--verbose",    "--l
 /* What a command needs before it runs (the others connect and open themselves). */
 enum dt_need {
 	DT_NEED_NONE, /* parses its options first, then connects */
-	DT_NEED_POOL, /* a pool connection */
+	DT_NEED_POOL, /* a read-only pool connection */
+	DT_NEED_POOL_RW, /* a read-write one */
 	DT_NEED_RO,   /* and the container, read only */
 	DT_NEED_RW,   /* and the container, read-write */
 };
@@ -1594,7 +1594,7 @@ static const struct dt_cmd dt_cmds[] = {
      "container list POOL"},
     {"container", "cont", "query", NULL, 0, 2, 2, DT_NEED_RO, dt_cmd_cont_query,
      "container query POOL CONT"},
-    {"container", "cont", "destroy", NULL, DT_O_FORCE, 2, 2, DT_NEED_POOL, dt_cmd_cont_destroy,
+    {"container", "cont", "destroy", NULL, DT_O_FORCE, 2, 2, DT_NEED_POOL_RW, dt_cmd_cont_destroy,
      "container destroy POOL CONT [--force]"},
     {"container", "cont", "get-prop", NULL, DT_O_PROPS, 2, 3, DT_NEED_NONE,
      dt_cmd_cont_get_prop, "container get-prop POOL CONT [[--properties] name,...]"},
@@ -1686,7 +1686,9 @@ dt_run(struct dt *t, const struct dt_cmd *cmd)
 	if (rc != 0)
 		return rc;
 	if (cmd->c_need != DT_NEED_NONE) {
-		rc = dt_pool_connect(t, NULL);
+		rc = dt_pool_connect(t, cmd->c_need == DT_NEED_POOL || cmd->c_need == DT_NEED_RO
+					    ? DAOS_PC_RO
+					    : DAOS_PC_RW);
 		if (rc != 0)
 			return rc;
 	}
