@@ -10,8 +10,8 @@
 # The system lives in BUILD_DIR/run: data/ (plain files, no devices, no
 # hugepages), server.log, server.out. It listens on 127.0.0.1:$DSTOR_RUN_PORT
 # (default 10001, where libdaos, dmg and daos look when DSTOR_ACCESS_POINTS is
-# unset, so nothing needs configuring). It is left running: run again and the
-# same system, pool and container are reused.
+# unset, so nothing needs configuring; DSTOR_RUN_DIR moves the system elsewhere).
+# It is left running: run again and the same system and pool are reused.
 set -euo pipefail
 
 cmd=${1:-}
@@ -24,7 +24,7 @@ pool_size=${DSTOR_RUN_POOL_SIZE:-2GB}
 pool=demo
 cont=demo
 
-run=$build/run
+run=${DSTOR_RUN_DIR:-$build/run}
 data=$run/data
 pidfile=$data/daos_server.pid
 server=$build/src/engine/daos_server
