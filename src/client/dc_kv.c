@@ -86,13 +86,17 @@ out:
 	return rc;
 }
 
-/* The fetch is done: the value's size is the caller's answer. */
+/*
+ * The fetch is done: the value's size is the caller's answer, also with
+ * -DER_REC2BIG (the room the value needs), as DAOS's daos_kv_get says it.
+ */
 static void
 kv_get_done(struct dc_op *op)
 {
 	struct kv_get *kg = op->op_priv;
 
-	*kg->kg_size = kg->kg_iod.iod_size;
+	if (op->op_rc == 0 || op->op_rc == -DER_REC2BIG)
+		*kg->kg_size = kg->kg_iod.iod_size;
 	dc_op_finish(op, 0);
 }
 
@@ -131,6 +135,7 @@ daos_kv_get(daos_handle_t oh, daos_handle_t th, uint64_t flags, const char *key,
 	kg->kg_sgl.sg_nr   = 1;
 	kg->kg_sgl.sg_iovs = &kg->kg_iov;
 	op->op_stage       = kv_get_done;
+	op->op_on_fail     = kv_get_done;
 	/* buf NULL: only the size is wanted */
 	rc = dc_obj_fetch(op, NULL, oh, th, flags, &kg->kg_dkey, 1, &kg->kg_iod,
 			  buf == NULL ? NULL : &kg->kg_sgl, NULL);

@@ -112,6 +112,7 @@ daos_pool_connect2(const char *pool, const char *sys, unsigned int flags, daos_h
 		   daos_pool_info_t *info, daos_event_t *ev)
 {
 	struct pool_connect *pc = NULL;
+	struct dc_sys       *dsys;
 	struct dc_op        *op;
 	struct denc          e;
 	int                  rc;
@@ -125,6 +126,9 @@ daos_pool_connect2(const char *pool, const char *sys, unsigned int flags, daos_h
 	rc = dc_initialized();
 	if (rc != 0)
 		goto out;
+	/* as DAOS asks its agent at each connect: the server may have restarted since */
+	if (dc_sys_get(&dsys) == 0)
+		dc_sys_refresh(dsys);
 	D_ALLOC_PTR(pc);
 	if (pc != NULL)
 		D_ALLOC_PTR(pc->pc_pool);

@@ -14,6 +14,8 @@ struct dc_sys {
 	struct rpc_ep        **ds_eps;     /* ds_info.ai_nr_workers slots, opened on demand */
 	int                    ds_timeout_ms;
 	char                   ds_ap[DC_SYS_HOST_MAX + 8];
+	char                   ds_host[DC_SYS_HOST_MAX]; /* the access point, to ask again */
+	uint16_t               ds_port;
 };
 
 static bool
@@ -40,6 +42,8 @@ dc_sys_attach_one(const char *host, uint16_t port, struct dc_sys **sysp)
 	if (sys == NULL)
 		return -DER_NOMEM;
 	snprintf(sys->ds_ap, sizeof(sys->ds_ap), "%s:%u", host, port);
+	snprintf(sys->ds_host, sizeof(sys->ds_host), "%s", host);
+	sys->ds_port = port;
 
 	rc = rpc_boot_query(host, port, DC_SYS_BOOT_TIMEOUT_MS, &body, &len);
 	if (rc != 0) {
@@ -175,18 +179,60 @@ dc_sys_set_timeout(struct dc_sys *sys, int timeout_ms)
 	sys->ds_timeout_ms = timeout_ms < 0 ? 0 : timeout_ms;
 }
 
-/* The endpoint to worker w, (re)opened when missing or failed. */
+int
+dc_sys_refresh(struct dc_sys *sys)
+{
+	struct rpc_attach_info info;
+	void                  *body = NULL;
+	uint32_t               len  = 0, w;
+	int                    rc;
+
+	rc = rpc_boot_query(sys->ds_host, sys->ds_port, DC_SYS_BOOT_TIMEOUT_MS, &body, &len);
+	if (rc != 0)
+		return rc;
+	rc = rpc_attach_decode(body, len, &info);
+	D_FREE(body);
+	if (rc != 0)
+		return rc;
+	if (info.ai_nr_workers != sys->ds_info.ai_nr_workers) {
+		rpc_attach_fini(&info);
+		return -DER_MISMATCH;
+	}
+	for (w = 0; w < info.ai_nr_workers; w++) {
+		struct rpc_worker_addr *a = &info.ai_workers[w], *b = &sys->ds_info.ai_workers[w];
+
+		/* the old endpoint stays the context's (calls on it fail); a new one opens */
+		if (a->wa_len != b->wa_len || memcmp(a->wa_addr, b->wa_addr, a->wa_len) != 0)
+			sys->ds_eps[w] = NULL;
+	}
+	rpc_attach_fini(&sys->ds_info);
+	sys->ds_info = info;
+	return 0;
+}
+
+/*
+ * The endpoint to worker w, (re)opened when missing or failed; the addresses
+ * asked again first when it failed, or when they do not connect.
+ */
 static int
 dc_sys_ep(struct dc_sys *sys, int w, struct rpc_ep **epp)
 {
-	struct rpc_worker_addr *wa = &sys->ds_info.ai_workers[w];
+	struct rpc_worker_addr *wa;
+	bool                    refreshed = false;
 	int                     rc;
 
 	if (sys->ds_eps[w] != NULL && !rpc_ep_failed(sys->ds_eps[w])) {
 		*epp = sys->ds_eps[w];
 		return 0;
 	}
+	if (sys->ds_eps[w] != NULL)
+		refreshed = dc_sys_refresh(sys) == 0;
+	wa = &sys->ds_info.ai_workers[w];
 	rc = rpc_ep_connect(sys->ds_ctx, wa->wa_addr, wa->wa_len, &sys->ds_eps[w]);
+	if (rc != 0 && !refreshed && dc_sys_refresh(sys) == 0) {
+		wa = &sys->ds_info.ai_workers[w];
+		rc = rpc_ep_connect(sys->ds_ctx, wa->wa_addr, wa->wa_len, &sys->ds_eps[w]);
+	}
 	if (rc != 0) {
 		sys->ds_eps[w] = NULL;
 		return rc;

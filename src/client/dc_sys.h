@@ -108,6 +108,15 @@ struct rpc_ep;
 /* The endpoint to worker (opened on demand, reopened after a failure), for
  * rpc_call_start(). -DER_INVAL for a worker the system does not have. */
 int             dc_sys_worker_ep(struct dc_sys *sys, int worker, struct rpc_ep **epp);
+/*
+ * Ask the access point again for the workers' addresses (a restarted server
+ * listens on the same port, its workers at new addresses); endpoints to
+ * workers whose address changed are reopened on next use. Nothing changes
+ * when the access point does not answer (its error is returned) or now has
+ * another number of workers (-DER_MISMATCH). dc_sys_worker_ep() does it by
+ * itself when an endpoint failed or does not connect.
+ */
+int             dc_sys_refresh(struct dc_sys *sys);
 /* The transport context, to progress with rpc_progress(). */
 struct rpc_ctx *dc_sys_rpc_ctx(struct dc_sys *sys);
 /* The timeout set by dc_sys_set_timeout (0: the transport's default). */
