@@ -710,8 +710,8 @@ txc_reapply(struct txc_rec *r)
 	if (rc == 0)
 		rc = dss_tgt_foreach(txc_apply, c);
 	if (rc == 0)
-		D_INFO("tx %#" PRIx64 " re-applied at epoch %#" PRIx64 "\n", c->c_tx.tx_id,
-		       c->c_tx.tx_epoch);
+		D_WARN("transaction %#" PRIx64 ", interrupted by a crash, re-applied at epoch %#" PRIx64
+		       "\n", c->c_tx.tx_id, c->c_tx.tx_epoch);
 	dop_tx_fini(&c->c_tx);
 	D_FREE(c);
 	return rc;
