@@ -6,8 +6,9 @@
  * - conflicts: two transactions writing what both read (one restarts, the
  *   retry succeeds), a write under someone's later read, a write outside
  *   transactions never landing under a read;
- * - read-only and snapshot transactions, async calls on an EQ, abort, the
- *   states and handles' error codes;
+ * - read-only and snapshot transactions, async calls on an EQ, a
+ *   transaction bigger than a message body (bulk), abort, the states and
+ *   handles' error codes;
  * - crash: a child commits transactions writing one counter to objects on
  *   every target while the server is killed (SIGKILL by PID) mid-commit and
  *   restarted on the same data: every object holds the same counter, at
@@ -527,6 +528,47 @@ test_async(void **state)
 	assert_int_equal(daos_obj_close(oh, NULL), 0);
 }
 
+/* ---- a transaction too big for one message body: it travels as bulk ---- */
+
+static void
+test_large(void **state)
+{
+	daos_handle_t oh = obj_new(t_coh, 85, OC_SX), th;
+	const size_t  n  = 1u << 20;
+	uint8_t      *buf = malloc(n), *back = calloc(1, n);
+	daos_key_t    dkey;
+	daos_iod_t    iod = {0};
+	daos_recx_t   recx = {.rx_idx = 0, .rx_nr = n};
+	d_sg_list_t   sgl;
+	d_iov_t       iov;
+	size_t        i;
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		buf[i] = (uint8_t)(i * 31 + 7);
+	d_iov_set(&dkey, "big", 3);
+	d_iov_set(&iod.iod_name, "arr", 3);
+	iod.iod_type  = DAOS_IOD_ARRAY;
+	iod.iod_size  = 1;
+	iod.iod_nr    = 1;
+	iod.iod_recxs = &recx;
+	d_iov_set(&iov, buf, n);
+	sgl.sg_nr   = 1;
+	sgl.sg_iovs = &iov;
+	assert_int_equal(daos_tx_open(t_coh, &th, DAOS_TF_ZERO_COPY, NULL), 0);
+	assert_int_equal(daos_obj_update(oh, th, 0, &dkey, 1, &iod, &sgl, NULL), 0);
+	assert_int_equal(put(oh, th, "small", 5), 0);
+	assert_int_equal(daos_tx_commit(th, NULL), 0);
+	assert_int_equal(daos_tx_close(th, NULL), 0);
+	d_iov_set(&iov, back, n);
+	assert_int_equal(daos_obj_fetch(oh, DAOS_TX_NONE, 0, &dkey, 1, &iod, &sgl, NULL, NULL), 0);
+	assert_memory_equal(back, buf, n);
+	assert_int_equal(get_now(oh, "small"), 5);
+	free(buf);
+	free(back);
+	assert_int_equal(daos_obj_close(oh, NULL), 0);
+}
+
 /* ---- abort and handles ---- */
 
 static void
@@ -802,7 +844,8 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_isolation),   cmocka_unit_test(test_atomic_multi),
 	    cmocka_unit_test(test_conflict),    cmocka_unit_test(test_write_after_read),
 	    cmocka_unit_test(test_snapshot_tx), cmocka_unit_test(test_async),
-	    cmocka_unit_test(test_abort),       cmocka_unit_test(test_bad_handles),
+	    cmocka_unit_test(test_large),       cmocka_unit_test(test_abort),
+	    cmocka_unit_test(test_bad_handles),
 	    cmocka_unit_test(test_crash),
 	};
 
