@@ -62,7 +62,7 @@ rows = [
     ("4 KiB durable update, QD32", u4k["iops"], "fio 4k randwrite QD32 (no sync)", fw, 0.8),
     ("64 B durable update, QD128", u64["iops"], "target 200000/s (fio QD1+fdatasync: %d/s)" % fs, 200000, 1.0),
     ("8 KiB durable update, QD32", u8k["iops"], "fio 8k randwrite QD32 (DATA+WAL in parallel)", fw8, None),
-    ("4 KiB cold fetch, QD32", f4k["iops"], "fio 4k randread QD32 (4 KiB is inline: DRAM)", fr, 0.8),
+    ("4 KiB cold fetch, QD32", f4k["iops"], "fio 4k randread QD32 (4 KiB lives in DATA)", fr, 0.8),
     ("8 KiB cold fetch, QD32", f8k["iops"], "fio 8k randread QD32 (DATA region)", fr8, 0.8),
     ("64 B hot fetch, QD32", h64["iops"], "target 1000000/s", 1000000, 1.0),
 ]
