@@ -84,10 +84,17 @@ daos_fini(void)
 	if (dc_refcount == 0) {
 		rc = -DER_UNINIT;
 	} else if (--dc_refcount == 0) {
+		struct dc_sys *sys = dc_system;
+
+		/*
+		 * The transport first: destroying it ends the calls still in
+		 * flight, whose ops then finish (-DER_UNINIT for a next stage)
+		 * and put their handles, so the handle table must still exist.
+		 */
+		dc_system = NULL;
+		dc_sys_detach(sys);
 		d_hhash_destroy(dc_hhash);
 		dc_hhash = NULL;
-		dc_sys_detach(dc_system);
-		dc_system = NULL;
 		d_log_fini();
 	}
 	dc_unlock();

@@ -500,6 +500,42 @@ holder_main(int in, int out)
 	return daos_fini() == 0 ? 0 : 1;
 }
 
+/*
+ * argv: "finisher": daos_fini with updates still in flight on an event queue
+ * and handles open, as a program that exits early does; it must not crash.
+ */
+static int
+finisher_main(void)
+{
+	daos_handle_t poh, coh, oh, eqh;
+	daos_obj_id_t oid = {.lo = 50, .hi = 0};
+	daos_event_t  evs[QDEPTH];
+	daos_iod_t    iods[QDEPTH];
+	d_sg_list_t   sgls[QDEPTH];
+	d_iov_t       iovs[QDEPTH];
+	daos_key_t    dks[QDEPTH];
+	static char   val[VAL_MAX];
+	int           i, idx = -1, rc;
+
+	if (daos_init() != 0 || daos_pool_connect("cp", NULL, DAOS_PC_RW, &poh, NULL, NULL) != 0 ||
+	    daos_cont_open(poh, "cc", DAOS_COO_RW, &coh, NULL, NULL) != 0 ||
+	    daos_obj_generate_oid(coh, &oid, DAOS_OT_MULTI_HASHED, OC_SX, 0, 0) != 0 ||
+	    daos_obj_open(coh, oid, DAOS_OO_RW, &oh, NULL) != 0 || daos_eq_create(&eqh) != 0)
+		CFAIL("open");
+	for (i = 0; i < QDEPTH; i++) {
+		static const char *names[QDEPTH] = {"f0", "f1", "f2", "f3"};
+
+		if (daos_event_init(&evs[i], eqh, NULL) != 0 ||
+		    put(oh, names[i], "a", val, i % 2 ? sizeof(val) : 100, &evs[i], &iods[i],
+			&sgls[i], &iovs[i], &dks[i]) != 0)
+			CFAIL("update");
+	}
+	rc = daos_fini();
+	if (rc != 0)
+		CFAIL("daos_fini: %d", rc);
+	return 0;
+}
+
 /* ---- the parent ---- */
 
 static daos_handle_t p_poh, p_coh;
@@ -737,6 +773,16 @@ test_close_is_local(void **state)
 	close(from_child[0]);
 }
 
+/* Regression: daos_fini with calls in flight crashed (the handle table went first). */
+static void
+test_fini_in_flight(void **state)
+{
+	char *argv[] = {self_exe, "finisher", NULL};
+
+	(void)state;
+	assert_int_equal(reap(spawn(argv)), 0);
+}
+
 static int
 setup(void **state)
 {
@@ -790,11 +836,14 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_many_clients),
 	    cmocka_unit_test(test_close_is_local),
 	    cmocka_unit_test(test_release_by_owner),
+	    cmocka_unit_test(test_fini_in_flight),
 	};
 
 	known_cases = getenv("LIBDAOS_CLIENTS_KNOWN") != NULL;
 	if (argc == 5 && strcmp(argv[1], "client") == 0)
 		return client_main(atoi(argv[2]), strtoull(argv[3], NULL, 0), atoi(argv[4]));
+	if (argc == 2 && strcmp(argv[1], "finisher") == 0)
+		return finisher_main();
 	if (argc == 4 && strcmp(argv[1], "holder") == 0)
 		return holder_main(atoi(argv[2]), atoi(argv[3]));
 	self_exe = realpath("/proc/self/exe", NULL);
