@@ -3,6 +3,8 @@
  * JSON writer, tables, progress bar, ADDR[:PORT].
  */
 #include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
 #include <math.h> /* isfinite only: no libm needed */
 #include <arpa/inet.h>
 
@@ -861,4 +863,103 @@ dcli_parse_hostport(const char *s, uint16_t def_port, char *addr, size_t addrlen
 	addr[hlen] = '\0';
 	*port      = pv;
 	return 0;
+}
+
+/* ---- numbers ---- */
+
+bool
+dcli_parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (s == NULL || !isdigit((unsigned char)s[0]))
+		return false;
+	errno = 0;
+	*v    = strtoull(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+/* ---- a command's outcome ---- */
+
+int
+dcli_fail(struct dcli_outcome *o, int rc, const char *fmt, ...)
+{
+	char    what[384];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	snprintf(o->co_err, sizeof(o->co_err), "%s: %s(%d): %s", what, d_errstr(rc), rc,
+		 d_errdesc(rc));
+	o->co_status = rc;
+	return rc;
+}
+
+int
+dcli_bad_arg(struct dcli_outcome *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(o->co_err, sizeof(o->co_err), fmt, ap);
+	va_end(ap);
+	/* DAOS's tools report a bad argument as a miscellaneous failure in the envelope */
+	o->co_status  = -DER_MISC;
+	o->co_bad_arg = true;
+	return -DER_INVAL;
+}
+
+void
+dcli_envelope_open(struct dcli_json *j)
+{
+	dcli_json_init(j, stdout);
+	dcli_json_obj_begin(j);
+	dcli_json_key(j, "response");
+}
+
+int
+dcli_envelope_close(struct dcli_outcome *o, struct dcli_json *j)
+{
+	dcli_json_key(j, "error");
+	if (o->co_status != 0)
+		dcli_json_str(j, o->co_err);
+	else
+		dcli_json_null(j);
+	dcli_json_kint(j, "status", o->co_status);
+	dcli_json_obj_end(j);
+	o->co_json_done = true;
+	return dcli_json_finish(j);
+}
+
+void
+dcli_envelope_null(struct dcli_outcome *o)
+{
+	struct dcli_json j;
+
+	dcli_envelope_open(&j);
+	dcli_json_null(&j);
+	dcli_envelope_close(o, &j);
+}
+
+int
+dcli_finish(struct dcli_outcome *o, int rc)
+{
+	if (rc == 0 && o->co_status == 0) {
+		if (o->co_json && !o->co_json_done)
+			dcli_envelope_null(o);
+		return 0;
+	}
+	if (o->co_status == 0) {
+		/* a failure no command described: allocation, output, or a library */
+		dcli_fail(o, rc, "%s", rc == -DER_NOMEM ? "out of memory"
+				     : rc == -DER_IO  ? "cannot print the result"
+						      : "command failed");
+	}
+	if (o->co_json && !o->co_json_done)
+		dcli_envelope_null(o);
+	fprintf(stderr, "ERROR: %s: %s\n", o->co_tool, o->co_err);
+	if (o->co_bad_arg && o->co_usage != NULL)
+		fprintf(stderr, "%s\n", o->co_usage);
+	return o->co_bad_arg ? DCLI_EXIT_USAGE : DCLI_EXIT_FAIL;
 }

@@ -13,6 +13,10 @@
  * - Progress: dcli_progress draws a bar on a terminal, and stays silent when
  *   the stream is not one (logs and pipes get no carriage returns).
  * - Addresses: dcli_parse_hostport() splits "ADDR[:PORT]".
+ * - Outcome: struct dcli_outcome keeps what dmg and daos report at the end of
+ *   a command: the error line ("ERROR: TOOL: what: DER_X(-n): description"),
+ *   DAOS's JSON envelope {"response": ..., "error": ..., "status": ...}, and
+ *   the exit status (0, DCLI_EXIT_FAIL, DCLI_EXIT_USAGE for bad arguments).
  *
  * Nothing here logs: every call returns 0 or -DER_* and the tool prints its
  * own message, naming the argument. None of these objects is thread-safe.
@@ -160,5 +164,43 @@ void dcli_progress_end(struct dcli_progress *p);
  */
 int dcli_parse_hostport(const char *s, uint16_t def_port, char *addr, size_t addrlen,
 			uint16_t *port);
+
+/* A decimal unsigned number, the whole string, no sign. */
+bool dcli_parse_u64(const char *s, uint64_t *v);
+
+/* ---- a command's outcome ---- */
+
+#define DCLI_EXIT_FAIL  1
+#define DCLI_EXIT_USAGE 2
+
+struct dcli_outcome {
+	const char *co_tool;      /* "dmg", "daos": starts the error line */
+	const char *co_usage;     /* one usage line, printed after a bad argument */
+	bool        co_json;      /* -j: the envelope on stdout */
+	bool        co_json_done; /* the envelope was written */
+	bool        co_bad_arg;   /* the failure is the user's argument */
+	int         co_status;    /* the envelope's status: 0, or the failure's -DER_* */
+	char        co_err[512];  /* the error line after "ERROR: TOOL: " */
+};
+
+/* Record that what failed with rc ("what: DER_X(rc): description"); returns rc. */
+int  dcli_fail(struct dcli_outcome *o, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Record a bad argument (no DER name; status -DER_MISC as DAOS's tools); returns -DER_INVAL. */
+int  dcli_bad_arg(struct dcli_outcome *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* {"response": ... then the caller writes the response value. */
+void dcli_envelope_open(struct dcli_json *j);
+/* ..."error": ..., "status": ...}, from o; returns dcli_json_finish()'s result. */
+int  dcli_envelope_close(struct dcli_outcome *o, struct dcli_json *j);
+/* The whole envelope with a null response. */
+void dcli_envelope_null(struct dcli_outcome *o);
+/*
+ * End of the command that returned rc: with -j, the envelope if none was
+ * written; on failure the error line on stderr (a failure no one described
+ * gets a generic one) and the usage line after a bad argument. Returns the
+ * exit status.
+ */
+int  dcli_finish(struct dcli_outcome *o, int rc);
 
 #endif /* __DCOMMON_CLI_H__ */

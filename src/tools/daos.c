@@ -33,13 +33,10 @@
 #include "common/cli.h"
 #include "common/oclass.h"
 
-#define DT_EXIT_FAIL  1
-#define DT_EXIT_USAGE 2
 #define DT_SNAP_MAX   4096 /* snapshots listed at most */
 
 struct dt {
 	/* options */
-	bool           t_json;
 	bool           t_debug;
 	bool           t_force;
 	bool           t_verbose;
@@ -58,74 +55,10 @@ struct dt {
 	daos_handle_t  t_poh;
 	daos_handle_t  t_coh;
 	uuid_t         t_pool_uuid;
-	bool           t_json_done;
-	bool           t_usage;
-	char           t_err[512];
-	int            t_status;
+	struct dcli_outcome t_out; /* error line, JSON envelope, exit status */
 };
 
 /* ---- errors and the JSON envelope (as dmg's) ---- */
-
-static int
-dt_fail(struct dt *t, int rc, const char *fmt, ...)
-{
-	char    what[384];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	snprintf(t->t_err, sizeof(t->t_err), "%s: %s(%d): %s", what, d_errstr(rc), rc,
-		 d_errdesc(rc));
-	t->t_status = rc;
-	return rc;
-}
-
-/* A bad argument: the user's, so no DER name in the message. */
-static int
-dt_bad_arg(struct dt *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(t->t_err, sizeof(t->t_err), fmt, ap);
-	va_end(ap);
-	t->t_status = -DER_MISC;
-	t->t_usage  = true;
-	return -DER_INVAL;
-}
-
-static void
-dt_json_open(struct dcli_json *j)
-{
-	dcli_json_init(j, stdout);
-	dcli_json_obj_begin(j);
-	dcli_json_key(j, "response");
-}
-
-static int
-dt_json_close(struct dt *t, struct dcli_json *j)
-{
-	dcli_json_key(j, "error");
-	if (t->t_status != 0)
-		dcli_json_str(j, t->t_err);
-	else
-		dcli_json_null(j);
-	dcli_json_kint(j, "status", t->t_status);
-	dcli_json_obj_end(j);
-	t->t_json_done = true;
-	return dcli_json_finish(j);
-}
-
-static void
-dt_json_null(struct dt *t)
-{
-	struct dcli_json j;
-
-	dt_json_open(&j);
-	dcli_json_null(&j);
-	dt_json_close(t, &j);
-}
 
 /* ---- container properties: DAOS's tool's names over DAOS_PROP_CO_* ---- */
 
@@ -371,21 +304,21 @@ dt_props_parse(struct dt *t, const char *arg, daos_prop_t **out)
 		char                  item[256];
 
 		if (colon == NULL || colon == tok || colon[1] == '\0') {
-			rc = dt_bad_arg(t, "invalid property \"%s\" (expected name:value)", tok);
+			rc = dcli_bad_arg(&t->t_out, "invalid property \"%s\" (expected name:value)", tok);
 			break;
 		}
 		*colon = '\0';
 		pd     = dt_pdef_by_name(tok);
 		if (pd == NULL) {
-			rc = dt_bad_arg(t, "unknown property \"%s\"", tok);
+			rc = dcli_bad_arg(&t->t_out, "unknown property \"%s\"", tok);
 			break;
 		}
 		if (pd->pd_readonly) {
-			rc = dt_bad_arg(t, "property \"%s\" cannot be set", pd->pd_name);
+			rc = dcli_bad_arg(&t->t_out, "property \"%s\" cannot be set", pd->pd_name);
 			break;
 		}
 		if (acc != NULL && daos_prop_entry_get(acc, pd->pd_type) != NULL) {
-			rc = dt_bad_arg(t, "duplicate property \"%s\"", pd->pd_name);
+			rc = dcli_bad_arg(&t->t_out, "duplicate property \"%s\"", pd->pd_name);
 			break;
 		}
 		snprintf(item, sizeof(item), "%s:%s", pd->pd_name, colon + 1);
@@ -394,7 +327,7 @@ dt_props_parse(struct dt *t, const char *arg, daos_prop_t **out)
 		if (rc == -DER_NOMEM)
 			break;
 		if (rc != 0) {
-			rc = dt_bad_arg(t, "invalid value \"%s\" for property \"%s\"", colon + 1,
+			rc = dcli_bad_arg(&t->t_out, "invalid value \"%s\" for property \"%s\"", colon + 1,
 					pd->pd_name);
 			break;
 		}
@@ -403,7 +336,7 @@ dt_props_parse(struct dt *t, const char *arg, daos_prop_t **out)
 			break;
 	}
 	if (rc == 0 && acc == NULL)
-		rc = dt_bad_arg(t, "no property given");
+		rc = dcli_bad_arg(&t->t_out, "no property given");
 	D_FREE(copy);
 	if (rc != 0) {
 		daos_prop_free(acc);
@@ -429,7 +362,7 @@ dt_init(struct dt *t)
 	int rc = daos_init();
 
 	if (rc != 0)
-		return dt_fail(t, rc, "failed to initialize the client library");
+		return dcli_fail(&t->t_out, rc, "failed to initialize the client library");
 	t->t_inited = true;
 	return 0;
 }
@@ -444,7 +377,7 @@ dt_pool_connect(struct dt *t, unsigned int flags)
 	info.pi_bits = DPI_ALL;
 	rc = daos_pool_connect(t->t_args[0], NULL, flags, &t->t_poh, &info, NULL);
 	if (rc != 0)
-		return dt_fail(t, rc, "failed to connect to pool %s", t->t_args[0]);
+		return dcli_fail(&t->t_out, rc, "failed to connect to pool %s", t->t_args[0]);
 	uuid_copy(t->t_pool_uuid, info.pi_uuid);
 	return 0;
 }
@@ -456,7 +389,7 @@ dt_cont_open(struct dt *t, unsigned int flags, daos_cont_info_t *info)
 
 	rc = daos_cont_open(t->t_poh, t->t_args[1], flags, &t->t_coh, info, NULL);
 	if (rc != 0)
-		return dt_fail(t, rc, "failed to open container %s", t->t_args[1]);
+		return dcli_fail(&t->t_out, rc, "failed to open container %s", t->t_args[1]);
 	return 0;
 }
 
@@ -509,12 +442,12 @@ dt_cmd_pool_query(struct dt *t)
 	pi.pi_bits = DPI_ALL;
 	rc         = daos_pool_query(t->t_poh, NULL, &pi, NULL, NULL);
 	if (rc != 0)
-		return dt_fail(t, rc, "failed to query pool %s", t->t_args[0]);
+		return dcli_fail(&t->t_out, rc, "failed to query pool %s", t->t_args[0]);
 	uuid_unparse_lower(pi.pi_uuid, uuid);
-	if (t->t_json) {
+	if (t->t_out.co_json) {
 		struct dcli_json j;
 
-		dt_json_open(&j);
+		dcli_envelope_open(&j);
 		dcli_json_obj_begin(&j);
 		dcli_json_kstr(&j, "state", "Ready");
 		dcli_json_kstr(&j, "uuid", uuid);
@@ -539,7 +472,7 @@ dt_cmd_pool_query(struct dt *t)
 		dt_tier_json(&j, ps, DAOS_MEDIA_NVME, "nvme");
 		dcli_json_arr_end(&j);
 		dcli_json_obj_end(&j);
-		return dt_json_close(t, &j);
+		return dcli_envelope_close(&t->t_out, &j);
 	}
 	printf("Pool %s, ntarget=%u, disabled=%u, leader=%u, version=%u, state=Ready\n", uuid,
 	       pi.pi_ntargets, pi.pi_ndisabled, pi.pi_leader, pi.pi_map_ver);
@@ -584,14 +517,14 @@ dt_cmd_pool_list_cont(struct dt *t)
 	} while (rc == -DER_TRUNC);
 	if (rc != 0) {
 		D_FREE(conts);
-		return dt_fail(t, rc, "failed to list containers in pool %s", t->t_args[0]);
+		return dcli_fail(&t->t_out, rc, "failed to list containers in pool %s", t->t_args[0]);
 	}
 
-	if (t->t_json) {
+	if (t->t_out.co_json) {
 		struct dcli_json j;
 		char             uuid[40];
 
-		dt_json_open(&j);
+		dcli_envelope_open(&j);
 		dcli_json_arr_begin(&j);
 		for (i = 0; i < n; i++) {
 			uuid_unparse_lower(conts[i].pci_uuid, uuid);
@@ -601,7 +534,7 @@ dt_cmd_pool_list_cont(struct dt *t)
 			dcli_json_obj_end(&j);
 		}
 		dcli_json_arr_end(&j);
-		rc = dt_json_close(t, &j);
+		rc = dcli_envelope_close(&t->t_out, &j);
 	} else {
 		static const char *const hdr[] = {"UUID", "Label"};
 		struct dcli_table        tab;
@@ -635,7 +568,7 @@ dt_layout_parse(struct dt *t, const char *s, uint64_t *v)
 			return 0;
 		}
 	}
-	return dt_bad_arg(t, "invalid container type \"%s\" (valid types: POSIX, HDF5, PYTHON, "
+	return dcli_bad_arg(&t->t_out, "invalid container type \"%s\" (valid types: POSIX, HDF5, PYTHON, "
 			  "SPARK, DATABASE, ROOT, SEISMIC, METEO, unknown)", s);
 }
 
@@ -654,12 +587,12 @@ dt_cmd_cont_create(struct dt *t)
 		label = t->t_args[1];
 	if (t->t_label != NULL) {
 		if (label != NULL && strcmp(label, t->t_label) != 0)
-			return dt_bad_arg(t, "container create: two labels given (\"%s\" and "
+			return dcli_bad_arg(&t->t_out, "container create: two labels given (\"%s\" and "
 					  "--label \"%s\")", label, t->t_label);
 		label = t->t_label;
 	}
 	if (label != NULL && !daos_label_is_valid(label))
-		return dt_bad_arg(t, "invalid label \"%s\" (1..%d characters of [A-Za-z0-9_.:-], "
+		return dcli_bad_arg(&t->t_out, "invalid label \"%s\" (1..%d characters of [A-Za-z0-9_.:-], "
 				  "not a UUID)", label, DAOS_PROP_LABEL_MAX_LEN);
 	if (t->t_type != NULL) {
 		rc = dt_layout_parse(t, t->t_type, &layout);
@@ -667,11 +600,11 @@ dt_cmd_cont_create(struct dt *t)
 			return rc;
 	}
 	if (t->t_oclass != NULL && daos_oclass_name2id(t->t_oclass) == OC_UNKNOWN)
-		return dt_bad_arg(t, "unknown object class \"%s\"", t->t_oclass);
+		return dcli_bad_arg(&t->t_out, "unknown object class \"%s\"", t->t_oclass);
 	if (t->t_chunk != NULL && (dcli_parse_size(t->t_chunk, &chunk, NULL) != 0 || chunk == 0))
-		return dt_bad_arg(t, "invalid chunk size \"%s\"", t->t_chunk);
+		return dcli_bad_arg(&t->t_out, "invalid chunk size \"%s\"", t->t_chunk);
 	if ((t->t_oclass != NULL || t->t_chunk != NULL) && layout != DAOS_PROP_CO_LAYOUT_POSIX)
-		return dt_bad_arg(t, "--oclass and --chunk-size are for POSIX containers "
+		return dcli_bad_arg(&t->t_out, "--oclass and --chunk-size are for POSIX containers "
 				  "(--type POSIX)");
 	if (t->t_props != NULL) {
 		struct daos_prop_entry *le;
@@ -682,7 +615,7 @@ dt_cmd_cont_create(struct dt *t)
 		le = daos_prop_entry_get(prop, DAOS_PROP_CO_LABEL);
 		if (le != NULL) {
 			if (label != NULL && strcmp(label, le->dpe_str) != 0) {
-				rc = dt_bad_arg(t, "container create: two labels given (\"%s\" "
+				rc = dcli_bad_arg(&t->t_out, "container create: two labels given (\"%s\" "
 						"and label:%s)", label, le->dpe_str);
 				goto out;
 			}
@@ -710,7 +643,7 @@ dt_cmd_cont_create(struct dt *t)
 	else
 		rc = daos_cont_create(t->t_poh, &cuuid, prop, NULL);
 	if (rc != 0) {
-		dt_fail(t, rc, "failed to create container");
+		dcli_fail(&t->t_out, rc, "failed to create container");
 		goto out;
 	}
 	if (label == NULL && prop != NULL) {
@@ -726,10 +659,10 @@ dt_cmd_cont_create(struct dt *t)
 
 	uuid_unparse_lower(cuuid, uuid);
 	uuid_unparse_lower(t->t_pool_uuid, puuid);
-	if (t->t_json) {
+	if (t->t_out.co_json) {
 		struct dcli_json j;
 
-		dt_json_open(&j);
+		dcli_envelope_open(&j);
 		dcli_json_obj_begin(&j);
 		dcli_json_kstr(&j, "pool_uuid", puuid);
 		dcli_json_kstr(&j, "container_uuid", uuid);
@@ -737,7 +670,7 @@ dt_cmd_cont_create(struct dt *t)
 			dcli_json_kstr(&j, "container_label", label);
 		dcli_json_kstr(&j, "container_type", dt_layout_name(layout));
 		dcli_json_obj_end(&j);
-		rc = dt_json_close(t, &j);
+		rc = dcli_envelope_close(&t->t_out, &j);
 	} else {
 		printf("  Container UUID : %s\n", uuid);
 		if (label != NULL)
@@ -757,11 +690,11 @@ dt_cmd_cont_destroy(struct dt *t)
 
 	rc = daos_cont_destroy(t->t_poh, t->t_args[1], t->t_force ? 1 : 0, NULL);
 	if (rc == -DER_BUSY)
-		return dt_fail(t, rc, "failed to destroy container %s (open handles: --force "
+		return dcli_fail(&t->t_out, rc, "failed to destroy container %s (open handles: --force "
 				   "destroys anyway)", t->t_args[1]);
 	if (rc != 0)
-		return dt_fail(t, rc, "failed to destroy container %s", t->t_args[1]);
-	if (!t->t_json)
+		return dcli_fail(&t->t_out, rc, "failed to destroy container %s", t->t_args[1]);
+	if (!t->t_out.co_json)
 		printf("Successfully destroyed container %s\n", t->t_args[1]);
 	return 0;
 }
@@ -798,7 +731,7 @@ dt_cmd_cont_query(struct dt *t)
 		return -DER_NOMEM;
 	rc = daos_cont_query(t->t_coh, &ci, prop, NULL);
 	if (rc != 0) {
-		dt_fail(t, rc, "failed to query container %s", t->t_args[1]);
+		dcli_fail(&t->t_out, rc, "failed to query container %s", t->t_args[1]);
 		goto out;
 	}
 	e = daos_prop_entry_get(prop, DAOS_PROP_CO_LABEL);
@@ -813,10 +746,10 @@ dt_cmd_cont_query(struct dt *t)
 	uuid_unparse_lower(ci.ci_uuid, uuid);
 	uuid_unparse_lower(t->t_pool_uuid, puuid);
 
-	if (t->t_json) {
+	if (t->t_out.co_json) {
 		struct dcli_json j;
 
-		dt_json_open(&j);
+		dcli_envelope_open(&j);
 		dcli_json_obj_begin(&j);
 		dcli_json_kstr(&j, "pool_uuid", puuid);
 		dcli_json_kstr(&j, "container_uuid", uuid);
@@ -830,7 +763,7 @@ dt_cmd_cont_query(struct dt *t)
 		dcli_json_kuint(&j, "close_modify_time", ci.ci_md_mtime);
 		dcli_json_kuint(&j, "redundancy_factor", rf);
 		dcli_json_obj_end(&j);
-		rc = dt_json_close(t, &j);
+		rc = dcli_envelope_close(&t->t_out, &j);
 		goto out;
 	}
 	dt_hlc_string(ci.ci_md_otime, ot, sizeof(ot));
@@ -860,7 +793,7 @@ dt_props_arg(struct dt *t, const char **list)
 	*list = t->t_props;
 	if (t->t_nargs > 2) {
 		if (t->t_props != NULL)
-			return dt_bad_arg(t, "give the properties once: \"%s\" or --properties",
+			return dcli_bad_arg(&t->t_out, "give the properties once: \"%s\" or --properties",
 					  t->t_args[2]);
 		*list = t->t_args[2];
 	}
@@ -890,7 +823,7 @@ dt_cmd_cont_get_prop(struct dt *t)
 			const struct dt_pdef *pd = dt_pdef_by_name(tok);
 
 			if (pd == NULL) {
-				rc = dt_bad_arg(t, "unknown property \"%s\"", tok);
+				rc = dcli_bad_arg(&t->t_out, "unknown property \"%s\"", tok);
 				break;
 			}
 			if (nwant < ARRAY_SIZE(want))
@@ -910,7 +843,7 @@ dt_cmd_cont_get_prop(struct dt *t)
 		return -DER_NOMEM;
 	rc = daos_cont_query(t->t_coh, NULL, prop, NULL);
 	if (rc != 0) {
-		dt_fail(t, rc, "failed to get properties of container %s", t->t_args[1]);
+		dcli_fail(&t->t_out, rc, "failed to get properties of container %s", t->t_args[1]);
 		goto out;
 	}
 	/* Without names: every property the container has that the tool knows. */
@@ -919,15 +852,15 @@ dt_cmd_cont_get_prop(struct dt *t)
 			if (daos_prop_entry_get(prop, dt_pdefs[i].pd_type) != NULL)
 				want[nwant++] = &dt_pdefs[i];
 
-	if (t->t_json) {
+	if (t->t_out.co_json) {
 		struct dcli_json j;
 
-		dt_json_open(&j);
+		dcli_envelope_open(&j);
 		dcli_json_arr_begin(&j);
 		for (i = 0; i < nwant; i++)
 			dt_prop_json(&j, want[i], daos_prop_entry_get(prop, want[i]->pd_type));
 		dcli_json_arr_end(&j);
-		rc = dt_json_close(t, &j);
+		rc = dcli_envelope_close(&t->t_out, &j);
 	} else {
 		static const char *const hdr[] = {"Name", "Value"};
 		struct dcli_table        tab;
@@ -962,7 +895,7 @@ dt_cmd_cont_set_prop(struct dt *t)
 	if (rc != 0)
 		return rc;
 	if (list == NULL)
-		return dt_bad_arg(t, "container set-prop: give --properties name:value[,name:value]");
+		return dcli_bad_arg(&t->t_out, "container set-prop: give --properties name:value[,name:value]");
 	rc = dt_props_parse(t, list, &prop);
 	if (rc != 0)
 		return rc;
@@ -973,10 +906,10 @@ dt_cmd_cont_set_prop(struct dt *t)
 		goto out;
 	rc = daos_cont_set_prop(t->t_coh, prop, NULL);
 	if (rc != 0) {
-		dt_fail(t, rc, "failed to set properties on container %s", t->t_args[1]);
+		dcli_fail(&t->t_out, rc, "failed to set properties on container %s", t->t_args[1]);
 		goto out;
 	}
-	if (!t->t_json)
+	if (!t->t_out.co_json)
 		printf("Properties were successfully set\n");
 out:
 	daos_prop_free(prop);
@@ -1116,12 +1049,12 @@ dt_cmd_cont_list_attr(struct dt *t)
 
 	rc = dt_attrs_get(t, t->t_verbose, &a);
 	if (rc != 0)
-		return dt_fail(t, rc, "failed to list attributes of container %s", t->t_args[1]);
+		return dcli_fail(&t->t_out, rc, "failed to list attributes of container %s", t->t_args[1]);
 
-	if (t->t_json) {
+	if (t->t_out.co_json) {
 		struct dcli_json j;
 
-		dt_json_open(&j);
+		dcli_envelope_open(&j);
 		dcli_json_arr_begin(&j);
 		for (i = 0; rc == 0 && i < a.da_nr; i++) {
 			dcli_json_obj_begin(&j);
@@ -1138,7 +1071,7 @@ dt_cmd_cont_list_attr(struct dt *t)
 		}
 		dcli_json_arr_end(&j);
 		if (rc == 0)
-			rc = dt_json_close(t, &j);
+			rc = dcli_envelope_close(&t->t_out, &j);
 		dt_attrs_fini(&a);
 		return rc;
 	}
@@ -1174,9 +1107,9 @@ dt_cmd_cont_get_attr(struct dt *t)
 
 	rc = dt_attr_fetch(t, name, &val, &len);
 	if (rc != 0)
-		return dt_fail(t, rc, "failed to get attribute %s of container %s", name,
+		return dcli_fail(&t->t_out, rc, "failed to get attribute %s of container %s", name,
 			       t->t_args[1]);
-	if (t->t_json) {
+	if (t->t_out.co_json) {
 		struct dcli_json j;
 		char            *b64 = dt_base64((unsigned char *)val, len);
 
@@ -1184,13 +1117,13 @@ dt_cmd_cont_get_attr(struct dt *t)
 			D_FREE(val);
 			return -DER_NOMEM;
 		}
-		dt_json_open(&j);
+		dcli_envelope_open(&j);
 		dcli_json_obj_begin(&j);
 		dcli_json_kstr(&j, "name", name);
 		dcli_json_kstr(&j, "value", b64);
 		dcli_json_obj_end(&j);
 		D_FREE(b64);
-		rc = dt_json_close(t, &j);
+		rc = dcli_envelope_close(&t->t_out, &j);
 	} else {
 		static const char *const hdr[] = {"Name", "Value"};
 		const char              *row[2] = {name, val};
@@ -1218,7 +1151,7 @@ dt_cmd_cont_set_attr(struct dt *t)
 
 	rc = daos_cont_set_attr(t->t_coh, 1, names, vals, sizes, NULL);
 	if (rc != 0)
-		return dt_fail(t, rc, "failed to set attribute %s on container %s", names[0],
+		return dcli_fail(&t->t_out, rc, "failed to set attribute %s on container %s", names[0],
 			       t->t_args[1]);
 	return 0;
 }
@@ -1231,7 +1164,7 @@ dt_cmd_cont_del_attr(struct dt *t)
 
 	rc = daos_cont_del_attr(t->t_coh, 1, names, NULL);
 	if (rc != 0)
-		return dt_fail(t, rc, "failed to delete attribute %s of container %s", names[0],
+		return dcli_fail(&t->t_out, rc, "failed to delete attribute %s of container %s", names[0],
 			       t->t_args[1]);
 	return 0;
 }
@@ -1247,7 +1180,7 @@ dt_cmd_cont_create_snap(struct dt *t)
 
 	if (t->t_snap != NULL) {
 		if (strlen(t->t_snap) >= sizeof(name))
-			return dt_bad_arg(t, "snapshot name \"%s\" is longer than %d bytes",
+			return dcli_bad_arg(&t->t_out, "snapshot name \"%s\" is longer than %d bytes",
 					  t->t_snap, DAOS_SNAPSHOT_MAX_LEN - 1);
 		snprintf(name, sizeof(name), "%s", t->t_snap);
 	}
@@ -1258,17 +1191,17 @@ dt_cmd_cont_create_snap(struct dt *t)
 		return rc;
 	rc = daos_cont_create_snap(t->t_coh, &epoch, t->t_snap != NULL ? name : NULL, NULL);
 	if (rc != 0)
-		return dt_fail(t, rc, "failed to create snapshot of container %s", t->t_args[1]);
-	if (t->t_json) {
+		return dcli_fail(&t->t_out, rc, "failed to create snapshot of container %s", t->t_args[1]);
+	if (t->t_out.co_json) {
 		struct dcli_json j;
 
-		dt_json_open(&j);
+		dcli_envelope_open(&j);
 		dcli_json_obj_begin(&j);
 		dcli_json_kuint(&j, "epoch", epoch);
 		if (t->t_snap != NULL)
 			dcli_json_kstr(&j, "name", t->t_snap);
 		dcli_json_obj_end(&j);
-		return dt_json_close(t, &j);
+		return dcli_envelope_close(&t->t_out, &j);
 	}
 	printf("snapshot/epoch %#" PRIx64 " has been created\n", epoch);
 	return 0;
@@ -1328,11 +1261,11 @@ dt_cmd_cont_list_snaps(struct dt *t)
 
 	rc = dt_snaps_get(t, &s);
 	if (rc != 0)
-		return dt_fail(t, rc, "failed to list snapshots of container %s", t->t_args[1]);
-	if (t->t_json) {
+		return dcli_fail(&t->t_out, rc, "failed to list snapshots of container %s", t->t_args[1]);
+	if (t->t_out.co_json) {
 		struct dcli_json j;
 
-		dt_json_open(&j);
+		dcli_envelope_open(&j);
 		dcli_json_arr_begin(&j);
 		for (i = 0; i < s.ds_nr; i++) {
 			dcli_json_obj_begin(&j);
@@ -1343,7 +1276,7 @@ dt_cmd_cont_list_snaps(struct dt *t)
 		}
 		dcli_json_arr_end(&j);
 		dt_snaps_fini(&s);
-		return dt_json_close(t, &j);
+		return dcli_envelope_close(&t->t_out, &j);
 	} else {
 		static const char *const hdr[] = {"Epoch", "Name"};
 		struct dcli_table        tab;
@@ -1387,24 +1320,24 @@ dt_cmd_cont_destroy_snap(struct dt *t)
 	int                rc, i;
 
 	if (given != 1)
-		return dt_bad_arg(t, "container destroy-snap: give one of --epc, --snap, "
+		return dcli_bad_arg(&t->t_out, "container destroy-snap: give one of --epc, --snap, "
 				  "--epcrange");
 	if (t->t_epc != NULL) {
 		if (!dt_parse_epoch(t->t_epc, &epr.epr_lo) || epr.epr_lo == 0)
-			return dt_bad_arg(t, "invalid epoch \"%s\"", t->t_epc);
+			return dcli_bad_arg(&t->t_out, "invalid epoch \"%s\"", t->t_epc);
 		epr.epr_hi = epr.epr_lo;
 	} else if (t->t_epcrange != NULL) {
 		char  lo[32];
 		char *dash = strchr(t->t_epcrange, '-');
 
 		if (dash == NULL || (size_t)(dash - t->t_epcrange) >= sizeof(lo))
-			return dt_bad_arg(t, "invalid epoch range \"%s\" (expected LO-HI)",
+			return dcli_bad_arg(&t->t_out, "invalid epoch range \"%s\" (expected LO-HI)",
 					  t->t_epcrange);
 		memcpy(lo, t->t_epcrange, dash - t->t_epcrange);
 		lo[dash - t->t_epcrange] = '\0';
 		if (!dt_parse_epoch(lo, &epr.epr_lo) || !dt_parse_epoch(dash + 1, &epr.epr_hi) ||
 		    epr.epr_lo == 0 || epr.epr_lo > epr.epr_hi)
-			return dt_bad_arg(t, "invalid epoch range \"%s\" (expected LO-HI)",
+			return dcli_bad_arg(&t->t_out, "invalid epoch range \"%s\" (expected LO-HI)",
 					  t->t_epcrange);
 	}
 	rc = dt_pool_connect(t, DAOS_PC_RW);
@@ -1417,7 +1350,7 @@ dt_cmd_cont_destroy_snap(struct dt *t)
 
 		rc = dt_snaps_get(t, &s);
 		if (rc != 0)
-			return dt_fail(t, rc, "failed to list snapshots of container %s",
+			return dcli_fail(&t->t_out, rc, "failed to list snapshots of container %s",
 				       t->t_args[1]);
 		rc = -DER_NONEXIST;
 		for (i = 0; i < s.ds_nr && rc != 0; i++) {
@@ -1428,13 +1361,13 @@ dt_cmd_cont_destroy_snap(struct dt *t)
 		}
 		dt_snaps_fini(&s);
 		if (rc != 0)
-			return dt_fail(t, rc, "no snapshot named %s in container %s", t->t_snap,
+			return dcli_fail(&t->t_out, rc, "no snapshot named %s in container %s", t->t_snap,
 				       t->t_args[1]);
 	}
 	rc = daos_cont_destroy_snap(t->t_coh, epr, NULL);
 	if (rc != 0)
-		return dt_fail(t, rc, "failed to destroy snapshot of container %s", t->t_args[1]);
-	if (!t->t_json) {
+		return dcli_fail(&t->t_out, rc, "failed to destroy snapshot of container %s", t->t_args[1]);
+	if (!t->t_out.co_json) {
 		if (epr.epr_lo == epr.epr_hi)
 			printf("snapshot/epoch %#" PRIx64 " has been destroyed\n", epr.epr_lo);
 		else
@@ -1485,7 +1418,7 @@ dt_cmd_obj_query(struct dt *t)
 	int                     rc;
 
 	if (!dt_parse_oid(t->t_args[2], &oid))
-		return dt_bad_arg(t, "invalid object ID \"%s\" (expected HI.LO, two decimal "
+		return dcli_bad_arg(&t->t_out, "invalid object ID \"%s\" (expected HI.LO, two decimal "
 				  "numbers)", t->t_args[2]);
 	rc = dt_pool_connect(t, DAOS_PC_RO);
 	if (rc == 0)
@@ -1494,17 +1427,17 @@ dt_cmd_obj_query(struct dt *t)
 		return rc;
 	rc = dcl_oid_layout(oid, &cls, &grp_nr, &shard_nr);
 	if (rc != 0)
-		return dt_fail(t, rc, "failed to query object %s: no known object class",
+		return dcli_fail(&t->t_out, rc, "failed to query object %s: no known object class",
 			       t->t_args[2]);
 	daos_oclass_id2name(daos_obj_id2class(oid), cname);
 	type  = daos_obj_id2type(oid);
 	tname = daos_otype_t_is_valid(type) ? dt_otype_names[type] : "unknown";
 	gsize = dcl_grp_size(cls);
 
-	if (t->t_json) {
+	if (t->t_out.co_json) {
 		struct dcli_json j;
 
-		dt_json_open(&j);
+		dcli_envelope_open(&j);
 		dcli_json_obj_begin(&j);
 		dcli_json_kstr(&j, "oid", t->t_args[2]);
 		dcli_json_kstr(&j, "class", cname);
@@ -1526,7 +1459,7 @@ dt_cmd_obj_query(struct dt *t)
 		}
 		dcli_json_arr_end(&j);
 		dcli_json_obj_end(&j);
-		return dt_json_close(t, &j);
+		return dcli_envelope_close(&t->t_out, &j);
 	}
 	printf("oid: %" PRIu64 ".%" PRIu64 " ver 0 grp_nr: %u\n", oid.hi, oid.lo, grp_nr);
 	printf("class: %s, type: %s, group size: %u, shards: %u\n", cname, tname, gsize,
@@ -1653,31 +1586,6 @@ dt_word_is(const char *w, const char *name, const char *alias)
 }
 
 static int
-dt_finish(struct dt *t, int rc)
-{
-	bool usage = t->t_usage;
-
-	if (rc == 0 && t->t_status == 0) {
-		if (t->t_json && !t->t_json_done)
-			dt_json_null(t);
-		return 0;
-	}
-	if (t->t_status == 0) {
-		/* A failure no command described: allocation, output, or the library. */
-		dt_fail(t, rc, "%s", rc == -DER_NOMEM ? "out of memory"
-				     : rc == -DER_IO  ? "cannot print the result"
-						      : "command failed");
-	}
-	if (t->t_json && !t->t_json_done)
-		dt_json_null(t);
-	fprintf(stderr, "ERROR: daos: %s\n", t->t_err);
-	if (usage)
-		fprintf(stderr, "usage: daos [-j] RESOURCE COMMAND ARGS... [OPTIONS] "
-				"(daos --help lists the commands)\n");
-	return usage ? DT_EXIT_USAGE : DT_EXIT_FAIL;
-}
-
-static int
 dt_run(struct dt *t, const struct dt_cmd *cmd)
 {
 	int rc;
@@ -1727,9 +1635,11 @@ main(int argc, char **argv)
 	size_t               k;
 
 	opterr = 0;
+	t.t_out.co_tool  = "daos";
+	t.t_out.co_usage = "usage: daos [-j] RESOURCE COMMAND ARGS... [OPTIONS] (daos --help lists the commands)";
 	while ((c = getopt_long(argc, argv, ":jdfvt:o:z:s:e:r:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': t.t_json = true; break;
+		case 'j': t.t_out.co_json = true; break;
 		case 'd': t.t_debug = true; break;
 		case 'f': t.t_force = true; given |= DT_O_FORCE; break;
 		case 'v': t.t_verbose = true; given |= DT_O_VERBOSE; break;
@@ -1743,22 +1653,22 @@ main(int argc, char **argv)
 		case 'r': t.t_epcrange = optarg; given |= DT_O_EPCRANGE; break;
 		case 'h': dt_usage(stdout); return 0;
 		case ':':
-			dt_bad_arg(&t, "option %s needs a value", argv[optind - 1]);
-			return dt_finish(&t, -DER_INVAL);
+			dcli_bad_arg(&t.t_out, "option %s needs a value", argv[optind - 1]);
+			return dcli_finish(&t.t_out, -DER_INVAL);
 		default:
 			if (optopt != 0)
-				dt_bad_arg(&t, "unknown flag `%c'", optopt);
+				dcli_bad_arg(&t.t_out, "unknown flag `%c'", optopt);
 			else
-				dt_bad_arg(&t, "unknown flag `%s'", argv[optind - 1]);
-			return dt_finish(&t, -DER_INVAL);
+				dcli_bad_arg(&t.t_out, "unknown flag `%s'", argv[optind - 1]);
+			return dcli_finish(&t.t_out, -DER_INVAL);
 		}
 	}
 
 	res  = optind < argc ? argv[optind] : NULL;
 	name = optind + 1 < argc ? argv[optind + 1] : NULL;
 	if (res == NULL) {
-		dt_bad_arg(&t, "please specify one command");
-		return dt_finish(&t, -DER_INVAL);
+		dcli_bad_arg(&t.t_out, "please specify one command");
+		return dcli_finish(&t.t_out, -DER_INVAL);
 	}
 	if (strcmp(res, "help") == 0) {
 		dt_usage(stdout);
@@ -1769,30 +1679,30 @@ main(int argc, char **argv)
 		    dt_word_is(name, dt_cmds[k].c_name, dt_cmds[k].c_name_alias))
 			cmd = &dt_cmds[k];
 	if (cmd == NULL) {
-		dt_bad_arg(&t, "unknown command \"%s%s%s\"", res, name ? " " : "", name ? name : "");
-		return dt_finish(&t, -DER_INVAL);
+		dcli_bad_arg(&t.t_out, "unknown command \"%s%s%s\"", res, name ? " " : "", name ? name : "");
+		return dcli_finish(&t.t_out, -DER_INVAL);
 	}
 	if ((given & ~cmd->c_opts) != 0) {
-		dt_bad_arg(&t, "%s is not an option of \"daos %s\"",
+		dcli_bad_arg(&t.t_out, "%s is not an option of \"daos %s\"",
 			   dt_flag_names[__builtin_ctz(given & ~cmd->c_opts)], cmd->c_usage);
-		return dt_finish(&t, -DER_INVAL);
+		return dcli_finish(&t.t_out, -DER_INVAL);
 	}
 	t.t_args  = argv + optind + 2;
 	t.t_nargs = argc - optind - 2;
 	if (t.t_nargs < cmd->c_min) {
-		dt_bad_arg(&t, "%s %s: missing argument (daos %s)", cmd->c_res, cmd->c_name,
+		dcli_bad_arg(&t.t_out, "%s %s: missing argument (daos %s)", cmd->c_res, cmd->c_name,
 			   cmd->c_usage);
-		return dt_finish(&t, -DER_INVAL);
+		return dcli_finish(&t.t_out, -DER_INVAL);
 	}
 	if (t.t_nargs > cmd->c_max) {
-		dt_bad_arg(&t, "%s %s: unexpected argument \"%s\"", cmd->c_res, cmd->c_name,
+		dcli_bad_arg(&t.t_out, "%s %s: unexpected argument \"%s\"", cmd->c_res, cmd->c_name,
 			   t.t_args[cmd->c_max]);
-		return dt_finish(&t, -DER_INVAL);
+		return dcli_finish(&t.t_out, -DER_INVAL);
 	}
 
 	dt_log_setup(&t);
 	rc = dt_run(&t, cmd);
-	rc = dt_finish(&t, rc);
+	rc = dcli_finish(&t.t_out, rc);
 	dt_release(&t);
 	d_log_fini();
 	return rc;

@@ -654,16 +654,6 @@ dp_usage(FILE *f)
 		   "  the system is found through DSTOR_ACCESS_POINTS (default 127.0.0.1:10001)\n");
 }
 
-static bool
-dp_parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v    = strtoull(s, &end, 10);
-	return errno == 0 && end != s && *end == '\0' && s[0] != '-';
-}
-
 int
 main(int argc, char **argv)
 {
@@ -698,7 +688,7 @@ main(int argc, char **argv)
 			p.size = v;
 			break;
 		case 'q': case 'n':
-			if (!dp_parse_u64(optarg, &v) || v == 0 || (c == 'q' && v > DP_QD_MAX)) {
+			if (!dcli_parse_u64(optarg, &v) || v == 0 || (c == 'q' && v > DP_QD_MAX)) {
 				fprintf(stderr, "daos_perf: --%s needs a number in 1..%s, not \"%s\"\n",
 					c == 'q' ? "qd" : "count", c == 'q' ? "4096" : "2^64",
 					optarg);

@@ -23,8 +23,6 @@
 #include "rpc/rpc.h"
 #include "client/dc_sys.h"
 
-#define DMG_EXIT_FAIL  1
-#define DMG_EXIT_USAGE 2
 /* Pool create/destroy and storage format make or remove files on every
  * target: they get longer than a query, which a live server answers at once. */
 #define DMG_TIMEOUT_MS      30000
@@ -34,7 +32,6 @@ struct dmg {
 	/* global options */
 	const char    *d_config;
 	const char    *d_host;
-	bool           d_json;
 	bool           d_debug;
 	/* command options */
 	bool           d_force;
@@ -47,78 +44,8 @@ struct dmg {
 	/* state */
 	struct dc_sys *d_sys;
 	char           d_ap[DC_SYS_HOST_MAX + 8];
-	bool           d_json_done; /* the envelope was written */
-	bool           d_usage;     /* the failure is a bad argument */
-	char           d_err[512];
-	int            d_status;
+	struct dcli_outcome d_out; /* error line, JSON envelope, exit status */
 };
-
-/* ---- errors and the JSON envelope ---- */
-
-/* Remember the failure of what: the message of the last line and the envelope. */
-static int
-dmg_fail(struct dmg *d, int rc, const char *fmt, ...)
-{
-	char    what[384];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	snprintf(d->d_err, sizeof(d->d_err), "%s: %s(%d): %s", what, d_errstr(rc), rc,
-		 d_errdesc(rc));
-	d->d_status = rc;
-	return rc;
-}
-
-/* A bad argument: not the server's fault, so no DER name in the message. */
-static int
-dmg_bad_arg(struct dmg *d, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(d->d_err, sizeof(d->d_err), fmt, ap);
-	va_end(ap);
-	/* DAOS's dmg reports bad arguments as a miscellaneous failure in its envelope. */
-	d->d_status = -DER_MISC;
-	d->d_usage  = true;
-	return -DER_INVAL;
-}
-
-static void
-dmg_json_open(struct dcli_json *j)
-{
-	dcli_json_init(j, stdout);
-	dcli_json_obj_begin(j);
-	dcli_json_key(j, "response");
-}
-
-static int
-dmg_json_close(struct dmg *d, struct dcli_json *j, const char *err, int status)
-{
-	if (err != NULL)
-		dcli_json_kstr(j, "error", err);
-	else {
-		dcli_json_key(j, "error");
-		dcli_json_null(j);
-	}
-	dcli_json_kint(j, "status", status);
-	dcli_json_obj_end(j);
-	d->d_json_done = true;
-	return dcli_json_finish(j);
-}
-
-/* The envelope of a command whose response is null (failures, destroy, evict...). */
-static void
-dmg_json_null(struct dmg *d)
-{
-	struct dcli_json j;
-
-	dmg_json_open(&j);
-	dcli_json_null(&j);
-	dmg_json_close(d, &j, d->d_status != 0 ? d->d_err : NULL, d->d_status);
-}
 
 /* ---- reaching the server ---- */
 
@@ -134,7 +61,7 @@ dmg_connect(struct dmg *d)
 	if (d->d_host != NULL) {
 		if (dcli_parse_hostport(d->d_host, DC_SYS_PORT_DEFAULT, host, sizeof(host),
 					&port) != 0)
-			return dmg_bad_arg(d, "--host: \"%s\" is not HOST[:PORT]", d->d_host);
+			return dcli_bad_arg(&d->d_out, "--host: \"%s\" is not HOST[:PORT]", d->d_host);
 		have = true;
 	} else if (d->d_config != NULL) {
 		struct dss_config cfg;
@@ -144,7 +71,7 @@ dmg_connect(struct dmg *d)
 		rc = dss_cfg_load(d->d_config, &cfg, err, sizeof(err));
 		if (rc != 0) {
 			dss_cfg_fini(&cfg);
-			return dmg_fail(d, rc, "%s", err);
+			return dcli_fail(&d->d_out, rc, "%s", err);
 		}
 		/* A server bound to every address is reached on loopback. */
 		if (strcmp(cfg.dc_listen_addr, "0.0.0.0") == 0)
@@ -169,7 +96,7 @@ dmg_connect(struct dmg *d)
 		else
 			snprintf(d->d_ap, sizeof(d->d_ap), "%s:%u", DC_SYS_HOST_DEFAULT,
 				 DC_SYS_PORT_DEFAULT);
-		return dmg_fail(d, rc, "cannot reach the server at %s", d->d_ap);
+		return dcli_fail(&d->d_out, rc, "cannot reach the server at %s", d->d_ap);
 	}
 	snprintf(d->d_ap, sizeof(d->d_ap), "%s", dc_sys_access_point(d->d_sys));
 	return 0;
@@ -325,18 +252,6 @@ dmg_pdef_by_name(const char *name)
 	return NULL;
 }
 
-static bool
-dmg_parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	*v    = strtoull(s, &end, 10);
-	return errno == 0 && *end == '\0';
-}
-
 /* "a, b, c": the names a property accepts, for error messages. */
 static void
 dmg_pvals_string(const struct dmg_pval *pv, char *buf, size_t len)
@@ -361,7 +276,7 @@ dmg_prop_parse(struct dmg *d, const struct dmg_pdef *pd, const char *val, struct
 	switch (pd->pd_kind) {
 	case DMG_PK_STR:
 		if (!dsp_label_valid(val))
-			return dmg_bad_arg(d, "invalid label \"%s\" (1..%d characters of "
+			return dcli_bad_arg(&d->d_out, "invalid label \"%s\" (1..%d characters of "
 					   "[A-Za-z0-9_.:-], not a UUID)", val, DSP_LABEL_MAX);
 		return dsp_props_set_str(props, pd->pd_type, val);
 	case DMG_PK_PCT:
@@ -373,14 +288,14 @@ dmg_prop_parse(struct dmg *d, const struct dmg_pdef *pd, const char *val, struct
 		}
 		/* fall through */
 	case DMG_PK_NUM:
-		if (!dmg_parse_u64(val, &v) || v < pd->pd_min || v > pd->pd_max)
-			return dmg_bad_arg(d, "invalid %s value \"%s\" (valid values: %" PRIu64
+		if (!dcli_parse_u64(val, &v) || v < pd->pd_min || v > pd->pd_max)
+			return dcli_bad_arg(&d->d_out, "invalid %s value \"%s\" (valid values: %" PRIu64
 					   "-%" PRIu64 ")", pd->pd_name, val, pd->pd_min,
 					   pd->pd_max);
 		return dsp_props_set_val(props, pd->pd_type, v);
 	case DMG_PK_SIZE:
 		if (dcli_parse_size(val, &v, &pct) != 0 || v < pd->pd_min || v > pd->pd_max)
-			return dmg_bad_arg(d, "invalid %s value \"%s\" (a size from %" PRIu64
+			return dcli_bad_arg(&d->d_out, "invalid %s value \"%s\" (a size from %" PRIu64
 					   " to %" PRIu64 " bytes)", pd->pd_name, val,
 					   pd->pd_min, pd->pd_max);
 		return dsp_props_set_val(props, pd->pd_type, v);
@@ -389,7 +304,7 @@ dmg_prop_parse(struct dmg *d, const struct dmg_pdef *pd, const char *val, struct
 			if (strcmp(pv->pv_name, val) == 0)
 				return dsp_props_set_val(props, pd->pd_type, pv->pv_val);
 		dmg_pvals_string(pd->pd_vals, allowed, sizeof(allowed));
-		return dmg_bad_arg(d, "invalid %s value \"%s\" (valid values: %s)", pd->pd_name,
+		return dcli_bad_arg(&d->d_out, "invalid %s value \"%s\" (valid values: %s)", pd->pd_name,
 				   val, allowed);
 	}
 	return -DER_INVAL;
@@ -410,21 +325,21 @@ dmg_props_parse(struct dmg *d, const char *arg, bool for_set, struct dsp_props *
 		char                  *colon = strchr(tok, ':');
 
 		if (colon == NULL || colon == tok || colon[1] == '\0') {
-			rc = dmg_bad_arg(d, "invalid property \"%s\" (expected name:value)", tok);
+			rc = dcli_bad_arg(&d->d_out, "invalid property \"%s\" (expected name:value)", tok);
 			break;
 		}
 		*colon = '\0';
 		pd     = dmg_pdef_by_name(tok);
 		if (pd == NULL) {
-			rc = dmg_bad_arg(d, "unknown property \"%s\"", tok);
+			rc = dcli_bad_arg(&d->d_out, "unknown property \"%s\"", tok);
 			break;
 		}
 		if (for_set && pd->pd_create_only) {
-			rc = dmg_bad_arg(d, "can't set %s on existing pool.", pd->pd_name);
+			rc = dcli_bad_arg(&d->d_out, "can't set %s on existing pool.", pd->pd_name);
 			break;
 		}
 		if (dsp_props_find(props, pd->pd_type) != NULL) {
-			rc = dmg_bad_arg(d, "duplicate property \"%s\"", pd->pd_name);
+			rc = dcli_bad_arg(&d->d_out, "duplicate property \"%s\"", pd->pd_name);
 			break;
 		}
 		rc = dmg_prop_parse(d, pd, colon + 1, props);
@@ -432,7 +347,7 @@ dmg_props_parse(struct dmg *d, const char *arg, bool for_set, struct dsp_props *
 			break;
 	}
 	if (rc == 0 && props->dps_nr == 0)
-		rc = dmg_bad_arg(d, "no property given");
+		rc = dcli_bad_arg(&d->d_out, "no property given");
 	D_FREE(copy);
 	return rc;
 }
@@ -720,12 +635,12 @@ dmg_cmd_system_query(struct dmg *d)
 
 	rc = dmg_sys_query_get(d, &si);
 	if (rc != 0)
-		return dmg_fail(d, rc, "system query failed");
+		return dcli_fail(&d->d_out, rc, "system query failed");
 	snprintf(rank, sizeof(rank), "%u", si.si_rank);
-	if (d->d_json) {
+	if (d->d_out.co_json) {
 		struct dcli_json j;
 
-		dmg_json_open(&j);
+		dcli_envelope_open(&j);
 		dcli_json_obj_begin(&j);
 		dcli_json_key(&j, "members");
 		dcli_json_arr_begin(&j);
@@ -747,7 +662,7 @@ dmg_cmd_system_query(struct dmg *d)
 		dcli_json_kstr(&j, "system", si.si_system);
 		dcli_json_kuint(&j, "pools", si.si_nr_pools);
 		dcli_json_obj_end(&j);
-		return dmg_json_close(d, &j, NULL, 0);
+		return dcli_envelope_close(&d->d_out, &j);
 	}
 	if (d->d_verbose) {
 		static const char *const hdr[] = {"Rank",  "Control Address", "Targets",
@@ -794,18 +709,18 @@ dmg_cmd_storage_format(struct dmg *d)
 	denc_u32(&e, d->d_force ? 1 : 0);
 	rc = dmg_call(d, DSP_MGMT_FORMAT, &e, NULL, NULL);
 	if (rc == -DER_EXIST)
-		return dmg_fail(d, rc, "storage format failed (already formatted: --force "
+		return dcli_fail(&d->d_out, rc, "storage format failed (already formatted: --force "
 				"reformats and destroys every pool)");
 	if (rc != 0)
-		return dmg_fail(d, rc, "storage format failed");
+		return dcli_fail(&d->d_out, rc, "storage format failed");
 	rc = dmg_sys_query_get(d, &si);
 	if (rc != 0)
-		return dmg_fail(d, rc, "storage formatted, but the system query after it failed");
+		return dcli_fail(&d->d_out, rc, "storage formatted, but the system query after it failed");
 
-	if (d->d_json) {
+	if (d->d_out.co_json) {
 		struct dcli_json j;
 
-		dmg_json_open(&j);
+		dcli_envelope_open(&j);
 		dcli_json_obj_begin(&j);
 		dcli_json_key(&j, "host_errors");
 		dcli_json_obj_begin(&j);
@@ -824,7 +739,7 @@ dmg_cmd_storage_format(struct dmg *d)
 		dcli_json_obj_end(&j);
 		dcli_json_obj_end(&j);
 		dcli_json_obj_end(&j);
-		return dmg_json_close(d, &j, NULL, 0);
+		return dcli_envelope_close(&d->d_out, &j);
 	}
 	snprintf(tgts, sizeof(tgts), "%u", si.si_nr_targets);
 	row[0] = d->d_ap;
@@ -866,7 +781,7 @@ dmg_cmd_storage_query_usage(struct dmg *d)
 
 	rc = dmg_call(d, DSP_MGMT_STORAGE_QUERY, NULL, &reply, &len);
 	if (rc != 0)
-		return dmg_fail(d, rc, "storage query failed");
+		return dcli_fail(&d->d_out, rc, "storage query failed");
 	ddec_init(&dd, reply, len);
 	total = ddec_u64(&dd);
 	free  = ddec_u64(&dd);
@@ -876,12 +791,12 @@ dmg_cmd_storage_query_usage(struct dmg *d)
 	rc    = ddec_finish(&dd);
 	D_FREE(reply);
 	if (rc != 0)
-		return dmg_fail(d, rc, "storage query failed");
+		return dcli_fail(&d->d_out, rc, "storage query failed");
 
-	if (d->d_json) {
+	if (d->d_out.co_json) {
 		struct dcli_json j;
 
-		dmg_json_open(&j);
+		dcli_envelope_open(&j);
 		dcli_json_obj_begin(&j);
 		dcli_json_key(&j, "host_errors");
 		dcli_json_obj_begin(&j);
@@ -902,7 +817,7 @@ dmg_cmd_storage_query_usage(struct dmg *d)
 		dcli_json_obj_end(&j);
 		dcli_json_obj_end(&j);
 		dcli_json_obj_end(&j);
-		return dmg_json_close(d, &j, NULL, 0);
+		return dcli_envelope_close(&d->d_out, &j);
 	}
 	dcli_format_size(total, tot, sizeof(tot));
 	dcli_format_size(free, fr, sizeof(fr));
@@ -959,17 +874,17 @@ dmg_cmd_pool_create(struct dmg *d)
 	int                  rc;
 
 	if (d->d_nargs > 1)
-		return dmg_bad_arg(d, "pool create: unexpected argument \"%s\"", d->d_args[1]);
+		return dcli_bad_arg(&d->d_out, "pool create: unexpected argument \"%s\"", d->d_args[1]);
 	if (d->d_nargs == 1) {
 		if (label != NULL)
-			return dmg_bad_arg(d, "pool create: the label is given twice (argument "
+			return dcli_bad_arg(&d->d_out, "pool create: the label is given twice (argument "
 					   "and --label)");
 		label = d->d_args[0];
 	}
 	if (d->d_size == NULL)
-		return dmg_bad_arg(d, "pool create: --size is required");
+		return dcli_bad_arg(&d->d_out, "pool create: --size is required");
 	if (dcli_parse_size(d->d_size, &size, &pct) != 0 || size == 0)
-		return dmg_bad_arg(d, "pool create: invalid --size \"%s\" (N[B|KB|MB|GB|TB|PB|"
+		return dcli_bad_arg(&d->d_out, "pool create: invalid --size \"%s\" (N[B|KB|MB|GB|TB|PB|"
 				   "KiB|MiB|GiB|TiB|PiB] or N%% with 0 < N <= 100)", d->d_size);
 	if (d->d_props != NULL) {
 		rc = dmg_props_parse(d, d->d_props, false, &props);
@@ -978,11 +893,11 @@ dmg_cmd_pool_create(struct dmg *d)
 	}
 	if (label != NULL) {
 		if (dsp_props_find(&props, DAOS_PROP_PO_LABEL) != NULL) {
-			rc = dmg_bad_arg(d, "can't set label property with label argument");
+			rc = dcli_bad_arg(&d->d_out, "can't set label property with label argument");
 			goto out;
 		}
 		if (!dsp_label_valid(label)) {
-			rc = dmg_bad_arg(d, "invalid label \"%s\" (1..%d characters of "
+			rc = dcli_bad_arg(&d->d_out, "invalid label \"%s\" (1..%d characters of "
 					 "[A-Za-z0-9_.:-], not a UUID)", label, DSP_LABEL_MAX);
 			goto out;
 		}
@@ -990,14 +905,14 @@ dmg_cmd_pool_create(struct dmg *d)
 		struct dsp_prop *lp = dsp_props_find(&props, DAOS_PROP_PO_LABEL);
 
 		if (lp == NULL) {
-			rc = dmg_bad_arg(d, "pool create: the pool label is required "
+			rc = dcli_bad_arg(&d->d_out, "pool create: the pool label is required "
 					 "(dmg pool create --size N LABEL)");
 			goto out;
 		}
 		label = lp->dp_str;
 	}
 
-	if (!d->d_json) {
+	if (!d->d_out.co_json) {
 		if (pct)
 			printf("Creating DAOS pool with %" PRIu64 "%% of all storage\n", size);
 		else {
@@ -1018,7 +933,7 @@ dmg_cmd_pool_create(struct dmg *d)
 	dsp_props_encode(&e, &props);
 	rc = dmg_call(d, DSP_MGMT_POOL_CREATE, &e, &reply, &len);
 	if (rc != 0) {
-		dmg_fail(d, rc, "pool create failed");
+		dcli_fail(&d->d_out, rc, "pool create failed");
 		goto out;
 	}
 	ddec_init(&dd, reply, len);
@@ -1026,7 +941,7 @@ dmg_cmd_pool_create(struct dmg *d)
 	dsp_pool_info_decode(&dd, &pi);
 	rc = ddec_finish(&dd);
 	if (rc != 0) {
-		dmg_fail(d, rc, "pool create: malformed reply");
+		dcli_fail(&d->d_out, rc, "pool create: malformed reply");
 		goto out;
 	}
 
@@ -1034,10 +949,10 @@ dmg_cmd_pool_create(struct dmg *d)
 		char uuid_s[40];
 
 		uuid_unparse_lower(uuid, uuid_s);
-		if (d->d_json) {
+		if (d->d_out.co_json) {
 			struct dcli_json j;
 
-			dmg_json_open(&j);
+			dcli_envelope_open(&j);
 			dcli_json_obj_begin(&j);
 			dcli_json_kstr(&j, "uuid", uuid_s);
 			dcli_json_kuint(&j, "svc_ldr", 0);
@@ -1057,7 +972,7 @@ dmg_cmd_pool_create(struct dmg *d)
 			dcli_json_kuint(&j, "mem_file_bytes", pi.pi_meta_total);
 			dcli_json_kbool(&j, "md_on_ssd_active", true);
 			dcli_json_obj_end(&j);
-			rc = dmg_json_close(d, &j, NULL, 0);
+			rc = dcli_envelope_close(&d->d_out, &j);
 		} else {
 			static const char *const keys[] = {
 			    "UUID",          "Service Leader", "Service Ranks",   "Storage Ranks",
@@ -1101,18 +1016,18 @@ dmg_cmd_pool_list(struct dmg *d)
 	int                   rc;
 
 	if (d->d_nargs > 0)
-		return dmg_bad_arg(d, "pool list: unexpected argument \"%s\"", d->d_args[0]);
+		return dcli_bad_arg(&d->d_out, "pool list: unexpected argument \"%s\"", d->d_args[0]);
 	rc = dmg_connect(d);
 	if (rc != 0)
 		return rc;
 	rc = dmg_pool_list_get(d, &pools, &nr);
 	if (rc != 0)
-		return dmg_fail(d, rc, "list pools failed");
+		return dcli_fail(&d->d_out, rc, "list pools failed");
 
-	if (d->d_json) {
+	if (d->d_out.co_json) {
 		struct dcli_json j;
 
-		dmg_json_open(&j);
+		dcli_envelope_open(&j);
 		dcli_json_obj_begin(&j);
 		dcli_json_kint(&j, "status", 0);
 		dcli_json_key(&j, "pools");
@@ -1121,7 +1036,7 @@ dmg_cmd_pool_list(struct dmg *d)
 			dmg_pool_json(&j, &pools[i]);
 		dcli_json_arr_end(&j);
 		dcli_json_obj_end(&j);
-		rc = dmg_json_close(d, &j, NULL, 0);
+		rc = dcli_envelope_close(&d->d_out, &j);
 		goto out;
 	}
 	if (nr == 0) {
@@ -1217,12 +1132,12 @@ static int
 dmg_pool_arg(struct dmg *d, const char *cmd, int max_args)
 {
 	if (d->d_nargs < 1)
-		return dmg_bad_arg(d, "pool %s: the pool label or UUID is required", cmd);
+		return dcli_bad_arg(&d->d_out, "pool %s: the pool label or UUID is required", cmd);
 	if (d->d_nargs > max_args)
-		return dmg_bad_arg(d, "pool %s: unexpected argument \"%s\"", cmd,
+		return dcli_bad_arg(&d->d_out, "pool %s: unexpected argument \"%s\"", cmd,
 				   d->d_args[max_args]);
 	if (!dsp_id_is_uuid(d->d_args[0], NULL) && !dsp_label_valid(d->d_args[0]))
-		return dmg_bad_arg(d, "pool %s: \"%s\" is neither a UUID nor a valid label", cmd,
+		return dcli_bad_arg(&d->d_out, "pool %s: \"%s\" is neither a UUID nor a valid label", cmd,
 				   d->d_args[0]);
 	return 0;
 }
@@ -1253,21 +1168,21 @@ dmg_cmd_pool_query(struct dmg *d)
 	/* The pool list carries every field of a query and opens no pool handle. */
 	rc = dmg_pool_list_get(d, &pools, &nr);
 	if (rc != 0)
-		return dmg_fail(d, rc, "pool query failed");
+		return dcli_fail(&d->d_out, rc, "pool query failed");
 	for (i = 0; i < nr && pi == NULL; i++)
 		if (dmg_pool_matches(&pools[i], d->d_args[0]))
 			pi = &pools[i];
 	if (pi == NULL) {
-		rc = dmg_fail(d, -DER_NONEXIST, "pool query failed: %s", d->d_args[0]);
+		rc = dcli_fail(&d->d_out, -DER_NONEXIST, "pool query failed: %s", d->d_args[0]);
 		goto out;
 	}
 
-	if (d->d_json) {
+	if (d->d_out.co_json) {
 		struct dcli_json j;
 
-		dmg_json_open(&j);
+		dcli_envelope_open(&j);
 		dmg_pool_json(&j, pi);
-		rc = dmg_json_close(d, &j, NULL, 0);
+		rc = dcli_envelope_close(&d->d_out, &j);
 	} else {
 		char     uuid[40], a[DCLI_SIZE_STRLEN], b[DCLI_SIZE_STRLEN], c[DCLI_SIZE_STRLEN];
 		char     m[DCLI_SIZE_STRLEN];
@@ -1314,11 +1229,11 @@ dmg_cmd_pool_destroy(struct dmg *d)
 	denc_u32(&e, d->d_force ? 1 : 0);
 	rc = dmg_call(d, DSP_MGMT_POOL_DESTROY, &e, NULL, NULL);
 	if (rc == -DER_BUSY)
-		return dmg_fail(d, rc, "Pool-destroy command failed (open handles: --force "
+		return dcli_fail(&d->d_out, rc, "Pool-destroy command failed (open handles: --force "
 				"destroys anyway)");
 	if (rc != 0)
-		return dmg_fail(d, rc, "Pool-destroy command failed");
-	if (!d->d_json)
+		return dcli_fail(&d->d_out, rc, "Pool-destroy command failed");
+	if (!d->d_out.co_json)
 		printf("Pool-destroy command succeeded\n");
 	return 0;
 }
@@ -1339,8 +1254,8 @@ dmg_cmd_pool_evict(struct dmg *d)
 	denc_str(&e, d->d_args[0]);
 	rc = dmg_call(d, DSP_MGMT_POOL_EVICT, &e, NULL, NULL);
 	if (rc != 0)
-		return dmg_fail(d, rc, "Pool-evict command failed");
-	if (!d->d_json)
+		return dcli_fail(&d->d_out, rc, "Pool-evict command failed");
+	if (!d->d_out.co_json)
 		printf("Pool-evict command succeeded\n");
 	return 0;
 }
@@ -1371,7 +1286,7 @@ dmg_cmd_pool_get_prop(struct dmg *d)
 			const struct dmg_pdef *pd = dmg_pdef_by_name(tok);
 
 			if (pd == NULL) {
-				rc = dmg_bad_arg(d, "unknown property \"%s\"", tok);
+				rc = dcli_bad_arg(&d->d_out, "unknown property \"%s\"", tok);
 				break;
 			}
 			if (nwant < ARRAY_SIZE(want))
@@ -1388,27 +1303,27 @@ dmg_cmd_pool_get_prop(struct dmg *d)
 	denc_str(&e, d->d_args[0]);
 	rc = dmg_call(d, DSP_MGMT_POOL_GET_PROP, &e, &reply, &len);
 	if (rc != 0)
-		return dmg_fail(d, rc, "pool get-prop failed");
+		return dcli_fail(&d->d_out, rc, "pool get-prop failed");
 	ddec_init(&dd, reply, len);
 	rc = dsp_props_decode(&dd, &props);
 	D_FREE(reply);
 	if (rc != 0)
-		return dmg_fail(d, rc, "pool get-prop: malformed reply");
+		return dcli_fail(&d->d_out, rc, "pool get-prop: malformed reply");
 	/* Without names: every property the pool has that dmg knows, by name. */
 	if (nwant == 0)
 		for (i = 0; i < ARRAY_SIZE(dmg_pdefs); i++)
 			if (dsp_props_find(&props, dmg_pdefs[i].pd_type) != NULL)
 				want[nwant++] = &dmg_pdefs[i];
 
-	if (d->d_json) {
+	if (d->d_out.co_json) {
 		struct dcli_json j;
 
-		dmg_json_open(&j);
+		dcli_envelope_open(&j);
 		dcli_json_arr_begin(&j);
 		for (i = 0; i < nwant; i++)
 			dmg_prop_json(&j, want[i], dsp_props_find(&props, want[i]->pd_type));
 		dcli_json_arr_end(&j);
-		rc = dmg_json_close(d, &j, NULL, 0);
+		rc = dcli_envelope_close(&d->d_out, &j);
 	} else {
 		static const char *const hdr[] = {"Name", "Value"};
 		struct dcli_table        t;
@@ -1443,7 +1358,7 @@ dmg_cmd_pool_set_prop(struct dmg *d)
 	if (rc != 0)
 		return rc;
 	if (d->d_nargs < 2)
-		return dmg_bad_arg(d, "pool set-prop: give the properties, name:value[,name:value]");
+		return dcli_bad_arg(&d->d_out, "pool set-prop: give the properties, name:value[,name:value]");
 	rc = dmg_props_parse(d, d->d_args[1], true, &props);
 	if (rc != 0)
 		goto out;
@@ -1455,10 +1370,10 @@ dmg_cmd_pool_set_prop(struct dmg *d)
 	dsp_props_encode(&e, &props);
 	rc = dmg_call(d, DSP_MGMT_POOL_SET_PROP, &e, NULL, NULL);
 	if (rc != 0) {
-		dmg_fail(d, rc, "pool set-prop failed");
+		dcli_fail(&d->d_out, rc, "pool set-prop failed");
 		goto out;
 	}
-	if (!d->d_json)
+	if (!d->d_out.co_json)
 		printf("pool set-prop succeeded\n");
 out:
 	dsp_props_fini(&props);
@@ -1546,30 +1461,6 @@ dmg_word_is(const char *w, const char *name, const char *alias)
 	return w != NULL && (strcmp(w, name) == 0 || (alias != NULL && strcmp(w, alias) == 0));
 }
 
-/* Print the failure (stderr, and the envelope in JSON mode) and pick the exit code. */
-static int
-dmg_finish(struct dmg *d, int rc)
-{
-	bool usage = d->d_usage;
-
-	if (rc == 0 && d->d_status == 0) {
-		if (d->d_json && !d->d_json_done)
-			dmg_json_null(d);
-		return 0;
-	}
-	if (d->d_status == 0) {
-		/* A failure no command described: allocation or output. */
-		dmg_fail(d, rc, "%s", rc == -DER_NOMEM ? "out of memory" : "cannot print the result");
-	}
-	if (d->d_json && !d->d_json_done)
-		dmg_json_null(d);
-	fprintf(stderr, "ERROR: dmg: %s\n", d->d_err);
-	if (usage)
-		fprintf(stderr, "usage: dmg [-o CONFIG] [--host HOST[:PORT]] [-j] COMMAND "
-				"(dmg --help lists the commands)\n");
-	return usage ? DMG_EXIT_USAGE : DMG_EXIT_FAIL;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -1597,12 +1488,14 @@ main(int argc, char **argv)
 	size_t                k;
 
 	opterr = 0;
+	d.d_out.co_tool  = "dmg";
+	d.d_out.co_usage = "usage: dmg [-o CONFIG] [--host HOST[:PORT]] [-j] COMMAND (dmg --help lists the commands)";
 	while ((c = getopt_long(argc, argv, ":o:H:l:jidfvz:P:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': d.d_config = optarg; break;
 		case 'H':
 		case 'l': d.d_host = optarg; break;
-		case 'j': d.d_json = true; break;
+		case 'j': d.d_out.co_json = true; break;
 		case 'i': break; /* no certificates to skip: accepted for DAOS's scripts */
 		case 'd': d.d_debug = true; break;
 		case 'f': d.d_force = true; given |= DMG_O_FORCE; break;
@@ -1612,14 +1505,14 @@ main(int argc, char **argv)
 		case 'P': d.d_props = optarg; given |= DMG_O_PROPS; break;
 		case 'h': dmg_usage(stdout); return 0;
 		case ':':
-			dmg_bad_arg(&d, "option %s needs a value", argv[optind - 1]);
-			return dmg_finish(&d, -DER_INVAL);
+			dcli_bad_arg(&d.d_out, "option %s needs a value", argv[optind - 1]);
+			return dcli_finish(&d.d_out, -DER_INVAL);
 		default:
 			if (optopt != 0)
-				dmg_bad_arg(&d, "unknown flag `%c'", optopt);
+				dcli_bad_arg(&d.d_out, "unknown flag `%c'", optopt);
 			else
-				dmg_bad_arg(&d, "unknown flag `%s'", argv[optind - 1]);
-			return dmg_finish(&d, -DER_INVAL);
+				dcli_bad_arg(&d.d_out, "unknown flag `%s'", argv[optind - 1]);
+			return dcli_finish(&d.d_out, -DER_INVAL);
 		}
 	}
 	dmg_log_setup(&d);
@@ -1630,8 +1523,8 @@ main(int argc, char **argv)
 	for (; nwords < 3; nwords++)
 		words[nwords] = NULL;
 	if (words[0] == NULL) {
-		dmg_bad_arg(&d, "please specify one command");
-		return dmg_finish(&d, -DER_INVAL);
+		dcli_bad_arg(&d.d_out, "please specify one command");
+		return dcli_finish(&d.d_out, -DER_INVAL);
 	}
 	if (strcmp(words[0], "help") == 0) {
 		dmg_usage(stdout);
@@ -1646,25 +1539,25 @@ main(int argc, char **argv)
 			cmd = cc;
 	}
 	if (cmd == NULL) {
-		dmg_bad_arg(&d, "unknown command \"%s%s%s\"", words[0], words[1] ? " " : "",
+		dcli_bad_arg(&d.d_out, "unknown command \"%s%s%s\"", words[0], words[1] ? " " : "",
 			    words[1] ? words[1] : "");
-		return dmg_finish(&d, -DER_INVAL);
+		return dcli_finish(&d.d_out, -DER_INVAL);
 	}
 	if ((given & ~cmd->c_opts) != 0) {
 		static const char *const flag_names[] = {"--force", "--verbose", "--size",
 							 "--label", "--properties"};
 		unsigned                 bad = given & ~cmd->c_opts;
 
-		dmg_bad_arg(&d, "%s is not an option of \"dmg %s\"",
+		dcli_bad_arg(&d.d_out, "%s is not an option of \"dmg %s\"",
 			    flag_names[__builtin_ctz(bad)], cmd->c_usage);
-		return dmg_finish(&d, -DER_INVAL);
+		return dcli_finish(&d.d_out, -DER_INVAL);
 	}
 	d.d_args  = argv + optind + 2 + (cmd->c_sub != NULL ? 1 : 0);
 	d.d_nargs = argc - optind - 2 - (cmd->c_sub != NULL ? 1 : 0);
 	if (cmd->c_connect && d.d_nargs > 0) {
-		dmg_bad_arg(&d, "%s %s: unexpected argument \"%s\"", cmd->c_group, cmd->c_name,
+		dcli_bad_arg(&d.d_out, "%s %s: unexpected argument \"%s\"", cmd->c_group, cmd->c_name,
 			    d.d_args[0]);
-		return dmg_finish(&d, -DER_INVAL);
+		return dcli_finish(&d.d_out, -DER_INVAL);
 	}
 
 	rc = 0;
@@ -1672,7 +1565,7 @@ main(int argc, char **argv)
 		rc = dmg_connect(&d);
 	if (rc == 0)
 		rc = cmd->c_fn(&d);
-	rc = dmg_finish(&d, rc);
+	rc = dcli_finish(&d.d_out, rc);
 	dc_sys_detach(d.d_sys);
 	d_log_fini();
 	return rc;

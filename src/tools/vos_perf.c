@@ -18,6 +18,7 @@
 #include <sched/sched.h>
 #include "bio/bio.h"
 #include "vos/vos.h"
+#include "common/cli.h"
 
 struct perf {
 	const char       *dir;
@@ -253,16 +254,6 @@ usage(FILE *f)
 		   "--count N [--keys N] [--hot] [--json]\n");
 }
 
-static bool
-parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-
-	errno = 0;
-	*v    = strtoull(s, &end, 10);
-	return errno == 0 && end != s && *end == '\0' && s[0] != '-';
-}
-
 int
 main(int argc, char **argv)
 {
@@ -288,7 +279,7 @@ main(int argc, char **argv)
 		case 'j': p.json = true; break;
 		case 'h': usage(stdout); return 0;
 		case 's': case 'q': case 'c': case 'k':
-			if (!parse_u64(optarg, &v) || v == 0) {
+			if (!dcli_parse_u64(optarg, &v) || v == 0) {
 				fprintf(stderr, "vos_perf: --%s needs a positive number, not '%s'\n",
 					c == 's' ? "size" : c == 'q' ? "qd" : c == 'c' ? "count" : "keys",
 					optarg);
