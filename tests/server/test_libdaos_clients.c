@@ -582,7 +582,8 @@ static void
 test_many_clients(void **state)
 {
 	uint64_t      n    = env_u64("LIBDAOS_CLIENTS_N", 8);
-	uint64_t      nops = env_u64("LIBDAOS_CLIENTS_OPS", getenv("SRV_CRASH_KILLS") != NULL ? 3000 : 300);
+	uint64_t      nops = env_u64("LIBDAOS_CLIENTS_OPS",
+				 getenv("SRV_CRASH_KILLS") != NULL ? 3000 : 300);
 	pid_t        *pids = calloc(n, sizeof(pid_t));
 	daos_obj_id_t shared = oid_shared, arr_oid = oid_array;
 	daos_handle_t sh, arr, own;
