@@ -40,6 +40,12 @@ int  obj_tx_recover(void);
 
 /* ---- update and punch bodies (obj_srv.c), shared with transactions ---- */
 
+struct ds_cont_tgt_hdl;
+
+/* With server verification on for the container, check each value of a
+ * decoded update against the client's checksum: -DER_CSUM, -DER_INVAL. */
+int obj_update_verify(const struct ds_cont_tgt_hdl *hdl, const struct dop_io *io,
+		      const uint8_t *data);
 /* Write a decoded update whose value bytes are data, at epoch. */
 int obj_update_exec(struct vos *vos, const uuid_t cont, struct dop_io *io, const uint8_t *data,
 		    daos_epoch_t epoch);

@@ -191,12 +191,27 @@ obj_update_exec(struct vos *vos, const uuid_t cont, struct dop_io *io, const uin
 	return rc;
 }
 
+int
+obj_update_verify(const struct ds_cont_tgt_hdl *hdl, const struct dop_io *io, const uint8_t *data)
+{
+	struct dcs_csummer cs;
+	int                rc;
+
+	if (io->io_csum_len == 0 || !hdl->th_srv_verify)
+		return 0;
+	rc = obj_csummer(hdl, &cs);
+	if (rc == 0 && dcs_csum_len(&cs) != io->io_csum_len)
+		rc = -DER_INVAL;
+	if (rc == 0)
+		rc = obj_verify(io, &cs, data);
+	return rc;
+}
+
 static void
 obj_update_handler(struct rpc_req *req, void *arg)
 {
 	struct obj_req     orq;
 	struct dop_io      io = {0};
-	struct dcs_csummer cs;
 	struct denc        e;
 	uint8_t           *bulk = NULL;
 	const uint8_t     *data;
@@ -247,15 +262,9 @@ obj_update_handler(struct rpc_req *req, void *arg)
 			goto out;
 		data = bulk;
 	}
-	if (io.io_csum_len > 0 && orq.or_hdl->th_srv_verify) {
-		rc = obj_csummer(orq.or_hdl, &cs);
-		if (rc == 0 && dcs_csum_len(&cs) != io.io_csum_len)
-			rc = -DER_INVAL;
-		if (rc == 0)
-			rc = obj_verify(&io, &cs, data);
-		if (rc != 0)
-			goto out;
-	}
+	rc = obj_update_verify(orq.or_hdl, &io, data);
+	if (rc != 0)
+		goto out;
 	epoch = io.io_head.dh_epoch;
 	if (epoch == 0)
 		epoch = obj_tx_write_epoch(dss_tgt_self(), orq.or_hdl->th_cont, io.io_head.dh_oid,

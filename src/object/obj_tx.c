@@ -345,6 +345,131 @@ txo_write_newest(struct vos *vos, const uuid_t cont, const struct obj_txo *x, da
 	}
 }
 
+/*
+ * What a transaction writes on one target, in its order, to refuse before
+ * anything is logged what VOS would refuse (or get wrong) when applying all
+ * of it at one epoch: array extents of one akey that partly overlap, one
+ * akey written as single value and array or with two record sizes
+ * (-DER_INVAL), and an update after a punch that covers it, which one epoch
+ * cannot express: the punch would hide it (-DER_NOTSUPPORTED).
+ */
+struct obj_txw {
+	bool          xw_punch;
+	daos_obj_id_t xw_oid;
+	d_iov_t       xw_dkey; /* punch: empty for the whole object */
+	d_iov_t       xw_akey; /* punch: empty for the whole dkey */
+	uint32_t      xw_type;
+	uint64_t      xw_size;
+	daos_recx_t   xw_recx;
+};
+
+struct obj_txws {
+	struct obj_txw *ws_w;
+	uint32_t        ws_nr;
+	uint32_t        ws_cap;
+};
+
+static bool
+iov_same(const d_iov_t *a, const d_iov_t *b)
+{
+	return a->iov_len == b->iov_len && memcmp(a->iov_buf, b->iov_buf, a->iov_len) == 0;
+}
+
+static int
+txws_add(struct obj_txws *ws, const struct obj_txw *w)
+{
+	if (ws->ws_nr == ws->ws_cap) {
+		uint32_t        cap = MAX(16u, ws->ws_cap * 2);
+		struct obj_txw *n;
+
+		D_REALLOC_ARRAY(n, ws->ws_w, ws->ws_cap, cap);
+		if (n == NULL)
+			return -DER_NOMEM;
+		ws->ws_w   = n;
+		ws->ws_cap = cap;
+	}
+	ws->ws_w[ws->ws_nr++] = *w;
+	return 0;
+}
+
+/* Check one value (or extent) of an update against what came before it. */
+static int
+txws_check(const struct obj_txws *ws, const struct obj_txw *w)
+{
+	uint32_t i;
+
+	for (i = 0; i < ws->ws_nr; i++) {
+		const struct obj_txw *o = &ws->ws_w[i];
+
+		if (o->xw_oid.lo != w->xw_oid.lo || o->xw_oid.hi != w->xw_oid.hi)
+			continue;
+		if (o->xw_punch) {
+			if (o->xw_dkey.iov_len == 0 ||
+			    (iov_same(&o->xw_dkey, &w->xw_dkey) &&
+			     (o->xw_akey.iov_len == 0 || iov_same(&o->xw_akey, &w->xw_akey))))
+				return -DER_NOTSUPPORTED;
+			continue;
+		}
+		if (!iov_same(&o->xw_dkey, &w->xw_dkey) || !iov_same(&o->xw_akey, &w->xw_akey))
+			continue;
+		if (o->xw_type != w->xw_type ||
+		    (w->xw_type == DAOS_IOD_ARRAY && o->xw_size != w->xw_size))
+			return -DER_INVAL;
+		if (w->xw_type == DAOS_IOD_ARRAY &&
+		    (o->xw_recx.rx_idx != w->xw_recx.rx_idx || o->xw_recx.rx_nr != w->xw_recx.rx_nr) &&
+		    o->xw_recx.rx_idx < w->xw_recx.rx_idx + w->xw_recx.rx_nr &&
+		    w->xw_recx.rx_idx < o->xw_recx.rx_idx + o->xw_recx.rx_nr)
+			return -DER_INVAL;
+	}
+	return 0;
+}
+
+static int
+txws_op(struct obj_txws *ws, const struct obj_txo *x)
+{
+	struct obj_txw w = {.xw_oid = x->xo_head.dh_oid};
+	uint32_t       i, k;
+	int            rc = 0;
+
+	if (x->xo_kind == DOP_TXO_READ)
+		return 0;
+	if (x->xo_kind == DOP_TXO_PUNCH) {
+		const struct obj_punch *p = &x->xo_punch;
+
+		w.xw_punch = true;
+		if (p->op_kind == DOP_PUNCH_OBJ)
+			return txws_add(ws, &w);
+		for (i = 0; rc == 0 && i < p->op_nr; i++) {
+			if (p->op_kind == DOP_PUNCH_DKEYS) {
+				w.xw_dkey = p->op_keys[i];
+			} else if (i > 0) {
+				w.xw_dkey = p->op_keys[0];
+				w.xw_akey = p->op_keys[i];
+			} else {
+				continue;
+			}
+			rc = txws_add(ws, &w);
+		}
+		return rc;
+	}
+	w.xw_dkey = x->xo_io.io_dkey;
+	for (i = 0; rc == 0 && i < x->xo_io.io_nr; i++) {
+		const struct dop_iod *iod = &x->xo_io.io_iods[i];
+
+		w.xw_akey = iod->oi_akey;
+		w.xw_type = iod->oi_type;
+		w.xw_size = iod->oi_size;
+		for (k = 0; rc == 0 && k < iod->oi_nr; k++) {
+			if (iod->oi_type == DAOS_IOD_ARRAY)
+				w.xw_recx = iod->oi_recxs[k];
+			rc = txws_check(ws, &w);
+			if (rc == 0)
+				rc = txws_add(ws, &w);
+		}
+	}
+	return rc;
+}
+
 /* ---- the coordinator's calls to the targets ---- */
 
 struct obj_txc {
@@ -442,6 +567,7 @@ txc_validate(int tgt, void *arg)
 	const struct dop_tx          *tx = &c->c_tx;
 	const struct ds_cont_tgt_hdl *hdl;
 	struct vos_store             *vs;
+	struct obj_txws               ws = {0};
 	struct obj_txo                x;
 	uint32_t                      i, pass;
 	int                           rc = 0;
@@ -464,12 +590,17 @@ txc_validate(int tgt, void *arg)
 			if (tx->tx_ops[i].to_tgt != (uint32_t)tgt)
 				continue;
 			rc = txo_parse(tx, &tx->tx_ops[i], &x);
+			if (rc == 0 && pass == 0)
+				rc = txws_op(&ws, &x);
+			if (rc == 0 && pass == 0 && x.xo_kind == DOP_TXO_UPDATE)
+				rc = obj_update_verify(hdl, &x.xo_io, x.xo_io.io_data);
 			if (rc == 0)
 				rc = pass == 0 ? txo_validate(t, vos_store_vos(vs), hdl->th_cont, &x, tx)
 					       : txo_lock(t, hdl->th_cont, &x, tx);
 			txo_fini(&x);
 		}
 	}
+	D_FREE(ws.ws_w);
 	if (rc != 0)
 		pend_release(t, tx->tx_id);
 	return rc;

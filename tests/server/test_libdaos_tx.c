@@ -7,8 +7,8 @@
  *   retry succeeds), a write under someone's later read, a write outside
  *   transactions never landing under a read;
  * - read-only and snapshot transactions, async calls on an EQ, a
- *   transaction bigger than a message body (bulk), abort, the states and
- *   handles' error codes;
+ *   transaction bigger than a message body (bulk), what one epoch cannot
+ *   express refused whole, abort, the states and handles' error codes;
  * - crash: a child commits transactions writing one counter to objects on
  *   every target while the server is killed (SIGKILL by PID) mid-commit and
  *   restarted on the same data: every object holds the same counter, at
@@ -569,6 +569,68 @@ test_large(void **state)
 	assert_int_equal(daos_obj_close(oh, NULL), 0);
 }
 
+/* ---- what one epoch cannot express is refused whole ---- */
+
+static void
+test_refused(void **state)
+{
+	daos_handle_t oh = obj_new(t_coh, 87, OC_S1), other = obj_new(t_coh, 88, OC_S1), th;
+	uint8_t       buf[20] = {0}, back[20];
+	daos_key_t    dkey;
+	daos_iod_t    iod = {0};
+	daos_recx_t   recx;
+	d_sg_list_t   sgl;
+	d_iov_t       iov;
+	struct val_io v;
+
+	(void)state;
+	d_iov_set(&dkey, "ext", 3);
+	d_iov_set(&iod.iod_name, "arr", 3);
+	iod.iod_type  = DAOS_IOD_ARRAY;
+	iod.iod_size  = 1;
+	iod.iod_nr    = 1;
+	iod.iod_recxs = &recx;
+	sgl.sg_nr     = 1;
+	sgl.sg_iovs   = &iov;
+
+	/* partly overlapping extents of one akey: refused, nothing applied */
+	assert_int_equal(daos_tx_open(t_coh, &th, 0, NULL), 0);
+	assert_int_equal(put(other, th, "o", 1), 0);
+	recx = (daos_recx_t){.rx_idx = 0, .rx_nr = 10};
+	d_iov_set(&iov, buf, 10);
+	assert_int_equal(daos_obj_update(oh, th, 0, &dkey, 1, &iod, &sgl, NULL), 0);
+	recx = (daos_recx_t){.rx_idx = 5, .rx_nr = 10};
+	assert_int_equal(daos_obj_update(oh, th, 0, &dkey, 1, &iod, &sgl, NULL), 0);
+	assert_int_equal(daos_tx_commit(th, NULL), -DER_INVAL);
+	assert_int_equal(daos_tx_abort(th, NULL), 0);
+	assert_int_equal(daos_tx_close(th, NULL), 0);
+	recx = (daos_recx_t){.rx_idx = 0, .rx_nr = 20};
+	iod.iod_size = DAOS_REC_ANY;
+	d_iov_set(&iov, back, sizeof(back));
+	assert_int_equal(daos_obj_fetch(oh, DAOS_TX_NONE, 0, &dkey, 1, &iod, &sgl, NULL, NULL), 0);
+	assert_int_equal(iod.iod_size, 0);
+	usleep(1000);
+
+	/* an update after a punch that covers it */
+	assert_int_equal(daos_tx_open(t_coh, &th, 0, NULL), 0);
+	d_iov_set(&dkey, "p", 1);
+	assert_int_equal(daos_obj_punch_dkeys(oh, th, 0, 1, &dkey, NULL), 0);
+	assert_int_equal(put(oh, th, "p", 2), 0);
+	assert_int_equal(daos_tx_commit(th, NULL), -DER_NOTSUPPORTED);
+	assert_int_equal(daos_tx_close(th, NULL), 0);
+	/* conditional operations inside a transaction */
+	assert_int_equal(daos_tx_open(t_coh, &th, 0, NULL), 0);
+	val_io_init(&v, "c", 1);
+	assert_int_equal(daos_obj_update(oh, th, DAOS_COND_DKEY_INSERT, &v.vi_dkey, 1, &v.vi_iod,
+					 &v.vi_sgl, NULL),
+			 -DER_NOTSUPPORTED);
+	assert_int_equal(daos_tx_close(th, NULL), 0);
+	assert_int_equal(get_now(other, "o"), 0);
+	assert_int_equal(get_now(oh, "p"), 0);
+	assert_int_equal(daos_obj_close(oh, NULL), 0);
+	assert_int_equal(daos_obj_close(other, NULL), 0);
+}
+
 /* ---- abort and handles ---- */
 
 static void
@@ -844,7 +906,8 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_isolation),   cmocka_unit_test(test_atomic_multi),
 	    cmocka_unit_test(test_conflict),    cmocka_unit_test(test_write_after_read),
 	    cmocka_unit_test(test_snapshot_tx), cmocka_unit_test(test_async),
-	    cmocka_unit_test(test_large),       cmocka_unit_test(test_abort),
+	    cmocka_unit_test(test_large),       cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_abort),
 	    cmocka_unit_test(test_bad_handles),
 	    cmocka_unit_test(test_crash),
 	};
