@@ -1268,6 +1268,77 @@ op_kv(void)
 	}
 }
 
+/* Reap n events of the model's EQ (bounded), failing on any error. */
+static void
+reap_n(int n, const char *what)
+{
+	daos_event_t *done[MAXREQ];
+	int           got = 0, k, waited = 0;
+
+	while (got < n) {
+		k = daos_eq_poll(m_eqh, 1, 1000 * 1000, MAXREQ, done);
+		assert_true(k >= 0);
+		if (k == 0 && ++waited > POLL_MAX)
+			fail_msg("%s: %d events never completed", what, n - got);
+		while (k-- > 0)
+			if (done[k]->ev_error != 0)
+				fail_msg("op %" PRIu64 " (seed %" PRIu64 "): async %s: %d", n_ops,
+					 seed_used, what, done[k]->ev_error);
+			else
+				got++;
+	}
+}
+
+/* Puts of distinct keys in flight at once, then their gets in flight at once. */
+static void
+op_kv_async(void)
+{
+	struct m_kv *kv = &kvs[rn(NKV)];
+	daos_event_t evs[MAXREQ];
+	uint8_t     *vals[MAXREQ], *backs[MAXREQ];
+	daos_size_t  lens[MAXREQ], sizes[MAXREQ];
+	char         names[MAXREQ][32];
+	int          keys[MAXREQ], n = 2 + (int)rn(MAXREQ - 1), i, first = (int)rn(NKVKEY);
+
+	D_CASSERT(MAXREQ <= NKVKEY);
+	for (i = 0; i < n; i++) {
+		keys[i] = (first + i) % NKVKEY;
+		kv_key(keys[i], names[i], sizeof(names[i]));
+		lens[i] = rn(5) == 0 ? 16385 + rn(SV_MAX - 16385) : 1 + rn(200);
+		D_ALLOC(vals[i], lens[i]);
+		D_ALLOC(backs[i], SV_MAX);
+		assert_non_null(vals[i]);
+		assert_non_null(backs[i]);
+		rfill(vals[i], lens[i]);
+		assert_int_equal(daos_event_init(&evs[i], m_eqh, NULL), 0);
+		assert_int_equal(daos_kv_put(kv->mk_oh, DAOS_TX_NONE, 0, names[i], lens[i], vals[i],
+					     &evs[i]),
+				 0);
+		n_async++;
+	}
+	reap_n(n, "kv put");
+	for (i = 0; i < n; i++) {
+		D_FREE(kv->mk_val[keys[i]]);
+		kv->mk_val[keys[i]] = vals[i];
+		kv->mk_len[keys[i]] = (uint32_t)lens[i];
+		assert_int_equal(daos_event_fini(&evs[i]), 0);
+		assert_int_equal(daos_event_init(&evs[i], m_eqh, NULL), 0);
+		sizes[i] = SV_MAX;
+		assert_int_equal(daos_kv_get(kv->mk_oh, DAOS_TX_NONE, 0, names[i], &sizes[i],
+					     backs[i], &evs[i]),
+				 0);
+	}
+	reap_n(n, "kv get");
+	for (i = 0; i < n; i++) {
+		if (sizes[i] != lens[i] || memcmp(backs[i], vals[i], lens[i]) != 0)
+			fail_msg("op %" PRIu64 " (seed %" PRIu64 "): async kv get %s: %" PRIu64
+				 " bytes, put %" PRIu64, n_ops, seed_used, names[i], sizes[i],
+				 lens[i]);
+		assert_int_equal(daos_event_fini(&evs[i]), 0);
+		D_FREE(backs[i]);
+	}
+}
+
 /* ---- arrays ---- */
 
 static daos_size_t
@@ -1327,6 +1398,75 @@ check_arr_read(struct m_arr *ar, daos_range_t *rg, int n)
 			off += ar->ma_cell;
 		}
 	D_FREE(buf);
+}
+
+static int pick_ranges(daos_range_t *rg);
+
+/* Writes of disjoint ranges of one array in flight at once, then reads of them. */
+static void
+op_array_async(void)
+{
+	struct m_arr    *ar = &arrs[rn(NARR)];
+	daos_event_t     evs[4];
+	daos_range_t     rg[4][3];
+	daos_array_iod_t iods[4];
+	d_sg_list_t      sgls[4];
+	d_iov_t          iovs[4];
+	uint8_t         *bufs[4];
+	int              n = 2 + (int)rn(3), i, j, k;
+	size_t           len;
+	uint64_t         c;
+
+	for (i = 0; i < n; i++) {
+		int tries = 0;
+
+		do {
+			/* one range each, clear of the others' */
+			assert_true(++tries < 1000);
+			(void)pick_ranges(rg[i]);
+			for (j = 0; j < i; j++)
+				if (rg[i][0].rg_idx < rg[j][0].rg_idx + rg[j][0].rg_len &&
+				    rg[j][0].rg_idx < rg[i][0].rg_idx + rg[i][0].rg_len)
+					break;
+		} while (j < i);
+		len = rg[i][0].rg_len * ar->ma_cell;
+		D_ALLOC(bufs[i], len);
+		assert_non_null(bufs[i]);
+		rfill(bufs[i], len);
+		iods[i].arr_nr  = 1;
+		iods[i].arr_rgs = rg[i];
+		d_iov_set(&iovs[i], bufs[i], len);
+		sgls[i].sg_nr     = 1;
+		sgls[i].sg_nr_out = 0;
+		sgls[i].sg_iovs   = &iovs[i];
+		assert_int_equal(daos_event_init(&evs[i], m_eqh, NULL), 0);
+		assert_int_equal(daos_array_write(ar->ma_oh, DAOS_TX_NONE, &iods[i], &sgls[i],
+						  &evs[i]),
+				 0);
+		n_async++;
+	}
+	reap_n(n, "array write");
+	for (i = 0; i < n; i++) {
+		memcpy(ar->ma_cells + rg[i][0].rg_idx * ar->ma_cell, bufs[i],
+		       rg[i][0].rg_len * ar->ma_cell);
+		memset(ar->ma_present + rg[i][0].rg_idx, 1, rg[i][0].rg_len);
+		memset(bufs[i], 0x5a, rg[i][0].rg_len * ar->ma_cell);
+		assert_int_equal(daos_event_fini(&evs[i]), 0);
+		assert_int_equal(daos_event_init(&evs[i], m_eqh, NULL), 0);
+		assert_int_equal(daos_array_read(ar->ma_oh, DAOS_TX_NONE, &iods[i], &sgls[i],
+						 &evs[i]),
+				 0);
+	}
+	reap_n(n, "array read");
+	for (i = 0; i < n; i++) {
+		for (c = rg[i][0].rg_idx, k = 0; c < rg[i][0].rg_idx + rg[i][0].rg_len; c++, k++)
+			if (memcmp(bufs[i] + (size_t)k * ar->ma_cell, ar->ma_cells + c * ar->ma_cell,
+				   ar->ma_cell) != 0)
+				fail_msg("op %" PRIu64 " (seed %" PRIu64 "): async array read: cell "
+					 "%" PRIu64 " differs", n_ops, seed_used, c);
+		assert_int_equal(daos_event_fini(&evs[i]), 0);
+		D_FREE(bufs[i]);
+	}
 }
 
 static int
@@ -1622,10 +1762,14 @@ test_model(void **state)
 			op_list();
 		else if (r < 76)
 			op_query();
-		else if (r < 88)
+		else if (r < 86)
 			op_kv();
-		else
+		else if (r < 88)
+			op_kv_async();
+		else if (r < 97)
 			op_array();
+		else
+			op_array_async();
 		if (every > 0 && n_ops % every == 0 && n_ops < nops)
 			restart(rn(2) == 0);
 	}
