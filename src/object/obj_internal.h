@@ -46,9 +46,10 @@ struct ds_cont_tgt_hdl;
  * decoded update against the client's checksum: -DER_CSUM, -DER_INVAL. */
 int obj_update_verify(const struct ds_cont_tgt_hdl *hdl, const struct dop_io *io,
 		      const uint8_t *data);
-/* Write a decoded update whose value bytes are data, at epoch. */
+/* Write a decoded update whose value bytes are data, at epoch; check_only:
+ * only what VOS would refuse (vos_obj_update_check), nothing written. */
 int obj_update_exec(struct vos *vos, const uuid_t cont, struct dop_io *io, const uint8_t *data,
-		    daos_epoch_t epoch);
+		    daos_epoch_t epoch, bool check_only);
 
 struct obj_punch {
 	uint32_t op_kind;  /* DOP_PUNCH_* */

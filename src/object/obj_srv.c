@@ -173,7 +173,7 @@ obj_verify(const struct dop_io *io, const struct dcs_csummer *cs, const uint8_t 
 
 int
 obj_update_exec(struct vos *vos, const uuid_t cont, struct dop_io *io, const uint8_t *data,
-		daos_epoch_t epoch)
+		daos_epoch_t epoch, bool check_only)
 {
 	struct vos_iod   *viods;
 	struct vos_value *vals = NULL;
@@ -183,7 +183,10 @@ obj_update_exec(struct vos *vos, const uuid_t cont, struct dop_io *io, const uin
 	if (viods == NULL)
 		return -DER_NOMEM;
 	rc = obj_vos_iods(io, data, viods, &vals);
-	if (rc == 0)
+	if (rc == 0 && check_only)
+		rc = vos_obj_update_check(vos, cont, io->io_head.dh_oid, epoch,
+					  io->io_head.dh_flags, &io->io_dkey, io->io_nr, viods);
+	else if (rc == 0)
 		rc = vos_obj_update(vos, cont, io->io_head.dh_oid, epoch, io->io_head.dh_flags,
 				    &io->io_dkey, io->io_nr, viods);
 	D_FREE(vals);
@@ -269,7 +272,7 @@ obj_update_handler(struct rpc_req *req, void *arg)
 	if (epoch == 0)
 		epoch = obj_tx_write_epoch(dss_tgt_self(), orq.or_hdl->th_cont, io.io_head.dh_oid,
 					   &io.io_dkey);
-	rc = obj_update_exec(orq.or_vos, orq.or_hdl->th_cont, &io, data, epoch);
+	rc = obj_update_exec(orq.or_vos, orq.or_hdl->th_cont, &io, data, epoch, false);
 	if (rc == 0)
 		denc_u64(&e, epoch);
 out:

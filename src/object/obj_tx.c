@@ -289,6 +289,10 @@ txo_parse(const struct dop_tx *tx, const struct dop_txo *op, struct obj_txo *x)
 	if (uuid_compare(x->xo_head.dh_pool, tx->tx_pool) != 0 ||
 	    uuid_compare(x->xo_head.dh_coh, tx->tx_coh) != 0)
 		return -DER_INVAL;
+	/* conditions are not evaluated in transactions: applying again after
+	 * a crash must do the same as the first time */
+	x->xo_head.dh_flags &= ~(uint64_t)DAOS_COND_MASK;
+	x->xo_io.io_head.dh_flags &= ~(uint64_t)DAOS_COND_MASK;
 	return 0;
 }
 
@@ -594,6 +598,9 @@ txc_validate(int tgt, void *arg)
 				rc = txws_op(&ws, &x);
 			if (rc == 0 && pass == 0 && x.xo_kind == DOP_TXO_UPDATE)
 				rc = obj_update_verify(hdl, &x.xo_io, x.xo_io.io_data);
+			if (rc == 0 && pass == 0 && x.xo_kind == DOP_TXO_UPDATE)
+				rc = obj_update_exec(vos_store_vos(vs), hdl->th_cont, &x.xo_io,
+						     x.xo_io.io_data, tx->tx_epoch, true);
 			if (rc == 0)
 				rc = pass == 0 ? txo_validate(t, vos_store_vos(vs), hdl->th_cont, &x, tx)
 					       : txo_lock(t, hdl->th_cont, &x, tx);
@@ -633,11 +640,10 @@ txc_apply(int tgt, void *arg)
 		rc2 = txo_parse(tx, &tx->tx_ops[i], &x);
 		if (rc2 == 0 && x.xo_kind == DOP_TXO_UPDATE)
 			rc2 = obj_update_exec(vos_store_vos(vs), cont, &x.xo_io, x.xo_io.io_data,
-					      tx->tx_epoch);
+					      tx->tx_epoch, false);
 		else if (rc2 == 0)
 			rc2 = obj_punch_exec(vos_store_vos(vs), cont, x.xo_head.dh_oid,
-					     x.xo_head.dh_flags & ~(uint64_t)DAOS_COND_MASK,
-					     &x.xo_punch, tx->tx_epoch);
+					     x.xo_head.dh_flags, &x.xo_punch, tx->tx_epoch);
 		txo_fini(&x);
 		if (rc2 != 0 && rc == 0)
 			rc = rc2;

@@ -294,6 +294,17 @@ int vos_obj_update(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_e
 		   uint64_t flags, const d_iov_t *dkey, unsigned int iod_nr,
 		   const struct vos_iod *iods);
 
+/*
+ * The checks of vos_obj_update (arguments, conditions, kinds and record
+ * sizes against the index, overlaps at epoch, checksums) without changing
+ * anything; never yields. Returns what vos_obj_update would refuse with
+ * before logging. The transaction layer checks a whole transaction this way
+ * before making it durable.
+ */
+int vos_obj_update_check(struct vos *vos, const uuid_t cont, daos_obj_id_t oid,
+			 daos_epoch_t epoch, uint64_t flags, const d_iov_t *dkey,
+			 unsigned int iod_nr, const struct vos_iod *iods);
+
 /* What to read under one akey. */
 struct vos_fetch {
 	d_iov_t         vf_name;   /* in: akey */

@@ -188,28 +188,22 @@ val_place(struct vos *vos, const struct vos_value *v, uint64_t len, struct vos_d
 	return rc;
 }
 
-int
-vos_obj_update(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch_t epoch,
-	       uint64_t flags, const d_iov_t *dkey, unsigned int iod_nr,
-	       const struct vos_iod *iods)
+/* Everything vos_obj_update refuses before it changes anything; *nbig: values. */
+static int
+update_check(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch_t epoch,
+	     uint64_t flags, const d_iov_t *dkey, unsigned int iod_nr, const struct vos_iod *iods,
+	     uint32_t *nbig)
 {
-	struct vos_cont      *c;
-	struct vos_obj       *o;
-	struct vos_dkey      *d;
-	struct vos_enc        e;
-	struct vos_data_addr *placed = NULL;
-	uint64_t             *placed_len = NULL;
-	void                **ios = NULL;
-	unsigned int          nios = 0;
-	bool                  logged = false;
-	uint32_t              nplaced = 0, nbig = 0, i, j;
-	bool                  du = vos_oid_dkey_uint64(oid), au = vos_oid_akey_uint64(oid);
-	size_t                start;
-	int                   rc;
+	struct vos_cont *c;
+	struct vos_obj  *o;
+	struct vos_dkey *d;
+	uint32_t         i, j;
+	bool             au = vos_oid_akey_uint64(oid);
+	int              rc;
 
 	rc = epoch_check(epoch);
 	if (rc == 0)
-		rc = key_check(dkey, du);
+		rc = key_check(dkey, vos_oid_dkey_uint64(oid));
 	if (rc != 0)
 		return rc;
 	if (iod_nr == 0 || iods == NULL)
@@ -223,6 +217,7 @@ vos_obj_update(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch
 		return -DER_EXIST;
 	if (flags & DAOS_COND_DKEY_UPDATE && (d == NULL || !vos_dkey_visible(o, d, epoch)))
 		return -DER_NONEXIST;
+	*nbig = 0;
 	for (i = 0; i < iod_nr; i++) {
 		uint64_t cond = (flags & DAOS_COND_PER_AKEY) ? iods[i].vi_flags : flags;
 
@@ -234,9 +229,40 @@ vos_obj_update(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch
 		rc = iod_check(vos, o, d, &iods[i], epoch, cond, au);
 		if (rc != 0)
 			return rc;
-		for (j = 0; j < iods[i].vi_nr; j++)
-			nbig++;
+		*nbig += iods[i].vi_nr;
 	}
+	return 0;
+}
+
+int
+vos_obj_update_check(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch_t epoch,
+		     uint64_t flags, const d_iov_t *dkey, unsigned int iod_nr,
+		     const struct vos_iod *iods)
+{
+	uint32_t nbig;
+
+	return update_check(vos, cont, oid, epoch, flags, dkey, iod_nr, iods, &nbig);
+}
+
+int
+vos_obj_update(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch_t epoch,
+	       uint64_t flags, const d_iov_t *dkey, unsigned int iod_nr,
+	       const struct vos_iod *iods)
+{
+	struct vos_enc        e;
+	struct vos_data_addr *placed = NULL;
+	uint64_t             *placed_len = NULL;
+	void                **ios = NULL;
+	unsigned int          nios = 0;
+	bool                  logged = false;
+	uint32_t              nplaced = 0, nbig = 0, i, j;
+	bool                  du = vos_oid_dkey_uint64(oid), au = vos_oid_akey_uint64(oid);
+	size_t                start;
+	int                   rc;
+
+	rc = update_check(vos, cont, oid, epoch, flags, dkey, iod_nr, iods, &nbig);
+	if (rc != 0)
+		return rc;
 	D_ALLOC_ARRAY(placed, nbig);
 	D_ALLOC_ARRAY(placed_len, nbig);
 	D_ALLOC_ARRAY(ios, nbig);

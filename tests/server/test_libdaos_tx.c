@@ -611,6 +611,21 @@ test_refused(void **state)
 	assert_int_equal(iod.iod_size, 0);
 	usleep(1000);
 
+	/* an akey written before as a single value, now as an array */
+	assert_int_equal(put(oh, DAOS_TX_NONE, "kc", 1), 0);
+	usleep(1000);
+	assert_int_equal(daos_tx_open(t_coh, &th, 0, NULL), 0);
+	assert_int_equal(put(other, th, "o", 1), 0);
+	d_iov_set(&dkey, "kc", 2);
+	d_iov_set(&iod.iod_name, "v", 1);
+	iod.iod_size = 1;
+	recx         = (daos_recx_t){.rx_idx = 0, .rx_nr = 10};
+	d_iov_set(&iov, buf, 10);
+	assert_int_equal(daos_obj_update(oh, th, 0, &dkey, 1, &iod, &sgl, NULL), 0);
+	assert_int_equal(daos_tx_commit(th, NULL), -DER_INVAL);
+	assert_int_equal(daos_tx_close(th, NULL), 0);
+	assert_int_equal(get_now(oh, "kc"), 1);
+
 	/* an update after a punch that covers it */
 	assert_int_equal(daos_tx_open(t_coh, &th, 0, NULL), 0);
 	d_iov_set(&dkey, "p", 1);
