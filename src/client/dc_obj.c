@@ -290,17 +290,16 @@ obj_op_start(struct dc_op *parent, daos_handle_t oh, daos_handle_t th, bool writ
 			return -DER_NO_HDL;
 		}
 		rc = dc_tx_check(oo->oo_tx, oo->oo_obj->do_cont, write);
-		/* conditions would be checked at apply, too late to refuse anything */
-		if (rc == 0 && write && (flags & DAOS_COND_MASK))
+		/* an update's conditions are checked at commit; a punch's are not supported */
+		if (rc == 0 && write && (flags & DAOS_COND_PUNCH))
 			rc = -DER_NOTSUPPORTED;
 		if (rc != 0) {
 			obj_op_free(oo);
 			return rc;
 		}
-		if (!write) {
-			oo->oo_epoch = dc_tx_epoch(oo->oo_tx);
-			oo->oo_txid  = dc_tx_read_id(oo->oo_tx);
-		}
+		/* the first operation, read or write, fixes the epoch */
+		oo->oo_epoch = dc_tx_epoch(oo->oo_tx);
+		oo->oo_txid  = dc_tx_read_id(oo->oo_tx);
 	}
 	if (write && !(oo->oo_obj->do_mode & (DAOS_OO_RW | DAOS_OO_EXCL))) {
 		obj_op_free(oo);

@@ -216,6 +216,7 @@ struct obj_txo {
 	struct dop_head  xo_head;
 	struct dop_io    xo_io;    /* update */
 	struct obj_punch xo_punch; /* punch */
+	uint64_t         xo_cond;  /* update: its DAOS_COND_* flags (checked, not applied) */
 	d_iov_t          xo_dkey;  /* read: empty for the whole object */
 	uint32_t         xo_nr;    /* read: akeys, 0 for the whole dkey */
 	d_iov_t         *xo_akeys;
@@ -289,9 +290,12 @@ txo_parse(const struct dop_tx *tx, const struct dop_txo *op, struct obj_txo *x)
 	if (uuid_compare(x->xo_head.dh_pool, tx->tx_pool) != 0 ||
 	    uuid_compare(x->xo_head.dh_coh, tx->tx_coh) != 0)
 		return -DER_INVAL;
-	/* conditions are not evaluated in transactions: applying again after
-	 * a crash must do the same as the first time */
-	x->xo_head.dh_flags &= ~(uint64_t)DAOS_COND_MASK;
+	/* an update's conditions are checked at validation, against the state
+	 * at the transaction's epoch, then dropped: applying again after a
+	 * crash must do what the first time did. Punches have none. */
+	if (op->to_kind == DOP_TXO_PUNCH && (x->xo_head.dh_flags & DAOS_COND_MASK))
+		return -DER_NOTSUPPORTED;
+	x->xo_cond = x->xo_io.io_head.dh_flags & DAOS_COND_MASK;
 	x->xo_io.io_head.dh_flags &= ~(uint64_t)DAOS_COND_MASK;
 	return 0;
 }
@@ -598,9 +602,11 @@ txc_validate(int tgt, void *arg)
 				rc = txws_op(&ws, &x);
 			if (rc == 0 && pass == 0 && x.xo_kind == DOP_TXO_UPDATE)
 				rc = obj_update_verify(hdl, &x.xo_io, x.xo_io.io_data);
-			if (rc == 0 && pass == 0 && x.xo_kind == DOP_TXO_UPDATE)
+			if (rc == 0 && pass == 0 && x.xo_kind == DOP_TXO_UPDATE) {
+				x.xo_io.io_head.dh_flags |= x.xo_cond;
 				rc = obj_update_exec(vos_store_vos(vs), hdl->th_cont, &x.xo_io,
 						     x.xo_io.io_data, tx->tx_epoch, true);
+			}
 			if (rc == 0)
 				rc = pass == 0 ? txo_validate(t, vos_store_vos(vs), hdl->th_cont, &x, tx)
 					       : txo_lock(t, hdl->th_cont, &x, tx);

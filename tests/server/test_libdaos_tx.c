@@ -633,15 +633,64 @@ test_refused(void **state)
 	assert_int_equal(put(oh, th, "p", 2), 0);
 	assert_int_equal(daos_tx_commit(th, NULL), -DER_NOTSUPPORTED);
 	assert_int_equal(daos_tx_close(th, NULL), 0);
-	/* conditional operations inside a transaction */
+	/* conditions: checked at commit against the state at the epoch */
+	assert_int_equal(put(oh, DAOS_TX_NONE, "c", 1), 0);
+	usleep(1000);
 	assert_int_equal(daos_tx_open(t_coh, &th, 0, NULL), 0);
-	val_io_init(&v, "c", 1);
+	assert_int_equal(put(other, th, "o", 1), 0);
+	val_io_init(&v, "c", 2);
 	assert_int_equal(daos_obj_update(oh, th, DAOS_COND_DKEY_INSERT, &v.vi_dkey, 1, &v.vi_iod,
 					 &v.vi_sgl, NULL),
+			 0);
+	assert_int_equal(daos_tx_commit(th, NULL), -DER_EXIST);
+	assert_int_equal(daos_tx_close(th, NULL), 0);
+	assert_int_equal(get_now(oh, "c"), 1);
+	usleep(1000);
+	assert_int_equal(daos_tx_open(t_coh, &th, 0, NULL), 0);
+	val_io_init(&v, "c", 3);
+	assert_int_equal(daos_obj_update(oh, th, DAOS_COND_DKEY_UPDATE, &v.vi_dkey, 1, &v.vi_iod,
+					 &v.vi_sgl, NULL),
+			 0);
+	val_io_init(&v, "c2", 3);
+	assert_int_equal(daos_obj_update(oh, th, DAOS_COND_DKEY_INSERT, &v.vi_dkey, 1, &v.vi_iod,
+					 &v.vi_sgl, NULL),
+			 0);
+	assert_int_equal(daos_tx_commit(th, NULL), 0);
+	assert_int_equal(daos_tx_close(th, NULL), 0);
+	assert_int_equal(get_now(oh, "c"), 3);
+	assert_int_equal(get_now(oh, "c2"), 3);
+	assert_int_equal(daos_tx_open(t_coh, &th, 0, NULL), 0);
+	d_iov_set(&dkey, "c", 1);
+	assert_int_equal(daos_obj_punch_dkeys(oh, th, DAOS_COND_PUNCH, 1, &dkey, NULL),
 			 -DER_NOTSUPPORTED);
 	assert_int_equal(daos_tx_close(th, NULL), 0);
 	assert_int_equal(get_now(other, "o"), 0);
 	assert_int_equal(get_now(oh, "p"), 0);
+	/* an array made inside a transaction (its creation is a conditional update) */
+	{
+		daos_obj_id_t aid = {.lo = 89, .hi = 0};
+		daos_handle_t ah;
+		daos_size_t   cell, chunk;
+
+		assert_int_equal(daos_array_generate_oid(t_coh, &aid, true, OC_S1, 0, 0), 0);
+		assert_int_equal(daos_tx_open(t_coh, &th, 0, NULL), 0);
+		assert_int_equal(daos_array_create(t_coh, aid, th, 1, 1024, &ah, NULL), 0);
+		assert_int_equal(daos_tx_commit(th, NULL), 0);
+		assert_int_equal(daos_tx_close(th, NULL), 0);
+		assert_int_equal(daos_array_close(ah, NULL), 0);
+		assert_int_equal(daos_array_open(t_coh, aid, DAOS_TX_NONE, DAOS_OO_RW, &cell, &chunk,
+						 &ah, NULL),
+				 0);
+		assert_int_equal(cell, 1);
+		assert_int_equal(chunk, 1024);
+		assert_int_equal(daos_array_close(ah, NULL), 0);
+		usleep(1000);
+		assert_int_equal(daos_tx_open(t_coh, &th, 0, NULL), 0);
+		assert_int_equal(daos_array_create(t_coh, aid, th, 1, 1024, &ah, NULL), 0);
+		assert_int_equal(daos_tx_commit(th, NULL), -DER_EXIST);
+		assert_int_equal(daos_tx_close(th, NULL), 0);
+		assert_int_equal(daos_array_close(ah, NULL), 0);
+	}
 	assert_int_equal(daos_obj_close(oh, NULL), 0);
 	assert_int_equal(daos_obj_close(other, NULL), 0);
 }
