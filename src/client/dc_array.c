@@ -27,6 +27,7 @@
 struct dc_array {
 	struct dc_hdl da_hdl;
 	daos_handle_t da_oh;     /* the object under it */
+	daos_obj_id_t da_oid;    /* its ID, for local2global */
 	daos_size_t   da_cell;
 	daos_size_t   da_chunk;  /* cells per chunk */
 	unsigned int  da_mode;
@@ -160,6 +161,7 @@ array_open_common(daos_handle_t coh, daos_obj_id_t oid, daos_handle_t th, unsign
 		goto out;
 	}
 	am->am_arr->da_mode  = mode;
+	am->am_arr->da_oid   = oid;
 	am->am_arr->da_cell  = cell;
 	am->am_arr->da_chunk = chunk;
 	am->am_oh            = oh;
@@ -251,6 +253,76 @@ daos_array_get_attr(daos_handle_t oh, daos_size_t *chunk_size, daos_size_t *cell
 	}
 	*chunk_size = arr->da_chunk;
 	*cell_size  = arr->da_cell;
+	dc_hdl_put(&arr->da_hdl);
+	dc_unlock();
+	return 0;
+}
+
+/* ---- sharing a handle ---- */
+
+#define DC_ARRAY_GLOB_MAGIC 0x41524731u /* "ARG1" */
+
+/* The oid and sizes: global2local opens with them, no message (DAOS's way too). */
+int
+daos_array_local2global(daos_handle_t oh, d_iov_t *glob)
+{
+	struct dc_array *arr;
+	struct denc      e;
+
+	if (glob == NULL)
+		return -DER_INVAL;
+	dc_lock();
+	arr = array_get(oh);
+	if (arr == NULL) {
+		dc_unlock();
+		return -DER_NO_HDL;
+	}
+	denc_init(&e);
+	denc_u32(&e, DC_ARRAY_GLOB_MAGIC);
+	denc_u64(&e, arr->da_oid.hi);
+	denc_u64(&e, arr->da_oid.lo);
+	denc_u64(&e, arr->da_cell);
+	denc_u64(&e, arr->da_chunk);
+	dc_hdl_put(&arr->da_hdl);
+	dc_unlock();
+	return dc_glob_export(&e, glob);
+}
+
+int
+daos_array_global2local(daos_handle_t coh, d_iov_t glob, unsigned int mode, daos_handle_t *oh)
+{
+	daos_obj_id_t oid;
+	daos_size_t   cell, chunk;
+	struct ddec   d;
+
+	if (glob.iov_buf == NULL || glob.iov_len == 0 || oh == NULL)
+		return -DER_INVAL;
+	ddec_init(&d, glob.iov_buf, glob.iov_len);
+	if (ddec_u32(&d) != DC_ARRAY_GLOB_MAGIC)
+		return -DER_INVAL;
+	oid.hi = ddec_u64(&d);
+	oid.lo = ddec_u64(&d);
+	cell   = ddec_u64(&d);
+	chunk  = ddec_u64(&d);
+	if (ddec_finish(&d) != 0)
+		return -DER_INVAL;
+	return daos_array_open_with_attr(coh, oid, DAOS_TX_NONE, mode, cell, chunk, oh, NULL);
+}
+
+int
+daos_array_update_chunk_size(daos_handle_t oh, daos_size_t chunk_size)
+{
+	struct dc_array *arr;
+
+	if (chunk_size == 0)
+		return -DER_INVAL;
+	dc_lock();
+	arr = array_get(oh);
+	if (arr == NULL) {
+		dc_unlock();
+		return -DER_NO_HDL;
+	}
+	arr->da_chunk = chunk_size;
 	dc_hdl_put(&arr->da_hdl);
 	dc_unlock();
 	return 0;

@@ -159,16 +159,31 @@ get(daos_handle_t oh, const char *dkey, const char *akey, void *buf, size_t cap,
 
 /* ---- handles through a pipe ---- */
 
+enum glob_kind { G_POOL, G_CONT, G_ARRAY };
+
+static int
+local2global(daos_handle_t h, enum glob_kind kind, d_iov_t *g)
+{
+	switch (kind) {
+	case G_POOL:
+		return daos_pool_local2global(h, g);
+	case G_CONT:
+		return daos_cont_local2global(h, g);
+	default:
+		return daos_array_local2global(h, g);
+	}
+}
+
 static void
-glob_send(int fd, daos_handle_t h, bool pool)
+glob_send(int fd, daos_handle_t h, enum glob_kind kind)
 {
 	d_iov_t  g = {0};
 	uint32_t n;
 
-	assert_int_equal(pool ? daos_pool_local2global(h, &g) : daos_cont_local2global(h, &g), 0);
+	assert_int_equal(local2global(h, kind, &g), 0);
 	g.iov_buf = malloc(g.iov_buf_len);
 	assert_non_null(g.iov_buf);
-	assert_int_equal(pool ? daos_pool_local2global(h, &g) : daos_cont_local2global(h, &g), 0);
+	assert_int_equal(local2global(h, kind, &g), 0);
 	n = (uint32_t)g.iov_len;
 	assert_int_equal(write(fd, &n, 4), 4);
 	assert_int_equal(write(fd, g.iov_buf, n), (ssize_t)n);
@@ -227,8 +242,9 @@ struct slot {
 	bool         busy;
 };
 
+/* arr_glob: the shared array's handle from the parent (iov_buf NULL: open it here) */
 static int
-client_ops(int idx, daos_handle_t coh, uint64_t nops)
+client_ops(int idx, daos_handle_t coh, d_iov_t arr_glob, uint64_t nops)
 {
 	daos_obj_id_t oid_own = {.lo = 100 + (uint64_t)idx, .hi = 0};
 	daos_obj_id_t shared  = oid_shared, arr_oid = oid_array;
@@ -253,8 +269,10 @@ client_ops(int idx, daos_handle_t coh, uint64_t nops)
 	if (rc == 0)
 		rc = daos_obj_open(coh, shared, DAOS_OO_RW, &sh, NULL);
 	if (rc == 0)
-		rc = daos_array_open_with_attr(coh, arr_oid, DAOS_TX_NONE, DAOS_OO_RW, 1, 4096,
-					       &arr, NULL);
+		rc = arr_glob.iov_buf != NULL
+			 ? daos_array_global2local(coh, arr_glob, DAOS_OO_RW, &arr)
+			 : daos_array_open_with_attr(coh, arr_oid, DAOS_TX_NONE, DAOS_OO_RW, 1,
+						     4096, &arr, NULL);
 	if (rc == 0)
 		rc = daos_eq_create(&eqh);
 	if (rc != 0)
@@ -428,14 +446,14 @@ static int
 client_main(int idx, uint64_t nops, int fd)
 {
 	daos_handle_t poh, coh;
-	d_iov_t       pg = {0}, cg = {0};
+	d_iov_t       pg = {0}, cg = {0}, ag = {0};
 	int           rc;
 
 	rc = daos_init();
 	if (rc != 0)
 		CFAIL("daos_init: %d", rc);
 	if (fd >= 0) {
-		if (glob_recv(fd, &pg) != 0 || glob_recv(fd, &cg) != 0)
+		if (glob_recv(fd, &pg) != 0 || glob_recv(fd, &cg) != 0 || glob_recv(fd, &ag) != 0)
 			CFAIL("no handles on fd %d", fd);
 		rc = daos_pool_global2local(pg, &poh);
 		if (rc == 0)
@@ -451,7 +469,8 @@ client_main(int idx, uint64_t nops, int fd)
 		if (rc != 0)
 			CFAIL("connect: %d", rc);
 	}
-	rc = client_ops(idx, coh, nops);
+	rc = client_ops(idx, coh, ag, nops);
+	free(ag.iov_buf);
 	if (rc != 0)
 		return rc;
 	rc = daos_cont_close(coh, NULL);
@@ -538,7 +557,7 @@ finisher_main(void)
 
 /* ---- the parent ---- */
 
-static daos_handle_t p_poh, p_coh;
+static daos_handle_t p_poh, p_coh, p_arr;
 
 static uint64_t
 env_u64(const char *name, uint64_t def)
@@ -614,8 +633,9 @@ test_many_clients(void **state)
 		}
 		if (p[0] >= 0) {
 			close(p[0]);
-			glob_send(p[1], p_poh, true);
-			glob_send(p[1], p_coh, false);
+			glob_send(p[1], p_poh, G_POOL);
+			glob_send(p[1], p_coh, G_CONT);
+			glob_send(p[1], p_arr, G_ARRAY);
 			close(p[1]);
 		}
 	}
@@ -717,8 +737,8 @@ test_release_by_owner(void **state)
 	}
 	close(to_child[0]);
 	close(from_child[1]);
-	glob_send(to_child[1], poh, true);
-	glob_send(to_child[1], coh, false);
+	glob_send(to_child[1], poh, G_POOL);
+	glob_send(to_child[1], coh, G_CONT);
 	assert_int_equal(read_full(from_child[0], &first, sizeof(int)), 0);
 	assert_int_equal(first, 0); /* the shared copy works while the owner holds it */
 
@@ -758,8 +778,8 @@ test_close_is_local(void **state)
 	}
 	close(to_child[0]);
 	close(from_child[1]);
-	glob_send(to_child[1], p_poh, true);
-	glob_send(to_child[1], p_coh, false);
+	glob_send(to_child[1], p_poh, G_POOL);
+	glob_send(to_child[1], p_coh, G_CONT);
 	assert_int_equal(read_full(from_child[0], &first, sizeof(int)), 0);
 	assert_int_equal(first, 0);
 	assert_int_equal(write(to_child[1], "g", 1), 1);
@@ -807,6 +827,14 @@ setup(void **state)
 	assert_int_equal(daos_pool_connect("cp", NULL, DAOS_PC_RW, &p_poh, NULL, NULL), 0);
 	assert_int_equal(daos_cont_create_with_label(p_poh, "cc", NULL, NULL, NULL), 0);
 	assert_int_equal(daos_cont_open(p_poh, "cc", DAOS_COO_RW, &p_coh, NULL, NULL), 0);
+	{
+		daos_obj_id_t oid = oid_array;
+
+		assert_int_equal(daos_array_generate_oid(p_coh, &oid, false, OC_SX, 0, 0), 0);
+		assert_int_equal(daos_array_open_with_attr(p_coh, oid, DAOS_TX_NONE, DAOS_OO_RW, 1,
+							   4096, &p_arr, NULL),
+				 0);
+	}
 	return 0;
 }
 
@@ -816,6 +844,7 @@ teardown(void **state)
 	char cmd[PATH_MAX + 16];
 
 	(void)state;
+	assert_int_equal(daos_array_close(p_arr, NULL), 0);
 	assert_int_equal(daos_cont_close(p_coh, NULL), 0);
 	assert_int_equal(daos_pool_disconnect(p_poh, NULL), 0);
 	assert_int_equal(daos_fini(), 0);
