@@ -9,6 +9,7 @@
  * - read-only and snapshot transactions, async calls on an EQ, a
  *   transaction bigger than a message body (bulk), what one epoch cannot
  *   express refused whole, abort, the states and handles' error codes;
+ * - malformed DOP_TX_COMMIT bodies: refused, the server lives on;
  * - crash: a child commits transactions writing one counter to objects on
  *   every target while the server is killed (SIGKILL by PID) mid-commit and
  *   restarted on the same data: every object holds the same counter, at
@@ -749,6 +750,122 @@ test_bad_handles(void **state)
 	assert_int_equal(daos_obj_close(oh, NULL), 0);
 }
 
+/* ---- malformed commits: refused, the server lives on ---- */
+
+static void
+fuzz_tx_encode(struct denc *e, const uuid_t pool, const uuid_t coh, uint64_t id)
+{
+	struct dop_tx   tx = {.tx_id = id, .tx_epoch = d_hlc_get(), .tx_nr = 3};
+	struct dop_iod  iod = {0};
+	struct dop_io   io  = {0};
+	struct denc     b;
+	daos_recx_t     recx = {.rx_idx = 0, .rx_nr = 8};
+	void           *body;
+	uint32_t        len;
+	const char      data[8] = "fuzzdata";
+
+	uuid_copy(tx.tx_pool, pool);
+	uuid_copy(tx.tx_coh, coh);
+	dop_tx_encode_head(e, &tx);
+	/* an update */
+	uuid_copy(io.io_head.dh_pool, pool);
+	uuid_copy(io.io_head.dh_coh, coh);
+	io.io_head.dh_oid = (daos_obj_id_t){.lo = id, .hi = 0};
+	d_iov_set(&io.io_dkey, "fd", 2);
+	d_iov_set(&iod.oi_akey, "fa", 2);
+	iod.oi_type    = DAOS_IOD_ARRAY;
+	iod.oi_size    = 1;
+	iod.oi_nr      = 1;
+	iod.oi_recxs   = &recx;
+	io.io_nr       = 1;
+	io.io_iods     = &iod;
+	io.io_where    = DOP_DATA_INLINE;
+	io.io_data     = data;
+	io.io_data_len = sizeof(data);
+	denc_init(&b);
+	dop_io_encode(&b, &io, true);
+	assert_int_equal(denc_finish(&b, 0, &body, &len), 0);
+	dop_txo_encode(e, DOP_TXO_UPDATE, (uint32_t)(id % TX_TARGETS), body, len);
+	D_FREE(body);
+	/* a punch of two dkeys */
+	denc_init(&b);
+	dop_head_encode(&b, &io.io_head);
+	denc_u32(&b, DOP_PUNCH_DKEYS);
+	denc_u32(&b, 2);
+	denc_bytes(&b, "p1", 2);
+	denc_bytes(&b, "p2", 2);
+	assert_int_equal(denc_finish(&b, 0, &body, &len), 0);
+	dop_txo_encode(e, DOP_TXO_PUNCH, (uint32_t)((id + 1) % TX_TARGETS), body, len);
+	D_FREE(body);
+	/* a read of one akey */
+	denc_init(&b);
+	dop_head_encode(&b, &io.io_head);
+	denc_bytes(&b, "fd", 2);
+	denc_u32(&b, 1);
+	denc_bytes(&b, "fa", 2);
+	assert_int_equal(denc_finish(&b, 0, &body, &len), 0);
+	dop_txo_encode(e, DOP_TXO_READ, (uint32_t)(id % TX_TARGETS), body, len);
+	D_FREE(body);
+}
+
+static int
+fuzz_commit(struct dc_sys *sys, const void *tx, uint32_t len)
+{
+	struct denc e;
+	struct ddec d;
+	void       *reply;
+	int         rc;
+
+	denc_init(&e);
+	denc_u32(&e, DOP_DATA_INLINE);
+	denc_bytes(&e, tx, len);
+	rc = srv_call(sys, 0, DOP_TX_COMMIT, &e, &d, &reply);
+	D_FREE(reply);
+	return rc;
+}
+
+static void
+test_fuzz_commit(void **state)
+{
+	const char    *env = getenv("SRV_FUZZ_N");
+	unsigned int   n = env != NULL ? (unsigned int)atoi(env) / 20 : 2000, i, k, ok = 0;
+	struct dc_sys *sys = srv_attach(&srv_main);
+	uuid_t         pool, poh, cont, coh;
+	struct denc    e;
+	uint8_t       *tx, *m;
+	uint32_t       len, mlen;
+
+	(void)state;
+	assert_int_equal(srv_pool_connect(sys, "tp", poh, pool), 0);
+	assert_int_equal(srv_cont_create(sys, pool, poh, "fuzzc", cont), 0);
+	assert_int_equal(srv_cont_open(sys, pool, poh, "fuzzc", DAOS_COO_RW, coh), 0);
+	denc_init(&e);
+	fuzz_tx_encode(&e, pool, coh, 1);
+	assert_int_equal(denc_finish(&e, 0, (void **)&tx, &len), 0);
+	assert_int_equal(fuzz_commit(sys, tx, len), 0);
+	m = malloc(len);
+	for (i = 0; i < n; i++) {
+		memcpy(m, tx, len);
+		mlen = len;
+		for (k = 0; k < 1 + (unsigned int)(d_rand() % 4); k++)
+			m[d_rand() % len] = (uint8_t)d_rand();
+		if (d_rand() % 8 == 0)
+			mlen = (uint32_t)(d_rand() % len);
+		if (fuzz_commit(sys, m, mlen) == 0)
+			ok++;
+	}
+	free(m);
+	D_FREE(tx);
+	/* still serving, and still committing */
+	denc_init(&e);
+	fuzz_tx_encode(&e, pool, coh, 7);
+	assert_int_equal(denc_finish(&e, 0, (void **)&tx, &len), 0);
+	assert_int_equal(fuzz_commit(sys, tx, len), 0);
+	D_FREE(tx);
+	print_message("%u malformed commits, %u accepted\n", n, ok);
+	dc_sys_detach(sys);
+}
+
 /* ---- crash ---- */
 
 #define CRASH_OBJS 8
@@ -972,7 +1089,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_snapshot_tx), cmocka_unit_test(test_async),
 	    cmocka_unit_test(test_large),       cmocka_unit_test(test_refused),
 	    cmocka_unit_test(test_abort),
-	    cmocka_unit_test(test_bad_handles),
+	    cmocka_unit_test(test_bad_handles), cmocka_unit_test(test_fuzz_commit),
 	    cmocka_unit_test(test_crash),
 	};
 
