@@ -28,6 +28,21 @@
  * it reads at an epoch <= the read's: it never sees half of a transaction.
  * Writes outside transactions take an epoch above the remembered reads of
  * what they write.
+ *
+ * Caveats:
+ * - Everything is checked before the record is logged (conflicts, the VOS
+ *   checks of every update, what one epoch cannot express), so applying
+ *   fails only for lack of space or memory; then the record stays, the
+ *   client gets the error, and the next start applies the rest.
+ * - Writes land at the transaction's epoch, which may be well in the past:
+ *   an aggregation bound (none is set today) must stay below the oldest
+ *   epoch of a transaction not yet committed.
+ * - The system thread coordinates every commit of the server: simple and
+ *   serial in its logging, not fast.
+ * - Epochs come from the client's clock, read timestamps of reads outside
+ *   transactions from the server's: the server's may run a few logical
+ *   ticks ahead, so a transaction may restart for a read made just before
+ *   it started (never the reverse: a conflict is not missed).
  */
 #include <daos_cont.h>
 #include <gurt/list.h>
