@@ -8,6 +8,7 @@
 #define SRV_HARNESS_H
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -67,6 +68,10 @@ srv_start(struct srv *sv)
 	sv->sv_pid = fork();
 	assert_true(sv->sv_pid >= 0);
 	if (sv->sv_pid == 0) {
+		/* a test that dies (crash, timeout's SIGKILL) takes its server with it */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() == 1)
+			_exit(127);
 		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		if (fd >= 0) {
 			dup2(fd, 1);
