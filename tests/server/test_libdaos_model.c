@@ -40,7 +40,7 @@
 #define ACELLS   8192  /* array akeys: records [0, ACELLS) */
 #define NKV      2
 #define NKVKEY   12
-#define NARR     2
+#define NARR     3     /* DAOS_OT_ARRAY (cell 1, 4), DAOS_OT_ARRAY_BYTE as DFS uses */
 #define ARR_MAX  6000  /* array objects: cells [0, ARR_MAX) */
 #define MAXIOD   3     /* iods of a random update or fetch (a full fetch: NAKEY) */
 #define MAXREQ   8     /* asynchronous requests in flight */
@@ -230,6 +230,8 @@ static uint64_t      n_ops, n_restarts, n_kills, n_uncertain_new, n_uncertain_ol
 static uint64_t      seed_used;
 static uint64_t      n_key2big, n_rec2big, n_async, n_bulk;
 
+static void arr_open(struct m_arr *ar, bool create);
+
 static void
 handles_open(bool create)
 {
@@ -264,28 +266,50 @@ handles_open(bool create)
 				 0);
 	}
 	for (i = 0; i < NARR; i++) {
-		daos_size_t cell, chunk;
-
 		if (create) {
-			arrs[i].ma_oid = (daos_obj_id_t){.lo = 300 + i, .hi = 0};
-			arrs[i].ma_cell  = i == 0 ? 1 : 4;
-			arrs[i].ma_chunk = i == 0 ? 4096 : 1000;
-			assert_int_equal(daos_array_generate_oid(m_coh, &arrs[i].ma_oid, true,
-								 i == 0 ? OC_S2 : OC_SX, 0, 0),
-					 0);
-			assert_int_equal(daos_array_create(m_coh, arrs[i].ma_oid, DAOS_TX_NONE,
-							   arrs[i].ma_cell, arrs[i].ma_chunk,
-							   &arrs[i].ma_oh, NULL),
-					 0);
-			continue;
+			arrs[i].ma_oid   = (daos_obj_id_t){.lo = 300 + i, .hi = 0};
+			arrs[i].ma_cell  = i == 1 ? 4 : 1;
+			arrs[i].ma_chunk = i == 0 ? 4096 : i == 1 ? 1000 : 1500;
+			if (i == 2)
+				assert_int_equal(daos_obj_generate_oid(m_coh, &arrs[i].ma_oid,
+								       DAOS_OT_ARRAY_BYTE, OC_SX, 0,
+								       0),
+						 0);
+			else
+				assert_int_equal(daos_array_generate_oid(m_coh, &arrs[i].ma_oid,
+									 true, i == 0 ? OC_S2 : OC_SX,
+									 0, 0),
+						 0);
 		}
-		assert_int_equal(daos_array_open(m_coh, arrs[i].ma_oid, DAOS_TX_NONE, DAOS_OO_RW,
-						 &cell, &chunk, &arrs[i].ma_oh, NULL),
-				 0);
-		assert_int_equal(cell, arrs[i].ma_cell);
-		assert_int_equal(chunk, arrs[i].ma_chunk);
+		arr_open(&arrs[i], create);
 	}
 	assert_int_equal(daos_eq_create(&m_eqh), 0);
+}
+
+/* Create (or open) an array of the model: byte arrays keep no attributes. */
+static void
+arr_open(struct m_arr *ar, bool create)
+{
+	daos_size_t cell, chunk;
+
+	if (daos_obj_id2type(ar->ma_oid) == DAOS_OT_ARRAY_BYTE) {
+		assert_int_equal(daos_array_open_with_attr(m_coh, ar->ma_oid, DAOS_TX_NONE,
+							   DAOS_OO_RW, ar->ma_cell, ar->ma_chunk,
+							   &ar->ma_oh, NULL),
+				 0);
+		return;
+	}
+	if (create) {
+		assert_int_equal(daos_array_create(m_coh, ar->ma_oid, DAOS_TX_NONE, ar->ma_cell,
+						   ar->ma_chunk, &ar->ma_oh, NULL),
+				 0);
+		return;
+	}
+	assert_int_equal(daos_array_open(m_coh, ar->ma_oid, DAOS_TX_NONE, DAOS_OO_RW, &cell, &chunk,
+					 &ar->ma_oh, NULL),
+			 0);
+	assert_int_equal(cell, ar->ma_cell);
+	assert_int_equal(chunk, ar->ma_chunk);
 }
 
 /* After a restart the server knows none of the old handles: close them all locally. */
@@ -1421,9 +1445,10 @@ op_array_async(void)
 		int tries = 0;
 
 		do {
-			/* one range each, clear of the others' */
+			/* one range each of at most 300 cells, clear of the others' */
 			assert_true(++tries < 1000);
-			(void)pick_ranges(rg[i]);
+			rg[i][0].rg_len = 1 + rn(300);
+			rg[i][0].rg_idx = rn((uint32_t)(ARR_MAX - rg[i][0].rg_len + 1));
 			for (j = 0; j < i; j++)
 				if (rg[i][0].rg_idx < rg[j][0].rg_idx + rg[j][0].rg_len &&
 				    rg[j][0].rg_idx < rg[i][0].rg_idx + rg[i][0].rg_len)
@@ -1530,6 +1555,20 @@ op_array(void)
 		n = pick_ranges(rg);
 		check_arr_read(ar, rg, n);
 	} else if (r < 9) {
+		check_arr_size(ar);
+	} else if (r == 11 && rn(4) == 0) {
+		/* destroy: gone with its attributes, then made again */
+		daos_size_t cell, chunk;
+		bool        attrs = daos_obj_id2type(ar->ma_oid) == DAOS_OT_ARRAY;
+
+		assert_int_equal(daos_array_destroy(ar->ma_oh, DAOS_TX_NONE, NULL), 0);
+		assert_int_equal(daos_array_close(ar->ma_oh, NULL), 0);
+		if (attrs)
+			assert_int_equal(daos_array_open(m_coh, ar->ma_oid, DAOS_TX_NONE, DAOS_OO_RW,
+							 &cell, &chunk, &ar->ma_oh, NULL),
+					 -DER_NONEXIST);
+		memset(ar->ma_present, 0, sizeof(ar->ma_present));
+		arr_open(ar, true);
 		check_arr_size(ar);
 	} else if (r < 11) {
 		daos_size_t cur = arr_size(ar), size;
