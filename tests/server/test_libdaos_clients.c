@@ -32,6 +32,7 @@
 #define VAL_MAX   20480   /* largest value: some travel by bulk */
 #define ARR_CELLS 1000    /* shared array cells per client */
 #define QDEPTH    4
+#define NFIN      16      /* updates in flight when a client leaves */
 #define V_MAGIC   0x5643u /* "CV" */
 
 static struct srv srv_c;
@@ -524,16 +525,17 @@ holder_main(int in, int out)
  * and handles open, as a program that exits early does; it must not crash.
  */
 static int
-finisher_main(void)
+finisher_main(bool die)
 {
 	daos_handle_t poh, coh, oh, eqh;
 	daos_obj_id_t oid = {.lo = 50, .hi = 0};
-	daos_event_t  evs[QDEPTH];
-	daos_iod_t    iods[QDEPTH];
-	d_sg_list_t   sgls[QDEPTH];
-	d_iov_t       iovs[QDEPTH];
-	daos_key_t    dks[QDEPTH];
-	static char   val[VAL_MAX];
+	daos_event_t  evs[NFIN];
+	daos_iod_t    iods[NFIN];
+	d_sg_list_t   sgls[NFIN];
+	d_iov_t       iovs[NFIN];
+	daos_key_t    dks[NFIN];
+	static char   val[1 << 20];
+	char          names[NFIN][8];
 	int           i, idx = -1, rc;
 
 	if (daos_init() != 0 || daos_pool_connect("cp", NULL, DAOS_PC_RW, &poh, NULL, NULL) != 0 ||
@@ -541,17 +543,47 @@ finisher_main(void)
 	    daos_obj_generate_oid(coh, &oid, DAOS_OT_MULTI_HASHED, OC_SX, 0, 0) != 0 ||
 	    daos_obj_open(coh, oid, DAOS_OO_RW, &oh, NULL) != 0 || daos_eq_create(&eqh) != 0)
 		CFAIL("open");
-	for (i = 0; i < QDEPTH; i++) {
-		static const char *names[QDEPTH] = {"f0", "f1", "f2", "f3"};
-
+	for (i = 0; i < NFIN; i++) {
+		snprintf(names[i], sizeof(names[i]), "f%d", i);
+		/* large ones by bulk: the server is still pulling them when we go */
 		if (daos_event_init(&evs[i], eqh, NULL) != 0 ||
-		    put(oh, names[i], "a", val, i % 2 ? sizeof(val) : 100, &evs[i], &iods[i],
+		    put(oh, names[i], "a", val, i % 4 ? sizeof(val) : 100, &evs[i], &iods[i],
 			&sgls[i], &iovs[i], &dks[i]) != 0)
 			CFAIL("update");
 	}
+	{
+		/* and array writes of several chunks each, as the model test's */
+		daos_obj_id_t    aoid = {.lo = 51, .hi = 0};
+		daos_handle_t    arr;
+		daos_event_t     aevs[4];
+		daos_range_t     rg[4];
+		daos_array_iod_t aiods[4];
+		d_sg_list_t      asgls[4];
+		d_iov_t          aiovs[4];
+
+		if (daos_array_generate_oid(coh, &aoid, false, OC_SX, 0, 0) != 0 ||
+		    daos_array_open_with_attr(coh, aoid, DAOS_TX_NONE, DAOS_OO_RW, 1, 1500, &arr,
+					      NULL) != 0)
+			CFAIL("array open");
+		for (i = 0; i < 4; i++) {
+			rg[i].rg_idx    = (uint64_t)i * 6000;
+			rg[i].rg_len    = 6000;
+			aiods[i].arr_nr  = 1;
+			aiods[i].arr_rgs = &rg[i];
+			d_iov_set(&aiovs[i], val, 6000);
+			asgls[i].sg_nr   = 1;
+			asgls[i].sg_iovs = &aiovs[i];
+			if (daos_event_init(&aevs[i], eqh, NULL) != 0 ||
+			    daos_array_write(arr, DAOS_TX_NONE, &aiods[i], &asgls[i], &aevs[i]) != 0)
+				CFAIL("array write");
+		}
+	}
+	if (die)
+		_exit(0); /* as a crashing client: its requests still in flight */
 	rc = daos_fini();
 	if (rc != 0)
 		CFAIL("daos_fini: %d", rc);
+	usleep(200 * 1000); /* still alive a while, its transport gone */
 	return 0;
 }
 
@@ -805,6 +837,27 @@ test_fini_in_flight(void **state)
 	assert_int_equal(reap(spawn(argv)), 0);
 }
 
+/* Clients that exit with requests in flight (daos_fini, or none): the server lives on. */
+static void
+test_clients_leave_in_flight(void **state)
+{
+	char         *fin[] = {self_exe, "finisher", NULL}, *die[] = {self_exe, "dier", NULL};
+	daos_obj_id_t oid   = oid_shared;
+	daos_handle_t oh;
+	char          buf[VAL_MAX];
+	size_t        len;
+	int           i;
+
+	(void)state;
+	for (i = 0; i < 10; i++)
+		assert_int_equal(reap(spawn(i % 2 ? die : fin)), 0);
+	assert_int_equal(daos_obj_generate_oid(p_coh, &oid, DAOS_OT_MULTI_HASHED, OC_SX, 0, 0), 0);
+	assert_int_equal(daos_obj_open(p_coh, oid, DAOS_OO_RO, &oh, NULL), 0);
+	assert_int_equal(get(oh, "hot", "a", buf, sizeof(buf), &len), 0);
+	assert_int_equal(daos_obj_close(oh, NULL), 0);
+	assert_int_equal(kill(srv_c.sv_pid, 0), 0);
+}
+
 static int
 setup(void **state)
 {
@@ -868,13 +921,16 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_close_is_local),
 	    cmocka_unit_test(test_release_by_owner),
 	    cmocka_unit_test(test_fini_in_flight),
+	    cmocka_unit_test(test_clients_leave_in_flight),
 	};
 
 	known_cases = getenv("LIBDAOS_CLIENTS_KNOWN") != NULL;
 	if (argc == 5 && strcmp(argv[1], "client") == 0)
 		return client_main(atoi(argv[2]), strtoull(argv[3], NULL, 0), atoi(argv[4]));
 	if (argc == 2 && strcmp(argv[1], "finisher") == 0)
-		return finisher_main();
+		return finisher_main(false);
+	if (argc == 2 && strcmp(argv[1], "dier") == 0)
+		return finisher_main(true);
 	if (argc == 4 && strcmp(argv[1], "holder") == 0)
 		return holder_main(atoi(argv[2]), atoi(argv[3]));
 	self_exe = realpath("/proc/self/exe", NULL);
