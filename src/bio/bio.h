@@ -19,14 +19,16 @@
  * DURABILITY
  * - bio_wal_commit() returns 0 only once its record is on stable storage
  *   (the group write and its flush completed, and so did every earlier
- *   group) and the data writes handed to it completed. Many concurrent
+ *   group) and the data writes handed to it are durable. Many concurrent
  *   commits share one write and one flush (group commit); while a group is
  *   being written, the next one fills.
  * - bio_data_write() is submitted at once and runs concurrently with the WAL
- *   append; it is written with RWF_DSYNC, so it is durable when it completes,
- *   and bio_wal_commit() waits for it.
+ *   append, as a plain O_DIRECT write; bio_wal_commit() waits for it and
+ *   then for an fdatasync of DATA that started after it completed. One such
+ *   sync serves every write completed before it (concurrent commits share
+ *   it, as they share the WAL's flush).
  * - A WAL group is written only once every DATA write handed to the commits
- *   of the previous group completed. So after a crash, only records of the
+ *   of the previous group completed and was synced. So after a crash, only records of the
  *   last durable group (bio_wal_open_last_lsn() on) can refer to DATA that
  *   was not (fully) written; the owner checks those against their
  *   checksums at replay. A group may be durable while one of its commits

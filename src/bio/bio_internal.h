@@ -97,6 +97,7 @@ struct wal_group {
 	uint64_t         wg_last_lsn;
 	uint64_t         wg_seq;       /* round number: which fill of this buffer */
 	uint32_t         wg_data_pending; /* DATA writes of its records not completed yet */
+	uint64_t         wg_dsync_gen; /* DATA sync generation its records' writes need */
 	struct bio_cond *wg_cond;      /* committers of this buffer's round */
 };
 
@@ -158,6 +159,12 @@ struct bio_target {
 
 	/* DATA */
 	struct bio_alloc   bt_alloc;
+	/* DATA writes are plain O_DIRECT writes; what makes them durable is one
+	 * fdatasync shared by every write completed before it started. */
+	uint64_t           bt_dsync_req;      /* DATA writes completed so far */
+	uint64_t           bt_dsync_done;     /* writes up to this count are durable */
+	bool               bt_dsync_running;
+	struct bio_cond   *bt_dsync_cond;
 
 	struct bio_stats   bt_stats;
 };
@@ -181,6 +188,9 @@ int  bio_pwrite(struct bio_target *bt, struct bio_region *r, const void *buf, si
 		uint64_t off, bool dsync);
 int  bio_pread(struct bio_target *bt, struct bio_region *r, void *buf, size_t len, uint64_t off);
 int  bio_fdatasync(struct bio_target *bt, struct bio_region *r);
+/* Make DATA writes up to completion count gen durable: joins a running
+ * fdatasync of DATA or starts one. -DER_IO (the target goes faulty). */
+int  bio_data_sync(struct bio_target *bt, uint64_t gen);
 /* One write then a flush, for a WAL group: the flush is linked to the write. */
 int  bio_pwrite_flush(struct bio_target *bt, struct bio_region *r, const void *buf, size_t len,
 		      uint64_t off);

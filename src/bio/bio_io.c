@@ -104,6 +104,29 @@ bio_fdatasync(struct bio_target *bt, struct bio_region *r)
 }
 
 int
+bio_data_sync(struct bio_target *bt, uint64_t gen)
+{
+	while (bt->bt_dsync_done < gen && !bt->bt_faulty) {
+		uint64_t upto;
+		int      rc;
+
+		if (bt->bt_dsync_running) {
+			bio_cond_wait(bt->bt_dsync_cond);
+			continue;
+		}
+		/* every write counted so far completed before this sync starts */
+		bt->bt_dsync_running = true;
+		upto                 = bt->bt_dsync_req;
+		rc                   = bio_fdatasync(bt, &bt->bt_reg[BIO_REGION_DATA]);
+		bt->bt_dsync_running = false;
+		if (rc == 0 && upto > bt->bt_dsync_done)
+			bt->bt_dsync_done = upto;
+		bio_cond_broadcast(bt->bt_dsync_cond);
+	}
+	return bt->bt_dsync_done >= gen ? 0 : -DER_IO;
+}
+
+int
 bio_pwrite_flush(struct bio_target *bt, struct bio_region *r, const void *buf, size_t len,
 		 uint64_t off)
 {
@@ -198,8 +221,9 @@ data_write_ult(void *arg)
 		io->io_rc = 0;
 	} else {
 		io->io_rc = bio_pwrite(bt, &bt->bt_reg[BIO_REGION_DATA], io->io_buf, io->io_len,
-				       io->io_off, true);
+				       io->io_off, false);
 	}
+	bt->bt_dsync_req++; /* a DATA sync starting from now covers this write */
 	if (io->io_rc == 0) {
 		bt->bt_stats.data_writes++;
 		bt->bt_stats.data_bytes += io->io_len;

@@ -319,6 +319,7 @@ group_reset(struct wal_group *g, uint64_t seq)
 	g->wg_first_lsn = 0;
 	g->wg_last_lsn  = 0;
 	g->wg_seq       = seq;
+	g->wg_dsync_gen = 0;
 }
 
 /* Write one sealed group and flush it, with the crash and error points. */
@@ -371,6 +372,9 @@ wal_flusher(void *arg)
 			bio_cond_wait(bt->bt_flush_cond);
 			continue;
 		}
+		/* ... and are durable (a failed sync leaves the target faulty: the
+		 * write below then fails like any other) */
+		(void)bio_data_sync(bt, bt->bt_grp[!bt->bt_open_grp].wg_dsync_gen);
 
 		/* Seal: the committers checked the ring has room for it here. */
 		nblks = blks_of(g->wg_used);
@@ -558,12 +562,19 @@ wal_commit(struct bio_target *bt, const void *rec, size_t len, struct bio_io **i
 	/* The flusher holds the next group back until this count drops to 0;
 	 * g cannot be refilled before that, so it is still our round's buffer. */
 	if (g != NULL && nr_ios > 0) {
+		/* the next group is written only once these writes are durable too
+		 * (wal_flusher): a crash then leaves only the newest group pointing at
+		 * DATA that may be missing */
+		g->wg_dsync_gen = MAX(g->wg_dsync_gen, bt->bt_dsync_req);
 		g->wg_data_pending -= (uint32_t)nr_ios;
 		if (g->wg_data_pending == 0)
 			bio_cond_signal(bt->bt_flush_cond);
 	}
 	if (g == NULL)
 		return rc;
+	/* acknowledged only once its DATA is durable, like its record */
+	if (rc == 0 && nr_ios > 0)
+		rc = bio_data_sync(bt, bt->bt_dsync_req);
 
 	while (bt->bt_done_seq < seq && !bt->bt_faulty)
 		bio_cond_wait(g->wg_cond);
@@ -723,8 +734,9 @@ bio_wal_open(struct bio_target *bt)
 	bt->bt_space_cond = bio_cond_create(bt);
 	bt->bt_seal_cond  = bio_cond_create(bt);
 	bt->bt_exit_cond  = bio_cond_create(bt);
+	bt->bt_dsync_cond = bio_cond_create(bt);
 	if (bt->bt_flush_cond == NULL || bt->bt_space_cond == NULL || bt->bt_seal_cond == NULL ||
-	    bt->bt_exit_cond == NULL)
+	    bt->bt_exit_cond == NULL || bt->bt_dsync_cond == NULL)
 		return -DER_NOMEM;
 
 	if (bt->bt_newest >= 0) {
@@ -789,6 +801,7 @@ bio_wal_close(struct bio_target *bt)
 	bio_cond_destroy(bt->bt_space_cond);
 	bio_cond_destroy(bt->bt_seal_cond);
 	bio_cond_destroy(bt->bt_exit_cond);
+	bio_cond_destroy(bt->bt_dsync_cond);
 	bio_buf_free(bt->bt_zero);
 	D_FREE(bt->bt_ents);
 }
