@@ -348,13 +348,20 @@ rpc_drain(struct rpc_ctx *ctx)
 	return n;
 }
 
-/* Time out expired calls; returns the earliest deadline still pending. */
+/*
+ * Time out expired calls; returns the earliest deadline still pending. The
+ * list is walked only once that deadline has come: progress calls this at
+ * every turn, with as many calls in flight as the queue depth.
+ */
 static uint64_t
 rpc_expire(struct rpc_ctx *ctx, uint64_t now)
 {
 	struct rpc_cpriv *cp;
 	struct rpc_cpriv *tmp;
 	uint64_t          next = UINT64_MAX;
+
+	if (now < ctx->c_expire_at)
+		return ctx->c_expire_at;
 
 	d_list_for_each_entry_safe(cp, tmp, &ctx->c_calls, cp_link) {
 		/* A reply whose payload is landing came in time; its receive ends it. */
@@ -365,6 +372,7 @@ rpc_expire(struct rpc_ctx *ctx, uint64_t now)
 		else if (cp->cp_deadline < next)
 			next = cp->cp_deadline;
 	}
+	ctx->c_expire_at = next;
 	return next;
 }
 
@@ -536,6 +544,8 @@ rpc_call_start(struct rpc_ep *ep, struct rpc_call *call, rpc_call_cb_t cb, void 
 	cp->cp_id   = ++ctx->c_next_id;
 	timeout     = call->rc_timeout_ms > 0 ? call->rc_timeout_ms : RPC_TIMEOUT_DEFAULT_MS;
 	cp->cp_deadline = rpc_now_ns() + (uint64_t)timeout * 1000000ull;
+	if (cp->cp_deadline < ctx->c_expire_at)
+		ctx->c_expire_at = cp->cp_deadline;
 
 	h.wh_magic    = RPC_MAGIC;
 	h.wh_version  = RPC_PROTO_VERSION;

@@ -63,6 +63,7 @@ struct rpc_ctx {
 	d_list_t           c_eps;
 	d_list_t           c_dead_eps;
 	d_list_t           c_calls;
+	uint64_t           c_expire_at; /* ns: no call in c_calls expires before this */
 	d_list_t           c_done;
 	d_list_t           c_cprivs;
 	d_list_t           c_buckets[RPC_CALL_BUCKETS];
