@@ -536,7 +536,13 @@ finisher_main(bool die)
 	daos_key_t    dks[NFIN];
 	static char   val[1 << 20];
 	char          names[NFIN][8];
-	int           i, idx = -1, rc;
+	/* the array writes' (in flight until daos_fini: at function scope) */
+	daos_event_t     aevs[4];
+	daos_range_t     rg[4];
+	daos_array_iod_t aiods[4];
+	d_sg_list_t      asgls[4];
+	d_iov_t          aiovs[4];
+	int              i, idx = -1, rc;
 
 	if (daos_init() != 0 || daos_pool_connect("cp", NULL, DAOS_PC_RW, &poh, NULL, NULL) != 0 ||
 	    daos_cont_open(poh, "cc", DAOS_COO_RW, &coh, NULL, NULL) != 0 ||
@@ -553,13 +559,8 @@ finisher_main(bool die)
 	}
 	{
 		/* and array writes of several chunks each, as the model test's */
-		daos_obj_id_t    aoid = {.lo = 51, .hi = 0};
-		daos_handle_t    arr;
-		daos_event_t     aevs[4];
-		daos_range_t     rg[4];
-		daos_array_iod_t aiods[4];
-		d_sg_list_t      asgls[4];
-		d_iov_t          aiovs[4];
+		daos_obj_id_t aoid = {.lo = 51, .hi = 0};
+		daos_handle_t arr;
 
 		if (daos_array_generate_oid(coh, &aoid, false, OC_SX, 0, 0) != 0 ||
 		    daos_array_open_with_attr(coh, aoid, DAOS_TX_NONE, DAOS_OO_RW, 1, 1500, &arr,
