@@ -173,12 +173,7 @@ objects(daos_handle_t coh)
 		iod.iod_size = 5;
 		iod.iod_recxs = NULL;
 		d_iov_set(&iov, "hello", 5);
-		/*
-		 * KNOWN: DAOS takes conditional updates (DAOS_COND_DKEY_UPDATE) in a
-		 * transaction; libdaos refuses any condition in one with
-		 * -DER_NOTSUPPORTED (src/client/dc_obj.c, obj_op_start), so none here.
-		 */
-		rc = daos_obj_update(oh, th, 0, &dkey, 1, &iod, &sgl, NULL);
+		rc = daos_obj_update(oh, th, DAOS_COND_DKEY_UPDATE, &dkey, 1, &iod, &sgl, NULL);
 		if (rc == 0)
 			rc = daos_tx_commit(th, NULL);
 		if (rc == -DER_TX_RESTART)
