@@ -25,6 +25,13 @@
  * truncated, oversized or unknown message is answered with an error reply
  * (-DER_PROTO, -DER_NOSYS) when it carries a request id, and dropped otherwise;
  * it never reaches a handler and never crashes the receiver.
+ * The first message on a new endpoint is a hello (flag RPC_WF_HELLO, no
+ * request id, the sender's worker address as body). A serving context then
+ * makes its own endpoint to that worker and sends every reply to that
+ * requester on it: UCX destroys the endpoint it made for a requester's
+ * messages when the requester fails, while handlers may still hold requests
+ * to answer; ours stays until the context ends, reports the failure, and a
+ * reply to a failed requester is dropped instead of touching freed memory.
  *
  * TWO WAYS TO RUN
  * - On a scheduler (servers): rpc_ctx_create() with a struct sched. A
@@ -120,7 +127,9 @@ struct rpc_wire_hdr {
 enum {
 	RPC_WF_REPLY       = 1u << 0, /* this message is a reply */
 	RPC_WF_BODY_IN_HDR = 1u << 1, /* body follows the header (set iff wh_bulk_len > 0) */
-	RPC_WF_ALL         = RPC_WF_REPLY | RPC_WF_BODY_IN_HDR,
+	RPC_WF_HELLO       = 1u << 2, /* a new endpoint's first message: the body is the
+					 * sender's worker address (see rpc_ep_connect) */
+	RPC_WF_ALL         = RPC_WF_REPLY | RPC_WF_BODY_IN_HDR | RPC_WF_HELLO,
 };
 
 /* Fault ids (gurt fault injection). */

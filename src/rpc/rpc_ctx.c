@@ -432,6 +432,119 @@ rpc_ep_close(struct rpc_ep *ep, bool force)
 	}
 }
 
+struct rpc_req {
+	struct rpc_ctx     *rq_ctx;
+	ucp_ep_h            rq_uep;
+	struct rpc_ep      *rq_ep;
+	struct rpc_ep      *rq_peer_ep;  /* ours to the requester, if it said hello */
+	struct rpc_wire_hdr rq_hdr;
+	const void         *rq_body;
+	void               *rq_body_buf; /* our copy of the body, if any */
+	void               *rq_data;     /* eager data UCX keeps for us (release) */
+	void               *rq_desc;     /* rendezvous descriptor of the payload */
+	void               *rq_copy;     /* payload copied out of a transient buffer */
+	bool                rq_bulk_done;
+	struct rpc_handler  rq_handler;
+};
+
+static void
+rpc_err_send_cb(void *request, ucs_status_t status, void *user_data)
+{
+	(void)status;
+	D_FREE(user_data);
+	ucp_request_free(request);
+}
+
+/*
+ * A new endpoint's first message tells the peer our worker address, so that
+ * its replies travel on an endpoint it made itself (rpc_peer_hello) rather
+ * than on the one UCX made for our messages: that one UCX may destroy when
+ * we fail, while a handler still holds it for its reply.
+ */
+static void
+rpc_hello_send(struct rpc_ctx *ctx, struct rpc_ep *ep)
+{
+	ucp_request_param_t param = {0};
+	struct rpc_wire_hdr h     = {0};
+	ucs_status_ptr_t    sp;
+	uint8_t            *hdr;
+
+	if (ctx->c_addr_len > RPC_BODY_MAX)
+		return;
+	D_ALLOC(hdr, RPC_WIRE_HDR_LEN);
+	if (hdr == NULL)
+		return; /* the peer answers on UCX's endpoint then, as before */
+	h.wh_magic    = RPC_MAGIC;
+	h.wh_version  = RPC_PROTO_VERSION;
+	h.wh_flags    = RPC_WF_HELLO;
+	h.wh_body_len = (uint32_t)ctx->c_addr_len;
+	rpc_wire_encode(&h, hdr);
+	param.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA |
+			     UCP_OP_ATTR_FIELD_FLAGS;
+	param.cb.send      = rpc_err_send_cb;
+	param.user_data    = hdr;
+	param.flags        = UCP_AM_SEND_FLAG_REPLY;
+	sp = ucp_am_send_nbx(ep->ep_uep, RPC_AM_ID, hdr, RPC_WIRE_HDR_LEN, ctx->c_addr,
+			     ctx->c_addr_len, &param);
+	if (!UCS_PTR_IS_PTR(sp))
+		D_FREE(hdr);
+}
+
+static d_list_t *
+rpc_peer_bucket(struct rpc_ctx *ctx, ucp_ep_h uep)
+{
+	uintptr_t k = (uintptr_t)uep;
+
+	return &ctx->c_peers[(k >> 4 ^ k >> 12) % RPC_PEER_BUCKETS];
+}
+
+/* Our endpoint for the requester behind UCX's uep (callbacks only), or NULL. */
+static struct rpc_peer *
+rpc_peer_find(struct rpc_ctx *ctx, ucp_ep_h uep)
+{
+	struct rpc_peer *pr;
+
+	if (uep == NULL || ctx->c_peers[0].next == NULL)
+		return NULL;
+	d_list_for_each_entry(pr, rpc_peer_bucket(ctx, uep), pr_link)
+		if (pr->pr_reply_uep == uep)
+			return pr;
+	return NULL;
+}
+
+/* A hello on uep: connect to the sender's worker (ours to keep) and remember the pair. */
+static void
+rpc_peer_hello(struct rpc_ctx *ctx, ucp_ep_h uep, const void *addr, size_t len)
+{
+	struct rpc_peer *pr;
+	struct rpc_ep   *ep;
+
+	if (uep == NULL || ctx->c_sched == NULL || ctx->c_stopping)
+		return; /* a client context serves no requests */
+	if (rpc_ep_connect(ctx, addr, len, &ep) != 0)
+		return; /* replies then go on uep, as they would without a hello */
+	pr = rpc_peer_find(ctx, uep);
+	if (pr == NULL) {
+		/* a uep UCX reuses after destroying a failed one gets a fresh pair */
+		D_ALLOC_PTR(pr);
+		if (pr == NULL)
+			return;
+		pr->pr_reply_uep = uep;
+		d_list_add(&pr->pr_link, rpc_peer_bucket(ctx, uep));
+	}
+	pr->pr_ep = ep;
+}
+
+/* Where a request's answer goes: our endpoint when the requester said hello
+ * (NULL once it failed: nothing to answer), else UCX's. */
+static ucp_ep_h
+rpc_req_reply_uep(const struct rpc_req *req)
+{
+	if (req->rq_peer_ep != NULL)
+		return req->rq_peer_ep->ep_failed ? NULL : req->rq_peer_ep->ep_uep;
+	return req->rq_uep;
+}
+
 int
 rpc_ep_connect(struct rpc_ctx *ctx, const void *addr, size_t len, struct rpc_ep **epp)
 {
@@ -491,6 +604,7 @@ rpc_ep_connect(struct rpc_ctx *ctx, const void *addr, size_t len, struct rpc_ep 
 		return -DER_UNREACH;
 	}
 	d_list_add_tail(&ep->ep_link, &ctx->c_eps);
+	rpc_hello_send(ctx, ep);
 	*epp = ep;
 	return 0;
 }
@@ -684,27 +798,7 @@ out:
 
 /* ---- served requests ---- */
 
-struct rpc_req {
-	struct rpc_ctx     *rq_ctx;
-	ucp_ep_h            rq_uep;
-	struct rpc_ep      *rq_ep;
-	struct rpc_wire_hdr rq_hdr;
-	const void         *rq_body;
-	void               *rq_body_buf; /* our copy of the body, if any */
-	void               *rq_data;     /* eager data UCX keeps for us (release) */
-	void               *rq_desc;     /* rendezvous descriptor of the payload */
-	void               *rq_copy;     /* payload copied out of a transient buffer */
-	bool                rq_bulk_done;
-	struct rpc_handler  rq_handler;
-};
 
-static void
-rpc_err_send_cb(void *request, ucs_status_t status, void *user_data)
-{
-	(void)status;
-	D_FREE(user_data);
-	ucp_request_free(request);
-}
 
 /* Answer a request that will not reach a handler. */
 static void
@@ -767,7 +861,7 @@ rpc_req_start(struct rpc_req *req)
 {
 	if (sched_ult_create(req->rq_ctx->c_sched, rpc_req_ult, req) != 0) {
 		D_ERROR("%s: no memory for a handler ULT\n", req->rq_ctx->c_name);
-		rpc_send_error(req->rq_ctx, req->rq_uep, &req->rq_hdr, -DER_NOMEM);
+		rpc_send_error(req->rq_ctx, rpc_req_reply_uep(req), &req->rq_hdr, -DER_NOMEM);
 		rpc_req_free(req);
 	}
 }
@@ -814,6 +908,18 @@ rpc_req_arrived(struct rpc_ctx *ctx, const struct rpc_wire_hdr *h, const void *h
 	req->rq_ctx     = ctx;
 	req->rq_uep     = uep;
 	req->rq_hdr     = *h;
+	{
+		struct rpc_peer *pr = rpc_peer_find(ctx, uep);
+
+		if (pr != NULL && pr->pr_ep->ep_failed) {
+			/* the requester still talks but our way back failed: answer
+			 * on UCX's endpoint, as without a hello */
+			d_list_del(&pr->pr_link);
+			D_FREE(pr);
+			pr = NULL;
+		}
+		req->rq_peer_ep = pr != NULL ? pr->pr_ep : NULL;
+	}
 	req->rq_handler = ctx->c_handlers[h->wh_opcode];
 	ctx->c_nr_reqs++;
 
@@ -956,6 +1062,8 @@ rpc_req_ep(struct rpc_req *req)
 	struct rpc_ctx *ctx = req->rq_ctx;
 	struct rpc_ep  *ep;
 
+	if (req->rq_peer_ep != NULL)
+		return req->rq_peer_ep; /* ours, made at the requester's hello */
 	if (req->rq_ep != NULL || req->rq_uep == NULL)
 		return req->rq_ep;
 	d_list_for_each_entry(ep, &ctx->c_eps, ep_link) {
@@ -986,19 +1094,20 @@ rpc_reply(struct rpc_req *req, int status, const void *body, uint32_t body_len,
 	uint8_t             hdr[RPC_WIRE_HDR_LEN + RPC_BULK_BODY_MAX];
 	ucp_dt_iov_t       *iov   = NULL;
 	uint64_t            blen  = rpc_sgl_len(bulk);
+	ucp_ep_h            uep   = rpc_req_reply_uep(req);
 	ucs_status_t        st;
 	size_t              hlen;
 	void               *buf;
 	size_t              count;
 	int                 rc = 0;
 
-	if (req->rq_hdr.wh_req_id == 0 || req->rq_uep == NULL)
-		goto out;
+	if (req->rq_hdr.wh_req_id == 0 || uep == NULL)
+		goto out; /* no answer wanted, or the requester is gone */
 	if (body_len > RPC_BODY_MAX || (body == NULL && body_len > 0) || blen > RPC_BULK_MAX ||
 	    (blen > 0 && body_len > RPC_BULK_BODY_MAX)) {
 		D_ERROR("%s: reply too large (body %u, bulk %" PRIu64 ")\n", ctx->c_name, body_len,
 			blen);
-		rpc_send_error(ctx, req->rq_uep, &req->rq_hdr, -DER_OVERFLOW);
+		rpc_send_error(ctx, uep, &req->rq_hdr, -DER_OVERFLOW);
 		rc = -DER_INVAL;
 		goto out;
 	}
@@ -1022,7 +1131,7 @@ rpc_reply(struct rpc_req *req, int status, const void *body, uint32_t body_len,
 		hlen = RPC_WIRE_HDR_LEN + body_len;
 		rc   = rpc_sgl_dt(bulk, blen, false, &param, &buf, &count, &iov);
 		if (rc != 0) {
-			rpc_send_error(ctx, req->rq_uep, &req->rq_hdr, rc);
+			rpc_send_error(ctx, uep, &req->rq_hdr, rc);
 			goto out;
 		}
 	} else {
@@ -1032,7 +1141,7 @@ rpc_reply(struct rpc_req *req, int status, const void *body, uint32_t body_len,
 		count = body_len;
 	}
 	st = rpc_wait_status(ctx, &w,
-			     ucp_am_send_nbx(req->rq_uep, RPC_AM_ID, hdr, hlen, buf, count, &param));
+			     ucp_am_send_nbx(uep, RPC_AM_ID, hdr, hlen, buf, count, &param));
 	D_FREE(iov);
 	if (st != UCS_OK) {
 		D_INFO("%s: reply to request %" PRIu64 " not sent: %s\n", ctx->c_name,
@@ -1189,6 +1298,16 @@ rpc_am_cb(void *arg, const void *header, size_t header_length, void *data, size_
 	if (h.wh_flags & RPC_WF_REPLY)
 		return rpc_reply_arrived(ctx, &h, header, data, length,
 					 (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) != 0);
+	if (h.wh_flags & RPC_WF_HELLO) {
+		if (!(param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) && length > 0 &&
+		    length <= RPC_WORKER_ADDR_MAX)
+			rpc_peer_hello(ctx,
+				       (param->recv_attr & UCP_AM_RECV_ATTR_FIELD_REPLY_EP)
+					   ? param->reply_ep
+					   : NULL,
+				       data, length);
+		return UCS_OK;
+	}
 	return rpc_req_arrived(ctx, &h, header, data, length, param);
 }
 
@@ -1350,6 +1469,8 @@ rpc_ctx_create(const struct rpc_ctx_attr *attr, struct rpc_ctx **ctxp)
 	D_INIT_LIST_HEAD(&ctx->c_eps);
 	D_INIT_LIST_HEAD(&ctx->c_dead_eps);
 	D_INIT_LIST_HEAD(&ctx->c_calls);
+	for (i = 0; i < RPC_PEER_BUCKETS; i++)
+		D_INIT_LIST_HEAD(&ctx->c_peers[i]);
 	D_INIT_LIST_HEAD(&ctx->c_done);
 	D_INIT_LIST_HEAD(&ctx->c_cprivs);
 	for (i = 0; i < RPC_CALL_BUCKETS; i++)
@@ -1443,6 +1564,7 @@ rpc_ctx_free(struct rpc_ctx *ctx)
 	struct rpc_cpriv *ctmp;
 	struct rpc_ep    *ep;
 	struct rpc_ep    *etmp;
+	uint32_t          i;
 
 	d_list_for_each_entry_safe(cp, ctmp, &ctx->c_calls, cp_link)
 		rpc_call_finish(cp, -DER_SHUTDOWN);
@@ -1465,6 +1587,15 @@ rpc_ctx_free(struct rpc_ctx *ctx)
 		d_list_del(&ep->ep_link);
 		D_FREE(ep->ep_addr);
 		D_FREE(ep);
+	}
+	for (i = 0; i < RPC_PEER_BUCKETS; i++) {
+		struct rpc_peer *pr;
+		struct rpc_peer *ptmp;
+
+		d_list_for_each_entry_safe(pr, ptmp, &ctx->c_peers[i], pr_link) {
+			d_list_del(&pr->pr_link);
+			D_FREE(pr);
+		}
 	}
 	sched_cond_destroy(ctx->c_stop_cond);
 	sched_cond_destroy(ctx->c_timer_cond);

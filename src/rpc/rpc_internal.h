@@ -50,6 +50,20 @@ struct rpc_handler {
 	void         *h_arg;
 };
 
+/*
+ * A requester that said hello: the endpoint UCX made for its messages (valid
+ * only inside UCX's callbacks: UCX destroys it when the peer fails) and the
+ * endpoint we made to its worker address, which is ours to keep, reports
+ * the peer's failure, and carries every reply.
+ */
+#define RPC_PEER_BUCKETS 64
+
+struct rpc_peer {
+	d_list_t       pr_link;
+	ucp_ep_h       pr_reply_uep;
+	struct rpc_ep *pr_ep;
+};
+
 struct rpc_ctx {
 	struct sched      *c_sched;
 	char               c_name[32];
@@ -63,6 +77,7 @@ struct rpc_ctx {
 	d_list_t           c_eps;
 	d_list_t           c_dead_eps;
 	d_list_t           c_calls;
+	d_list_t           c_peers[RPC_PEER_BUCKETS]; /* requesters' endpoints -> our own */
 	uint64_t           c_expire_at; /* ns: no call in c_calls expires before this */
 	d_list_t           c_done;
 	d_list_t           c_cprivs;
