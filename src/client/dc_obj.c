@@ -30,6 +30,10 @@
 #include "common/obj_proto.h"
 #include "dc_internal.h"
 
+/* A fetch whose values change size between its requests (another writer) is
+ * sent again this many times before it gives up with -DER_PROTO. */
+#define DC_FETCH_RETRY_MAX 8
+
 struct dc_obj {
 	struct dc_hdl   do_hdl;
 	struct dc_cont *do_cont;  /* a reference */
@@ -241,7 +245,7 @@ struct obj_op {
 	d_sg_list_t         oo_bulk;
 	uint64_t           *oo_exp;    /* fetch: expected bytes per iod */
 	uint8_t            *oo_csums;
-	bool                oo_refetched;
+	uint32_t            oo_refetches; /* fetch sent again now that sizes are known */
 	/* listing and queries */
 	void               *oo_out[6];
 	uint64_t            oo_flags;
@@ -762,9 +766,9 @@ fetch_reply(struct dc_op *op, struct rpc_call *call, void *arg)
 			rc = -DER_REC2BIG;
 			goto out;
 		}
-		if (!oo->oo_refetched) {
+		if (oo->oo_refetches < DC_FETCH_RETRY_MAX) {
 			/* now that the sizes are known, bring the data into place */
-			oo->oo_refetched = true;
+			oo->oo_refetches++;
 			op->op_stage     = fetch_send;
 			goto out;
 		}
@@ -782,8 +786,8 @@ fetch_reply(struct dc_op *op, struct rpc_call *call, void *arg)
 
 		if (where == DOP_DATA_BULK && len != oo->oo_exp[i]) {
 			/* sizes changed between the two requests: ask again */
-			if (!oo->oo_refetched) {
-				oo->oo_refetched = true;
+			if (oo->oo_refetches < DC_FETCH_RETRY_MAX) {
+				oo->oo_refetches++;
 				op->op_stage     = fetch_send;
 				goto out;
 			}
@@ -834,7 +838,9 @@ fetch_send(struct dc_op *op)
 	}
 	for (i = 0; i < oo->oo_nr; i++) {
 		iod_to_wire(&oo->oo_iods[i], &wire[i]);
-		if (oo->oo_iods[i].iod_size == 0)
+		/* size 0: unknown on the first request; once the server said
+		 * the sizes, 0 is an absent value (nothing to bring) */
+		if (oo->oo_iods[i].iod_size == 0 && oo->oo_refetches == 0)
 			known = false;
 		oo->oo_exp[i] = iod_len(&oo->oo_iods[i]);
 		cap += oo->oo_exp[i];
