@@ -79,7 +79,7 @@ fi
 echo "compat: DAOS-style clients link"
 
 # ... and run against the installed daos_server on a free port, a pool made by dmg. The
-# installed binaries carry no RPATH (the build's is dropped at install), so they are told.
+# installed binaries' RPATH names the configured prefix, not this scratch one, so they are told.
 export LD_LIBRARY_PATH="$prefix/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export DSTOR_ACCESS_POINTS=127.0.0.1:$port
