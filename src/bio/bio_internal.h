@@ -116,6 +116,9 @@ struct bio_alloc {
 	d_list_t  ba_deferred;  /* alloc_deferred, in LSN order of arrival */
 };
 
+#define BIO_DBUF_CLASSES 9  /* 4 KiB, 8 KiB, ... 1 MiB */
+#define BIO_DBUF_KEEP    8   /* buffers kept per class */
+
 struct bio_target {
 	struct sched      *bt_sched;
 	struct bio_region  bt_reg[BIO_REGION_NR];
@@ -165,6 +168,10 @@ struct bio_target {
 	uint64_t           bt_dsync_done;     /* writes up to this count are durable */
 	bool               bt_dsync_running;
 	struct bio_cond   *bt_dsync_cond;
+	/* aligned bounce buffers of DATA I/O, kept for reuse: a fresh 1 MiB
+	 * buffer per write costs more in page faults than the write itself */
+	void              *bt_dbuf[BIO_DBUF_CLASSES][BIO_DBUF_KEEP];
+	uint32_t           bt_dbuf_nr[BIO_DBUF_CLASSES];
 
 	struct bio_stats   bt_stats;
 };
@@ -191,6 +198,11 @@ int  bio_fdatasync(struct bio_target *bt, struct bio_region *r);
 /* Make DATA writes up to completion count gen durable: joins a running
  * fdatasync of DATA or starts one. -DER_IO (the target goes faulty). */
 int  bio_data_sync(struct bio_target *bt, uint64_t gen);
+/* A BIO_BLK_SIZE-aligned buffer of at least len bytes for DATA I/O, reused
+ * when one of its size class is free; give it back with the same len. */
+void *bio_dbuf_get(struct bio_target *bt, size_t len);
+void  bio_dbuf_put(struct bio_target *bt, void *buf, size_t len);
+void  bio_dbuf_fini(struct bio_target *bt);
 /* One write then a flush, for a WAL group: the flush is linked to the write. */
 int  bio_pwrite_flush(struct bio_target *bt, struct bio_region *r, const void *buf, size_t len,
 		      uint64_t off);

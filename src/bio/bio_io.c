@@ -21,6 +21,54 @@ bio_buf_free(void *buf)
 	D_FREE(buf);
 }
 
+/* Size class of len, or -1 above the largest (allocated and freed each time). */
+static int
+dbuf_class(size_t len)
+{
+	int c;
+
+	for (c = 0; c < BIO_DBUF_CLASSES; c++)
+		if ((size_t)BIO_BLK_SIZE << c >= len)
+			return c;
+	return -1;
+}
+
+void *
+bio_dbuf_get(struct bio_target *bt, size_t len)
+{
+	int c = dbuf_class(len);
+
+	if (c < 0)
+		return bio_buf_alloc(len);
+	if (bt->bt_dbuf_nr[c] > 0)
+		return bt->bt_dbuf[c][--bt->bt_dbuf_nr[c]];
+	return bio_buf_alloc((size_t)BIO_BLK_SIZE << c);
+}
+
+void
+bio_dbuf_put(struct bio_target *bt, void *buf, size_t len)
+{
+	int c = dbuf_class(len);
+
+	if (buf == NULL)
+		return;
+	if (c < 0 || bt->bt_dbuf_nr[c] == BIO_DBUF_KEEP) {
+		bio_buf_free(buf);
+		return;
+	}
+	bt->bt_dbuf[c][bt->bt_dbuf_nr[c]++] = buf;
+}
+
+void
+bio_dbuf_fini(struct bio_target *bt)
+{
+	int c;
+
+	for (c = 0; c < BIO_DBUF_CLASSES; c++)
+		while (bt->bt_dbuf_nr[c] > 0)
+			bio_buf_free(bt->bt_dbuf[c][--bt->bt_dbuf_nr[c]]);
+}
+
 void
 bio_set_faulty(struct bio_target *bt, const char *why, int rc)
 {
@@ -236,7 +284,7 @@ static void
 io_free(struct bio_io *io)
 {
 	bio_cond_destroy(io->io_cond);
-	bio_buf_free(io->io_buf);
+	bio_dbuf_put(io->io_bt, io->io_buf, io->io_len);
 	D_FREE(io);
 }
 
@@ -260,7 +308,7 @@ bio_data_write(struct bio_target *bt, const struct bio_extent *ext, const d_sg_l
 	io->io_bt   = bt;
 	io->io_off  = ext->be_off;
 	io->io_len  = ext->be_len;
-	io->io_buf  = bio_buf_alloc(ext->be_len);
+	io->io_buf  = bio_dbuf_get(bt, ext->be_len);
 	io->io_cond = bio_cond_create(bt);
 	if (io->io_buf == NULL || io->io_cond == NULL)
 		D_GOTO(fail, rc = -DER_NOMEM);
@@ -308,7 +356,7 @@ bio_data_read(struct bio_target *bt, const struct bio_extent *ext, d_sg_list_t *
 	want = sgl_bytes(sgl, true);
 	if (want > ext->be_len)
 		want = ext->be_len;
-	buf = bio_buf_alloc(ext->be_len);
+	buf = bio_dbuf_get(bt, ext->be_len);
 	if (buf == NULL)
 		return -DER_NOMEM;
 	rc = bio_pread(bt, &bt->bt_reg[BIO_REGION_DATA], buf,
@@ -325,6 +373,6 @@ bio_data_read(struct bio_target *bt, const struct bio_extent *ext, d_sg_list_t *
 			sgl->sg_nr_out++;
 		}
 	}
-	bio_buf_free(buf);
+	bio_dbuf_put(bt, buf, ext->be_len);
 	return rc;
 }

@@ -7,6 +7,7 @@ target_free(struct bio_target *bt)
 	int i;
 
 	bio_wal_close(bt);
+	bio_dbuf_fini(bt);
 	bio_alloc_fini(&bt->bt_alloc);
 	for (i = 0; i < BIO_REGION_NR; i++)
 		bio_region_close(&bt->bt_reg[i]);
