@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <math.h> /* isfinite only: no libm needed */
 #include <arpa/inet.h>
@@ -962,4 +963,16 @@ dcli_finish(struct dcli_outcome *o, int rc)
 	if (o->co_bad_arg && o->co_usage != NULL)
 		fprintf(stderr, "%s\n", o->co_usage);
 	return o->co_bad_arg ? DCLI_EXIT_USAGE : DCLI_EXIT_FAIL;
+}
+
+int
+dcli_getopt_fail(struct dcli_outcome *o, int c, char **argv)
+{
+	if (c == ':')
+		dcli_bad_arg(o, "option %s needs a value", argv[optind - 1]);
+	else if (optopt != 0)
+		dcli_bad_arg(o, "unknown flag `%c'", optopt);
+	else
+		dcli_bad_arg(o, "unknown flag `%s'", argv[optind - 1]);
+	return dcli_finish(o, -DER_INVAL);
 }

@@ -202,5 +202,8 @@ void dcli_envelope_null(struct dcli_outcome *o);
  * exit status.
  */
 int  dcli_finish(struct dcli_outcome *o, int rc);
+/* getopt_long returned ':' (a missing value) or '?' (unknown flag; optstring
+ * starts with ':'): record the bad argument and finish; returns the exit status. */
+int  dcli_getopt_fail(struct dcli_outcome *o, int c, char **argv);
 
 #endif /* __DCOMMON_CLI_H__ */

@@ -1652,15 +1652,7 @@ main(int argc, char **argv)
 		case 'e': t.t_epc = optarg; given |= DT_O_EPC; break;
 		case 'r': t.t_epcrange = optarg; given |= DT_O_EPCRANGE; break;
 		case 'h': dt_usage(stdout); return 0;
-		case ':':
-			dcli_bad_arg(&t.t_out, "option %s needs a value", argv[optind - 1]);
-			return dcli_finish(&t.t_out, -DER_INVAL);
-		default:
-			if (optopt != 0)
-				dcli_bad_arg(&t.t_out, "unknown flag `%c'", optopt);
-			else
-				dcli_bad_arg(&t.t_out, "unknown flag `%s'", argv[optind - 1]);
-			return dcli_finish(&t.t_out, -DER_INVAL);
+		default: return dcli_getopt_fail(&t.t_out, c, argv);
 		}
 	}
 

@@ -1504,15 +1504,7 @@ main(int argc, char **argv)
 		case 'L': d.d_label = optarg; given |= DMG_O_LABEL; break;
 		case 'P': d.d_props = optarg; given |= DMG_O_PROPS; break;
 		case 'h': dmg_usage(stdout); return 0;
-		case ':':
-			dcli_bad_arg(&d.d_out, "option %s needs a value", argv[optind - 1]);
-			return dcli_finish(&d.d_out, -DER_INVAL);
-		default:
-			if (optopt != 0)
-				dcli_bad_arg(&d.d_out, "unknown flag `%c'", optopt);
-			else
-				dcli_bad_arg(&d.d_out, "unknown flag `%s'", argv[optind - 1]);
-			return dcli_finish(&d.d_out, -DER_INVAL);
+		default: return dcli_getopt_fail(&d.d_out, c, argv);
 		}
 	}
 	dmg_log_setup(&d);
