@@ -1224,8 +1224,6 @@ daos_obj_list_recx(daos_handle_t oh, daos_handle_t th, daos_key_t *dkey, daos_ke
 	if (!key_valid(dkey) || !key_valid(akey) || nr == NULL || *nr == 0 || recxs == NULL ||
 	    anchor == NULL)
 		return -DER_INVAL;
-	if (!incr_order)
-		return -DER_NOTSUPPORTED; /* the target lists in increasing order only */
 	dc_lock();
 	rc = obj_op_start(NULL, oh, th, false, 0, ev, &op, &oo);
 	if (rc != 0)
@@ -1248,6 +1246,7 @@ daos_obj_list_recx(daos_handle_t oh, daos_handle_t th, daos_key_t *dkey, daos_ke
 	denc_bytes(&e, akey->iov_buf, akey->iov_len);
 	denc_bytes(&e, wa, sizeof(wa));
 	denc_u32(&e, MIN(*nr, (uint32_t)DOP_LIST_MAX));
+	denc_u32(&e, incr_order ? DOP_ORDER_INCR : DOP_ORDER_DECR);
 	dc_op_rpc(op, obj_grp_worker(oo->oo_obj, obj_dkey_grp(oo->oo_obj, dkey)), DOP_LIST_RECX,
 		  &e, NULL, NULL, list_recx_reply, NULL);
 run:

@@ -26,7 +26,8 @@
  *              -DER_KEY2BIG when not even one key fits buf_len: the error
  *              reply's body is a u32, the length of that key
  *   LIST_AKEY  head, bytes dkey, then as LIST_DKEY
- *   LIST_RECX  head, bytes dkey, bytes akey, bytes anchor, u32 nr
+ *   LIST_RECX  head, bytes dkey, bytes akey, bytes anchor, u32 nr, u32 order
+ *              (DOP_ORDER_INCR / DOP_ORDER_DECR)
  *              -> bytes anchor, u32 nr, nr x (u64 idx, u64 nr, u64 epoch, u64 rsize)
  *   QUERY_KEY  head (flags: DAOS_GET_*), bytes dkey, bytes akey
  *              -> bytes dkey, bytes akey, u64 rx_idx, u64 rx_nr
@@ -89,6 +90,11 @@ enum dop_where {
 	DOP_DATA_NONE   = 0,
 	DOP_DATA_INLINE = 1,
 	DOP_DATA_BULK   = 2,
+};
+
+enum dop_order {
+	DOP_ORDER_INCR = 0,
+	DOP_ORDER_DECR = 1,
 };
 
 enum dop_punch_kind {

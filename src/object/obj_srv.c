@@ -633,7 +633,7 @@ obj_list_recx_handler(struct rpc_req *req, void *arg)
 	d_iov_t               dkey, akey;
 	struct denc           e;
 	size_t                len;
-	uint32_t              nr, i;
+	uint32_t              nr, order, i;
 	int                   rc;
 
 	(void)arg;
@@ -648,12 +648,13 @@ obj_list_recx_handler(struct rpc_req *req, void *arg)
 	rc           = obj_anchor_decode(&orq.or_dec, &anchor);
 	if (rc != 0)
 		goto out;
-	nr = ddec_u32(&orq.or_dec);
+	nr    = ddec_u32(&orq.or_dec);
+	order = ddec_u32(&orq.or_dec);
 	if (ddec_finish(&orq.or_dec) != 0) {
 		rc = -DER_PROTO;
 		goto out;
 	}
-	if (dkey.iov_len == 0 || akey.iov_len == 0 || nr == 0) {
+	if (dkey.iov_len == 0 || akey.iov_len == 0 || nr == 0 || order > DOP_ORDER_DECR) {
 		rc = -DER_INVAL;
 		goto out;
 	}
@@ -667,7 +668,8 @@ obj_list_recx_handler(struct rpc_req *req, void *arg)
 		goto out;
 	}
 	rc = vos_obj_list_recx(orq.or_vos, orq.or_hdl->th_cont, orq.or_head.dh_oid,
-			       orq.or_head.dh_epoch, &dkey, &akey, &anchor, &nr, rds);
+			       orq.or_head.dh_epoch, &dkey, &akey, order == DOP_ORDER_DECR, &anchor,
+			       &nr, rds);
 	if (rc != 0)
 		goto out;
 	denc_bytes(&e, &anchor, sizeof(anchor));

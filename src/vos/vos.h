@@ -379,11 +379,13 @@ struct vos_recx_desc {
 	uint64_t     rd_rsize; /* record size */
 };
 
-/* List the visible extent pieces of an array akey at epoch, ascending. Same
- * anchor rules; a missing key or a single-value akey lists nothing (EOF).
+/* List the visible extent pieces of an array akey at epoch, ascending (decr:
+ * descending; the anchor then holds where the rest ends, and must be used
+ * in the same order throughout). Same anchor rules; a missing key or a
+ * single-value akey lists nothing (EOF).
  * Errors: -DER_INVAL (bad arguments or anchor), -DER_KEY2BIG, -DER_NOMEM. */
 int vos_obj_list_recx(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch_t epoch,
-		      const d_iov_t *dkey, const d_iov_t *akey, vos_anchor_t *anchor,
+		      const d_iov_t *dkey, const d_iov_t *akey, bool decr, vos_anchor_t *anchor,
 		      uint32_t *nr, struct vos_recx_desc *recxs);
 
 /* List objects of a container having something visible at epoch, by oid.

@@ -756,14 +756,14 @@ akey_lookup(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, const d_iov_t
 
 int
 vos_obj_list_recx(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch_t epoch,
-		  const d_iov_t *dkey, const d_iov_t *akey, vos_anchor_t *anchor, uint32_t *nr,
-		  struct vos_recx_desc *recxs)
+		  const d_iov_t *dkey, const d_iov_t *akey, bool decr, vos_anchor_t *anchor,
+		  uint32_t *nr, struct vos_recx_desc *recxs)
 {
 	struct vos_obj   *o;
 	struct vos_dkey  *d;
 	struct vos_akey  *a;
 	struct vos_piece *p = NULL;
-	uint64_t          from = 0;
+	uint64_t          from = decr ? UINT64_MAX : 0; /* decr: where the rest ends */
 	uint32_t          np, i, n = 0, cap;
 	int               rc;
 
@@ -787,16 +787,18 @@ vos_obj_list_recx(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_ep
 		anchor->va_type = VOS_ANCHOR_EOF;
 		return 0;
 	}
-	rc = vos_array_view(a, from, UINT64_MAX, vos_punch_floor(o, d, a, epoch), epoch, 0, &p,
-			    &np);
+	rc = vos_array_view(a, decr ? 0 : from, decr ? from : UINT64_MAX,
+			    vos_punch_floor(o, d, a, epoch), epoch, 0, &p, &np);
 	if (rc != 0)
 		return rc;
 	for (i = 0; i < np && n < cap; i++, n++) {
-		recxs[n].rd_recx.rx_idx = p[i].p_lo;
-		recxs[n].rd_recx.rx_nr  = p[i].p_hi - p[i].p_lo;
-		recxs[n].rd_epoch       = p[i].p_val->v_epoch;
+		const struct vos_piece *pc = &p[decr ? np - 1 - i : i];
+
+		recxs[n].rd_recx.rx_idx = pc->p_lo;
+		recxs[n].rd_recx.rx_nr  = pc->p_hi - pc->p_lo;
+		recxs[n].rd_epoch       = pc->p_val->v_epoch;
 		recxs[n].rd_rsize       = a->ak_rsize;
-		from                    = p[i].p_hi;
+		from                    = decr ? pc->p_lo : pc->p_hi;
 	}
 	if (i == np) {
 		anchor->va_type = VOS_ANCHOR_EOF;

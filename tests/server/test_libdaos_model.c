@@ -20,7 +20,7 @@
  * Environment: LIBDAOS_MODEL_SEED (default: from the clock; printed),
  * LIBDAOS_MODEL_OPS (default 4000; SRV_CRASH_KILLS * 1000 when only that is
  * set, as in the _long run), LIBDAOS_MODEL_RESTART (ops between restarts,
- * default 400), LIBDAOS_MODEL_KNOWN (also run the known bugs' cases),
+ * default 400),
  * SRV_KEEP (keep the data directory).
  */
 #include <stdarg.h>
@@ -997,13 +997,7 @@ check_recx_list(int o, int d, int a)
 	static uint8_t       cover[ACELLS];
 	uint32_t             nr, i, calls = 0;
 	uint64_t             c, last;
-	/*
-	 * KNOWN: daos_obj_list_recx with incr_order false returns
-	 * -DER_NOTSUPPORTED (src/client/dc_obj.c, "the target lists in
-	 * increasing order only") though daos_obj.h promises decreasing order.
-	 * Asked for only with LIBDAOS_MODEL_KNOWN.
-	 */
-	bool                 incr = rn(3) != 0 || getenv("LIBDAOS_MODEL_KNOWN") == NULL;
+	bool                 incr = rn(3) != 0; /* a third of the listings descend */
 	int                  rc;
 
 	last = incr ? 0 : UINT64_MAX;

@@ -325,7 +325,7 @@ test_recx_and_query(void **state)
 	dk = tu_iov(&d0, 8);
 	while (!vos_anchor_is_eof(&an)) {
 		nr = 2;
-		assert_int_equal(vos_obj_list_recx(vos, tu_cont, oid, 10, &dk, &ak, &an, &nr,
+		assert_int_equal(vos_obj_list_recx(vos, tu_cont, oid, 10, &dk, &ak, false, &an, &nr,
 						   &rd[total]),
 				 0);
 		total += nr;
@@ -334,6 +334,22 @@ test_recx_and_query(void **state)
 	assert_int_equal(rd[0].rd_recx.rx_nr, 2);
 	assert_int_equal(rd[1].rd_epoch, 6);
 	assert_int_equal(rd[2].rd_recx.rx_idx, 10);
+	/* descending, two at a time: the same pieces, last first */
+	memset(&an, 0, sizeof(an));
+	total = 0;
+	while (!vos_anchor_is_eof(&an)) {
+		nr = 2;
+		assert_int_equal(vos_obj_list_recx(vos, tu_cont, oid, 10, &dk, &ak, true, &an, &nr,
+						   &rd[total]),
+				 0);
+		total += nr;
+	}
+	assert_int_equal(total, 3);
+	assert_int_equal(rd[0].rd_recx.rx_idx, 10);
+	assert_int_equal(rd[1].rd_recx.rx_idx, 2);
+	assert_int_equal(rd[1].rd_epoch, 6);
+	assert_int_equal(rd[2].rd_recx.rx_idx, 0);
+	assert_int_equal(rd[2].rd_recx.rx_nr, 2);
 
 	assert_int_equal(vos_obj_query_key(vos, tu_cont, oid, 10, DAOS_GET_DKEY | DAOS_GET_MAX,
 					   &dout, NULL, NULL),
