@@ -587,8 +587,10 @@ array_size_finish(struct dc_op *op)
 		array_size_done(op);
 }
 
-int
-daos_array_get_size(daos_handle_t oh, daos_handle_t th, daos_size_t *size, daos_event_t *ev)
+/* Size (and, when epoch is not NULL, the last modification's epoch) of the array. */
+static int
+array_size_query(daos_handle_t oh, daos_handle_t th, daos_size_t *size, daos_epoch_t *epoch,
+		 daos_event_t *ev)
 {
 	struct dc_array   *arr;
 	struct array_size *as;
@@ -626,6 +628,8 @@ daos_array_get_size(daos_handle_t oh, daos_handle_t th, daos_size_t *size, daos_
 	rc = dc_obj_query_key(op, NULL, arr->da_oh, th, DAOS_GET_DKEY | DAOS_GET_RECX | DAOS_GET_MAX,
 			      &as->as_dk, &as->as_ak, &as->as_recx);
 	dc_op_fail(op, rc);
+	if (rc == 0 && epoch != NULL)
+		dc_op_fail(op, dc_obj_query_max_epoch(op, NULL, arr->da_oh, th, epoch));
 	/* the query's result is read in the stage; its NONEXIST (no chunk) is size 0 */
 	op->op_stage   = array_size_finish;
 	op->op_on_fail = array_size_finish;
@@ -637,12 +641,17 @@ out:
 }
 
 int
+daos_array_get_size(daos_handle_t oh, daos_handle_t th, daos_size_t *size, daos_event_t *ev)
+{
+	return array_size_query(oh, th, size, NULL, ev);
+}
+
+int
 daos_array_stat(daos_handle_t oh, daos_handle_t th, daos_array_stbuf_t *stbuf, daos_event_t *ev)
 {
 	if (stbuf == NULL)
 		return -DER_INVAL;
-	stbuf->st_max_epoch = 0;
-	return daos_array_get_size(oh, th, &stbuf->st_size, ev);
+	return array_size_query(oh, th, &stbuf->st_size, &stbuf->st_max_epoch, ev);
 }
 
 /* ---- punch, set_size, destroy (blocking steps, see the caveats) ---- */

@@ -193,6 +193,9 @@ int dc_obj_punch(struct dc_op *parent, daos_event_t *ev, daos_handle_t oh, daos_
 int dc_obj_query_key(struct dc_op *parent, daos_event_t *ev, daos_handle_t oh,
 		     daos_handle_t th, uint64_t flags, daos_key_t *dkey, daos_key_t *akey,
 		     daos_recx_t *recx);
+/* The newest epoch of any value or punch of the object, over all its groups. */
+int dc_obj_query_max_epoch(struct dc_op *parent, daos_event_t *ev, daos_handle_t oh,
+			   daos_handle_t th, daos_epoch_t *epoch);
 
 /* ---- transactions (dc_tx.c) ---- */
 

@@ -1412,6 +1412,65 @@ out:
 	return rc;
 }
 
+/* ---- newest epoch: every group answers, the highest wins ---- */
+
+static int
+query_epoch_reply(struct dc_op *op, struct rpc_call *call, void *arg)
+{
+	struct obj_op *oo    = op->op_priv;
+	daos_epoch_t  *epoch = oo->oo_out[0];
+	struct ddec    d;
+	uint64_t       e;
+
+	(void)arg;
+	if (call->rc_rc != 0)
+		return obj_reply_rc(oo, call->rc_rc);
+	ddec_init(&d, call->rc_reply, call->rc_reply_len);
+	e = ddec_u64(&d);
+	if (ddec_finish(&d) != 0)
+		return -DER_PROTO;
+	*epoch = MAX(*epoch, e);
+	return 0;
+}
+
+int
+dc_obj_query_max_epoch(struct dc_op *parent, daos_event_t *ev, daos_handle_t oh,
+		       daos_handle_t th, daos_epoch_t *epoch)
+{
+	struct obj_op *oo;
+	struct dc_op  *op;
+	struct denc    e;
+	uint32_t       g;
+	int            rc;
+
+	if (epoch == NULL)
+		return -DER_INVAL;
+	dc_lock();
+	rc = obj_op_start(parent, oh, th, false, 0, ev, &op, &oo);
+	if (rc != 0)
+		goto out;
+	*epoch        = 0;
+	oo->oo_out[0] = epoch;
+	for (g = 0; g < oo->oo_obj->do_grp_nr; g++) {
+		obj_tx_read(op, oo, obj_grp_worker(oo->oo_obj, g), NULL, 0, NULL, NULL);
+		denc_init(&e);
+		obj_head(&e, oo, true, 0);
+		dc_op_rpc(op, obj_grp_worker(oo->oo_obj, g), DOP_QUERY_EPOCH, &e, NULL, NULL,
+			  query_epoch_reply, NULL);
+	}
+	rc = dc_op_run(op, ev);
+out:
+	dc_unlock();
+	return rc;
+}
+
+int
+daos_obj_query_max_epoch(daos_handle_t oh, daos_handle_t th, daos_epoch_t *epoch,
+			 daos_event_t *ev)
+{
+	return dc_obj_query_max_epoch(NULL, ev, oh, th, epoch);
+}
+
 int
 daos_obj_update(daos_handle_t oh, daos_handle_t th, uint64_t flags, daos_key_t *dkey,
 		unsigned int nr, daos_iod_t *iods, d_sg_list_t *sgls, daos_event_t *ev)

@@ -31,6 +31,8 @@
  *              -> bytes anchor, u32 nr, nr x (u64 idx, u64 nr, u64 epoch, u64 rsize)
  *   QUERY_KEY  head (flags: DAOS_GET_*), bytes dkey, bytes akey
  *              -> bytes dkey, bytes akey, u64 rx_idx, u64 rx_nr
+ *   QUERY_EPOCH head -> u64 the newest epoch of any value or punch of the
+ *              object on that target (0: nothing)
  *   TX_COMMIT  (to worker 0, the system thread, which coordinates)
  *              u32 where, [bytes tx]: the transaction (below) in the body
  *              (DOP_DATA_INLINE) or as the request's bulk payload
@@ -68,6 +70,7 @@ enum dop_opcode {
 	DOP_LIST_RECX = 405,
 	DOP_QUERY_KEY = 406,
 	DOP_TX_COMMIT = 407,
+	DOP_QUERY_EPOCH = 408,
 };
 
 enum dop_txo_kind {

@@ -752,6 +752,35 @@ out:
 	obj_req_end(&orq, rc, &e);
 }
 
+/* ---- newest epoch ---- */
+
+static void
+obj_query_epoch_handler(struct rpc_req *req, void *arg)
+{
+	struct obj_req orq;
+	daos_epoch_t   epoch = 0;
+	struct denc    e;
+	int            rc;
+
+	(void)arg;
+	denc_init(&e);
+	rc = obj_req_begin(req, &orq, false);
+	if (rc != 0)
+		goto out;
+	if (ddec_finish(&orq.or_dec) != 0) {
+		rc = -DER_PROTO;
+		goto out;
+	}
+	rc = obj_read_begin(&orq, NULL, 0, NULL);
+	if (rc == 0)
+		rc = vos_obj_newest(orq.or_vos, orq.or_hdl->th_cont, orq.or_head.dh_oid, NULL, NULL,
+				    &epoch);
+	if (rc == 0)
+		denc_u64(&e, epoch);
+out:
+	obj_req_end(&orq, rc, &e);
+}
+
 static int
 obj_init_tgt(int tgt, struct rpc_ctx *ctx)
 {
@@ -767,6 +796,7 @@ obj_init_tgt(int tgt, struct rpc_ctx *ctx)
 		{DOP_LIST_AKEY, obj_list_keys_handler, 1},
 		{DOP_LIST_RECX, obj_list_recx_handler, 0},
 		{DOP_QUERY_KEY, obj_query_key_handler, 0},
+		{DOP_QUERY_EPOCH, obj_query_epoch_handler, 0},
 	};
 	size_t i;
 	int    rc;

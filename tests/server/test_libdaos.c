@@ -293,9 +293,20 @@ test_objects(void **state)
 	}
 	assert_int_equal(total, 40 + 2);
 
-	/* punch one dkey: it reads as empty */
-	d_iov_set(&dkey, "d0", 2);
-	assert_int_equal(daos_obj_punch_dkeys(oh, DAOS_TX_NONE, 0, 1, &dkey, NULL), 0);
+	/* the newest epoch over every group; a punch is newer still */
+	{
+		daos_epoch_t e1 = 0, e2 = 0;
+
+		assert_int_equal(daos_obj_query_max_epoch(oh, DAOS_TX_NONE, &e1, NULL), 0);
+		assert_true(e1 > 0);
+		d_iov_set(&dkey, "d0", 2);
+		assert_int_equal(daos_obj_punch_dkeys(oh, DAOS_TX_NONE, 0, 1, &dkey, NULL), 0);
+		assert_int_equal(daos_obj_query_max_epoch(oh, DAOS_TX_NONE, &e2, NULL), 0);
+		assert_true(e2 > e1);
+		assert_int_equal(daos_obj_query_max_epoch(oh, DAOS_TX_NONE, NULL, NULL),
+				 -DER_INVAL);
+	}
+	/* the punched dkey reads as empty */
 	d_iov_set(&iod.iod_name, "a", 1);
 	iod.iod_type = DAOS_IOD_SINGLE;
 	iod.iod_size = DAOS_REC_ANY;

@@ -1383,6 +1383,17 @@ check_arr_size(struct m_arr *ar)
 	if (rc != 0 || size != arr_size(ar))
 		fail_msg("op %" PRIu64 " (seed %" PRIu64 "): array get_size: %d, %" PRIu64
 			 ", model %" PRIu64, n_ops, seed_used, rc, size, arr_size(ar));
+	/* now and then through daos_array_stat: the same size, and an epoch
+	 * (the array's metadata at least was written) */
+	if (rn(4) == 0) {
+		daos_array_stbuf_t st = {0};
+
+		rc = daos_array_stat(ar->ma_oh, DAOS_TX_NONE, &st, NULL);
+		if (rc != 0 || st.st_size != arr_size(ar) || st.st_max_epoch == 0)
+			fail_msg("op %" PRIu64 " (seed %" PRIu64 "): array stat: %d, size %" PRIu64
+				 ", epoch %" PRIu64 ", model %" PRIu64,
+				 n_ops, seed_used, rc, st.st_size, st.st_max_epoch, arr_size(ar));
+	}
 }
 
 static void
