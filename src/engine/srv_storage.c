@@ -337,6 +337,33 @@ dss_sysdb_close(void)
 	dss_eng.e_sysdb = NULL;
 }
 
+/*
+ * Every put and delete adds a version (a delete is a punch): without
+ * aggregation the index only grows, until it no longer fits its META slot
+ * and the store refuses writes (a transaction's redo record is one put and
+ * one delete). Reads are always of the latest and nothing is ever written
+ * below the epoch of an earlier write (HLC stamps), so everything before
+ * the last write may be folded: the bound follows the writes, set again at
+ * most once per SYSDB_AGG_EVERY_NS (the store's ULT does the passes).
+ */
+#define SYSDB_AGG_EVERY_NS (1000ULL * 1000 * 1000)
+
+static void
+sysdb_agg_advance(daos_epoch_t written)
+{
+	static uint64_t last_ns;
+	struct timespec ts;
+	uint64_t        now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	if (last_ns != 0 && now - last_ns < SYSDB_AGG_EVERY_NS)
+		return;
+	last_ns = now;
+	if (vos_store_agg_set(dss_eng.e_sysdb, sysdb_cont, written - 1, NULL, 0) != 0)
+		D_WARN("system database: aggregation not set; its index keeps every version\n");
+}
+
 static daos_obj_id_t
 sysdb_oid(enum dss_sysdb_table tbl)
 {
@@ -360,6 +387,8 @@ dss_sysdb_put(enum dss_sysdb_table tbl, const void *key, size_t klen, const void
 	struct vos_value v   = {0};
 	struct vos_iod   iod = {0};
 	d_iov_t          dkey;
+	daos_epoch_t     epoch;
+	int              rc;
 
 	if (vos == NULL)
 		return -DER_UNINIT;
@@ -373,7 +402,11 @@ dss_sysdb_put(enum dss_sysdb_table tbl, const void *key, size_t klen, const void
 	iod.vi_size = vlen;
 	iod.vi_nr   = 1;
 	iod.vi_vals = &v;
-	return vos_obj_update(vos, sysdb_cont, sysdb_oid(tbl), d_hlc_get(), 0, &dkey, 1, &iod);
+	epoch       = d_hlc_get();
+	rc          = vos_obj_update(vos, sysdb_cont, sysdb_oid(tbl), epoch, 0, &dkey, 1, &iod);
+	if (rc == 0)
+		sysdb_agg_advance(epoch);
+	return rc;
 }
 
 int
@@ -416,8 +449,14 @@ dss_sysdb_del(enum dss_sysdb_table tbl, const void *key, size_t klen)
 
 	if (vos == NULL)
 		return -DER_UNINIT;
+	daos_epoch_t epoch = d_hlc_get();
+	int          rc;
+
 	d_iov_set(&dkey, (void *)key, klen);
-	return vos_obj_punch(vos, sysdb_cont, sysdb_oid(tbl), d_hlc_get(), 0, &dkey, 0, NULL);
+	rc = vos_obj_punch(vos, sysdb_cont, sysdb_oid(tbl), epoch, 0, &dkey, 0, NULL);
+	if (rc == 0)
+		sysdb_agg_advance(epoch);
+	return rc;
 }
 
 #define SYSDB_LIST_NR  64

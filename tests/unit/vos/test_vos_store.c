@@ -788,6 +788,55 @@ test_meta_full(void **state)
 	run_in_sched(body_meta_full, NULL);
 }
 
+/*
+ * Put-then-delete churn (what the system database sees from transactions'
+ * redo records) stays within a small META slot as long as aggregation
+ * follows the writes: the punched keys and their values go away. The same
+ * churn without aggregation fills the slot (test_meta_full).
+ */
+static void
+body_churn_agg(struct sched *s, void *arg)
+{
+	struct vos_store *vs;
+	struct vos_space  sp;
+	char              key[16];
+	d_iov_t           dkey;
+	uint32_t          i;
+
+	(void)arg;
+	assert_int_equal(vos_store_format(st_dir, 1 << 20, 1 << 20, 16 << 20), 0);
+	assert_int_equal(vos_store_open(s, st_dir, &vs), 0);
+	assert_int_equal(vos_cont_create(vos_store_vos(vs), st_cont), 0);
+	vos_store_agg_tune(vs, 1, 0);
+	for (i = 0; i < 3000; i++) {
+		/* inline values: without aggregation 3000 x 3000 B fill the slot */
+		assert_int_equal(put_inline(vos_store_vos(vs), st_cont, i), 0);
+		snprintf(key, sizeof(key), "m%u", i);
+		d_iov_set(&dkey, key, strlen(key));
+		assert_int_equal(vos_obj_punch(vos_store_vos(vs), st_cont, st_oid, 100 + i + 1, 0,
+					       &dkey, 0, NULL),
+				 0);
+		if (i % 100 == 99) {
+			assert_int_equal(vos_store_agg_set(vs, st_cont, 100 + i, NULL, 0), 0);
+			assert_int_equal(vos_store_agg_wait(vs), 0);
+		}
+	}
+	assert_int_equal(vos_space_query(vos_store_vos(vs), &sp), 0);
+	print_message("after churn: %" PRIu64 " dkeys, %" PRIu64 " values, %" PRIu64
+		      " inline bytes\n",
+		      sp.vs_dkeys, sp.vs_values, sp.vs_inline_bytes);
+	assert_true(sp.vs_inline_bytes < 200 * 3000);
+	assert_int_equal(vos_store_checkpoint(vs), 0);
+	vos_store_close(vs, false);
+}
+
+static void
+test_churn_agg(void **state)
+{
+	(void)state;
+	run_in_sched(body_churn_agg, NULL);
+}
+
 int
 main(void)
 {
@@ -796,6 +845,7 @@ main(void)
 	    cmocka_unit_test(test_agg),
 	    cmocka_unit_test(test_sigkill),
 	    cmocka_unit_test(test_meta_full),
+	    cmocka_unit_test(test_churn_agg),
 	};
 
 	return cmocka_run_group_tests_name("vos_store", tests, setup, teardown);
