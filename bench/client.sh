@@ -81,21 +81,24 @@ u4k=$(ours update 4096 32 "$n4k")
 u1m=$(ours update 1048576 8 "$n1m")
 f1m=$(ours fetch 1048576 8 "$n1m")
 kv64=$(ours kv_put 64 32 "$nkv")
+kv64d=$(ours kv_put 64 512 "$nkv")
 
-python3 - "$json" "$targets" "$fio_w4k" "$fio_w1m" "$fio_r1m" "$u4k" "$u1m" "$f1m" "$kv64" <<'PY'
+python3 - "$json" "$targets" "$fio_w4k" "$fio_w1m" "$fio_r1m" "$u4k" "$u1m" "$f1m" "$kv64" "$kv64d" <<'PY'
 import json, sys
 js, targets = sys.argv[1] == "1", int(sys.argv[2])
-fw4k, fw1m, fr1m, u4k, u1m, f1m, kv = (json.loads(a) for a in sys.argv[3:10])
+fw4k, fw1m, fr1m, u4k, u1m, f1m, kv, kvd = (json.loads(a) for a in sys.argv[3:11])
 # (what, ours, our unit key, limit's name, limit value, target ratio)
 rows = [
     ("4 KiB update, QD32 (durable)", u4k["iops"], "ops/s", "fio 4k randwrite QD32", fw4k["iops"], 0.6),
     ("1 MiB update, QD8", u1m["mib_s"], "MiB/s", "fio 1M write QD8", fw1m["mib_s"], 0.7),
     ("1 MiB fetch, QD8", f1m["mib_s"], "MiB/s", "fio 1M read QD8", fr1m["mib_s"], 0.7),
     ("64 B KV put, QD32", kv["iops"], "ops/s", "target 100000/s", 100000.0, 1.0),
+    ("64 B KV put, QD512", kvd["iops"], "ops/s", "target 100000/s", 100000.0, 1.0),
 ]
 out = {"targets": targets,
        "fio": {"randwrite_4k_qd32": fw4k, "write_1m_qd8": fw1m, "read_1m_qd8": fr1m},
-       "daos_perf": {"update_4k": u4k, "update_1m": u1m, "fetch_1m": f1m, "kv_put_64": kv},
+       "daos_perf": {"update_4k": u4k, "update_1m": u1m, "fetch_1m": f1m, "kv_put_64": kv,
+                     "kv_put_64_qd512": kvd},
        "ratios": {r[0]: round(r[1] / r[4], 3) for r in rows}}
 if js:
     print(json.dumps(out))

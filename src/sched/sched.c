@@ -22,7 +22,10 @@
 
 #define SCHED_RING_DEFAULT  256
 #define SCHED_STACK_DEFAULT (256 * 1024)
-#define SCHED_STACK_CACHE   64   /* stacks kept for reuse instead of unmapped */
+/* Stacks kept for reuse instead of unmapped: a server target runs a ULT per
+ * request in flight, and at a queue depth above the cache each request paid an
+ * mmap and a munmap (64 B KV puts at QD256: 50k/s with 64, 74k/s with 512). */
+#define SCHED_STACK_CACHE   512
 #define SCHED_RUN_BATCH     64   /* ULTs run between two looks at the ring */
 #define SCHED_TAG_EVENTFD   1ULL /* user_data of the inbox eventfd read */
 
