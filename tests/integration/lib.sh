@@ -16,7 +16,8 @@
 # and so is every PID a test adds to EXTRA_PIDS.
 #
 # Environment (set by tests/integration/CMakeLists.txt): DAOS_SERVER, DMG,
-# INTEG_WORK (a directory under the build tree).
+# INTEG_WORK (a directory under the build tree). A test that passes removes
+# its directory there unless INTEG_KEEP=1.
 
 set -u
 
@@ -61,7 +62,12 @@ integ_cleanup() {
 		echo "---- server log ($SRV_LOG), last lines ----"
 		tail -n 30 "$SRV_LOG"
 	fi
-	[ $rc -eq 0 ] && echo "PASS: $TEST_NAME"
+	if [ $rc -eq 0 ]; then
+		echo "PASS: $TEST_NAME"
+		# a passed test's data (pools are preallocated files) is only disk space;
+		# a failed one's stays for a look, as does everything with INTEG_KEEP=1
+		[ -n "${INTEG_KEEP:-}" ] || rm -rf "$WORK"
+	fi
 	exit $rc
 }
 
