@@ -363,4 +363,47 @@ srv_obj_get(struct dc_sys *sys, int tgt, const uuid_t pool, const uuid_t coh, da
 	return rc;
 }
 
+/* ---- one server for a whole test program ---- */
+
+/*
+ * A fresh server on a free port with its data in a new /tmp/<name>.XXXXXX,
+ * and a pool of size bytes labelled pool, made the administrator's way;
+ * DSTOR_ACCESS_POINTS names the server, so daos_init() finds it.
+ */
+static inline void
+srv_new(struct srv *sv, const char *name, uint32_t targets, const char *pool, uint64_t size)
+{
+	char           tmpl[256], ap[64];
+	struct dc_sys *sys;
+	uuid_t         pu;
+
+	snprintf(tmpl, sizeof(tmpl), "/tmp/%s.XXXXXX", name);
+	assert_non_null(mkdtemp(tmpl));
+	snprintf(sv->sv_dir, sizeof(sv->sv_dir), "%s/data", tmpl);
+	sv->sv_targets = targets;
+	sv->sv_port    = srv_free_port();
+	srv_start(sv);
+	snprintf(ap, sizeof(ap), "127.0.0.1:%u", sv->sv_port);
+	setenv(DC_SYS_ENV_ACCESS_POINTS, ap, 1);
+	sys = srv_attach(sv);
+	assert_int_equal(srv_pool_create(sys, pool, size, pu), 0);
+	dc_sys_detach(sys);
+}
+
+/* Remove what srv_new made (the server stopped), unless SRV_KEEP is set. */
+static inline void
+srv_rmdir(struct srv *sv)
+{
+	char cmd[PATH_MAX + 16];
+
+	if (getenv("SRV_KEEP") != NULL) {
+		print_message("kept %s\n", sv->sv_dir);
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %.*s", (int)(strrchr(sv->sv_dir, '/') - sv->sv_dir),
+		 sv->sv_dir);
+	if (system(cmd) != 0)
+		print_message("could not remove %s\n", sv->sv_dir);
+}
+
 #endif /* SRV_HARNESS_H */

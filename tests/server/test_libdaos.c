@@ -19,30 +19,13 @@
 #include "srv_harness.h"
 
 static struct srv srv_main;
-static char       srv_ap[64];
 static char      *self_exe;
 
 static int
 setup(void **state)
 {
-	char tmpl[] = "/tmp/libdaos.XXXXXX";
-
 	(void)state;
-	assert_non_null(mkdtemp(tmpl));
-	snprintf(srv_main.sv_dir, sizeof(srv_main.sv_dir), "%s/data", tmpl);
-	srv_main.sv_targets = 2;
-	srv_main.sv_port    = srv_free_port();
-	srv_start(&srv_main);
-	snprintf(srv_ap, sizeof(srv_ap), "127.0.0.1:%u", srv_main.sv_port);
-	setenv(DC_SYS_ENV_ACCESS_POINTS, srv_ap, 1);
-	/* a pool to work in, made the administrator's way */
-	{
-		struct dc_sys *sys = srv_attach(&srv_main);
-		uuid_t         pool;
-
-		assert_int_equal(srv_pool_create(sys, "lp", 256ull << 20, pool), 0);
-		dc_sys_detach(sys);
-	}
+	srv_new(&srv_main, "libdaos", 2, "lp", 256ull << 20);
 	assert_int_equal(daos_init(), 0);
 	return 0;
 }
@@ -50,19 +33,10 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
 	assert_int_equal(daos_fini(), 0);
 	srv_stop(&srv_main, SIGTERM);
-	if (getenv("SRV_KEEP") != NULL) {
-		print_message("kept %s\n", srv_main.sv_dir);
-		return 0;
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf %.*s",
-		 (int)(strrchr(srv_main.sv_dir, '/') - srv_main.sv_dir), srv_main.sv_dir);
-	if (system(cmd) != 0)
-		print_message("could not remove %s\n", srv_main.sv_dir);
+	srv_rmdir(&srv_main);
 	return 0;
 }
 

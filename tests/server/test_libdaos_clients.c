@@ -36,7 +36,6 @@
 #define V_MAGIC   0x5643u /* "CV" */
 
 static struct srv srv_c;
-static char       srv_ap[64];
 static char      *self_exe;
 
 static const daos_obj_id_t oid_shared = {.lo = 1, .hi = 0};
@@ -859,21 +858,8 @@ test_clients_leave_in_flight(void **state)
 static int
 setup(void **state)
 {
-	char           tmpl[] = "/tmp/libdaos_clients.XXXXXX";
-	struct dc_sys *sys;
-	uuid_t         pool;
-
 	(void)state;
-	assert_non_null(mkdtemp(tmpl));
-	snprintf(srv_c.sv_dir, sizeof(srv_c.sv_dir), "%s/data", tmpl);
-	srv_c.sv_targets = 2;
-	srv_c.sv_port    = srv_free_port();
-	srv_start(&srv_c);
-	snprintf(srv_ap, sizeof(srv_ap), "127.0.0.1:%u", srv_c.sv_port);
-	setenv(DC_SYS_ENV_ACCESS_POINTS, srv_ap, 1);
-	sys = srv_attach(&srv_c);
-	assert_int_equal(srv_pool_create(sys, "cp", 512ull << 20, pool), 0);
-	dc_sys_detach(sys);
+	srv_new(&srv_c, "libdaos_clients", 2, "cp", 512ull << 20);
 	assert_int_equal(daos_init(), 0);
 	assert_int_equal(daos_pool_connect("cp", NULL, DAOS_PC_RW, &p_poh, NULL, NULL), 0);
 	assert_int_equal(daos_cont_create_with_label(p_poh, "cc", NULL, NULL, NULL), 0);
@@ -892,22 +878,13 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
 	assert_int_equal(daos_array_close(p_arr, NULL), 0);
 	assert_int_equal(daos_cont_close(p_coh, NULL), 0);
 	assert_int_equal(daos_pool_disconnect(p_poh, NULL), 0);
 	assert_int_equal(daos_fini(), 0);
 	srv_stop(&srv_c, SIGTERM);
-	if (getenv("SRV_KEEP") != NULL) {
-		print_message("kept %s\n", srv_c.sv_dir);
-		return 0;
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf %.*s",
-		 (int)(strrchr(srv_c.sv_dir, '/') - srv_c.sv_dir), srv_c.sv_dir);
-	if (system(cmd) != 0)
-		print_message("could not remove %s\n", srv_c.sv_dir);
+	srv_rmdir(&srv_c);
 	return 0;
 }
 

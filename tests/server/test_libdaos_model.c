@@ -224,7 +224,6 @@ key_index(struct m_obj *o, const void *key, size_t len, bool akey)
 /* ---- the server and the handles ---- */
 
 static struct srv    srv_m;
-static char          srv_ap[64];
 static daos_handle_t m_poh, m_coh, m_eqh;
 static uint64_t      n_ops, n_restarts, n_kills, n_uncertain_new, n_uncertain_old;
 static uint64_t      seed_used;
@@ -1893,21 +1892,8 @@ test_absent_in_big_fetch(void **state)
 static int
 setup(void **state)
 {
-	char           tmpl[] = "/tmp/libdaos_model.XXXXXX";
-	struct dc_sys *sys;
-	uuid_t         pool;
-
 	(void)state;
-	assert_non_null(mkdtemp(tmpl));
-	snprintf(srv_m.sv_dir, sizeof(srv_m.sv_dir), "%s/data", tmpl);
-	srv_m.sv_targets = 2;
-	srv_m.sv_port    = srv_free_port();
-	srv_start(&srv_m);
-	snprintf(srv_ap, sizeof(srv_ap), "127.0.0.1:%u", srv_m.sv_port);
-	setenv(DC_SYS_ENV_ACCESS_POINTS, srv_ap, 1);
-	sys = srv_attach(&srv_m);
-	assert_int_equal(srv_pool_create(sys, "mp", 512ull << 20, pool), 0);
-	dc_sys_detach(sys);
+	srv_new(&srv_m, "libdaos_model", 2, "mp", 512ull << 20);
 	assert_int_equal(daos_init(), 0);
 	return 0;
 }
@@ -1915,19 +1901,10 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
 	assert_int_equal(daos_fini(), 0);
 	srv_stop(&srv_m, SIGTERM);
-	if (getenv("SRV_KEEP") != NULL) {
-		print_message("kept %s\n", srv_m.sv_dir);
-		return 0;
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf %.*s",
-		 (int)(strrchr(srv_m.sv_dir, '/') - srv_m.sv_dir), srv_m.sv_dir);
-	if (system(cmd) != 0)
-		print_message("could not remove %s\n", srv_m.sv_dir);
+	srv_rmdir(&srv_m);
 	return 0;
 }
 

@@ -27,49 +27,14 @@
 #define TX_TARGETS 4
 
 static struct srv    srv_main;
-static char          srv_ap[64];
 static char         *self_exe;
 static daos_handle_t t_poh, t_coh;
-
-static void
-srv_rmdir(struct srv *sv)
-{
-	char cmd[PATH_MAX + 16];
-
-	if (getenv("SRV_KEEP") != NULL) {
-		print_message("kept %s\n", sv->sv_dir);
-		return;
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf %.*s", (int)(strrchr(sv->sv_dir, '/') - sv->sv_dir),
-		 sv->sv_dir);
-	if (system(cmd) != 0)
-		print_message("could not remove %s\n", sv->sv_dir);
-}
-
-static void
-srv_new(struct srv *sv, const char *pool)
-{
-	char           tmpl[] = "/tmp/libdaos_tx.XXXXXX";
-	struct dc_sys *sys;
-	uuid_t         pu;
-
-	assert_non_null(mkdtemp(tmpl));
-	snprintf(sv->sv_dir, sizeof(sv->sv_dir), "%s/data", tmpl);
-	sv->sv_targets = TX_TARGETS;
-	sv->sv_port    = srv_free_port();
-	srv_start(sv);
-	sys = srv_attach(sv);
-	assert_int_equal(srv_pool_create(sys, pool, 256ull << 20, pu), 0);
-	dc_sys_detach(sys);
-}
 
 static int
 setup(void **state)
 {
 	(void)state;
-	srv_new(&srv_main, "tp");
-	snprintf(srv_ap, sizeof(srv_ap), "127.0.0.1:%u", srv_main.sv_port);
-	setenv(DC_SYS_ENV_ACCESS_POINTS, srv_ap, 1);
+	srv_new(&srv_main, "libdaos_tx", TX_TARGETS, "tp", 256ull << 20);
 	assert_int_equal(daos_init(), 0);
 	assert_int_equal(daos_pool_connect("tp", NULL, DAOS_PC_RW, &t_poh, NULL, NULL), 0);
 	assert_int_equal(daos_cont_create_with_label(t_poh, "txc", NULL, NULL, NULL), 0);
@@ -1027,7 +992,7 @@ test_crash(void **state)
 	pid_t          child;
 
 	(void)state;
-	srv_new(&sv, "cp");
+	srv_new(&sv, "libdaos_tx", TX_TARGETS, "cp", 256ull << 20);
 	snprintf(ap, sizeof(ap), "127.0.0.1:%u", sv.sv_port);
 	{
 		/* the container, made by a short-lived client of its own */
