@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <time.h>
+#include <gurt/dlog.h>
 #include <math.h> /* isfinite only: no libm needed */
 #include <arpa/inet.h>
 
@@ -692,7 +694,7 @@ dcli_table_fini(struct dcli_table *t)
 #define DCLI_PROGRESS_WIDTH    30                /* characters inside the brackets */
 #define DCLI_PROGRESS_INTERVAL (100ULL * 1000000) /* ns between redraws */
 
-static uint64_t
+uint64_t
 dcli_now_ns(void)
 {
 	struct timespec ts;
@@ -864,6 +866,49 @@ dcli_parse_hostport(const char *s, uint16_t def_port, char *addr, size_t addrlen
 	addr[hlen] = '\0';
 	*port      = pv;
 	return 0;
+}
+
+/* ---- timings ---- */
+
+static int
+lat_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a;
+	uint64_t y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void
+dcli_lat_pcts(uint64_t *lat_ns, uint64_t n, double *p50_us, double *p99_us)
+{
+	if (n == 0) {
+		*p50_us = *p99_us = 0;
+		return;
+	}
+	qsort(lat_ns, n, sizeof(*lat_ns), lat_cmp);
+	*p50_us = (double)lat_ns[n / 2] / 1e3;
+	*p99_us = (double)lat_ns[MIN(n - 1, n * 99 / 100)] / 1e3;
+}
+
+/* ---- the tools' own plumbing ---- */
+
+void
+dcli_log_setup(const char *tool, bool debug)
+{
+	/* (gurt's d_log_init_adv takes a char * it does not modify) */
+	if (debug) {
+		d_log_init_adv((char *)tool, NULL, DLOG_FLV_DEFAULT, DLOG_DBG, DLOG_ERR, NULL);
+		return;
+	}
+	d_log_init_adv((char *)tool, getenv("D_LOG_FILE") != NULL ? NULL : "/dev/null", DLOG_FLV_DEFAULT,
+		       DLOG_ERR, DLOG_EMERG, NULL);
+}
+
+bool
+dcli_word_is(const char *w, const char *name, const char *alias)
+{
+	return w != NULL && (strcmp(w, name) == 0 || (alias != NULL && strcmp(w, alias) == 0));
 }
 
 /* ---- numbers ---- */

@@ -168,6 +168,21 @@ int dcli_parse_hostport(const char *s, uint16_t def_port, char *addr, size_t add
 /* A decimal unsigned number, the whole string, no sign. */
 bool dcli_parse_u64(const char *s, uint64_t *v);
 
+/* CLOCK_MONOTONIC in nanoseconds, for the benchmarks' timings. */
+uint64_t dcli_now_ns(void);
+/* Sort n latencies (ns) in place and give their median and 99th percentile in µs. */
+void dcli_lat_pcts(uint64_t *lat_ns, uint64_t n, double *p50_us, double *p99_us);
+
+/* ---- the tools' own plumbing ---- */
+
+/*
+ * dmg and daos print one error line; the libraries' log messages would only
+ * repeat it. They show with debug, or go to D_LOG_FILE when the user names one.
+ */
+void dcli_log_setup(const char *tool, bool debug);
+/* Is command word w name, or its alias (NULL: none)? */
+bool dcli_word_is(const char *w, const char *name, const char *alias);
+
 /* ---- a command's outcome ---- */
 
 #define DCLI_EXIT_FAIL  1

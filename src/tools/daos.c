@@ -1567,24 +1567,6 @@ dt_usage(FILE *f)
 		fprintf(f, "  daos %s\n", dt_cmds[i].c_usage);
 }
 
-/* The library's log lines would repeat the one error line: --debug or D_LOG_FILE shows them. */
-static void
-dt_log_setup(struct dt *t)
-{
-	if (t->t_debug) {
-		d_log_init_adv("daos", NULL, DLOG_FLV_DEFAULT, DLOG_DBG, DLOG_ERR, NULL);
-		return;
-	}
-	d_log_init_adv("daos", getenv("D_LOG_FILE") != NULL ? NULL : "/dev/null",
-		       DLOG_FLV_DEFAULT, DLOG_ERR, DLOG_EMERG, NULL);
-}
-
-static bool
-dt_word_is(const char *w, const char *name, const char *alias)
-{
-	return w != NULL && (strcmp(w, name) == 0 || (alias != NULL && strcmp(w, alias) == 0));
-}
-
 static int
 dt_run(struct dt *t, const struct dt_cmd *cmd)
 {
@@ -1667,8 +1649,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	for (k = 0; k < ARRAY_SIZE(dt_cmds) && cmd == NULL; k++)
-		if (dt_word_is(res, dt_cmds[k].c_res, dt_cmds[k].c_res_alias) &&
-		    dt_word_is(name, dt_cmds[k].c_name, dt_cmds[k].c_name_alias))
+		if (dcli_word_is(res, dt_cmds[k].c_res, dt_cmds[k].c_res_alias) &&
+		    dcli_word_is(name, dt_cmds[k].c_name, dt_cmds[k].c_name_alias))
 			cmd = &dt_cmds[k];
 	if (cmd == NULL) {
 		dcli_bad_arg(&t.t_out, "unknown command \"%s%s%s\"", res, name ? " " : "", name ? name : "");
@@ -1692,7 +1674,7 @@ main(int argc, char **argv)
 		return dcli_finish(&t.t_out, -DER_INVAL);
 	}
 
-	dt_log_setup(&t);
+	dcli_log_setup("daos", t.t_debug);
 	rc = dt_run(&t, cmd);
 	rc = dcli_finish(&t.t_out, rc);
 	dt_release(&t);

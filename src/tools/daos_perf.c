@@ -114,15 +114,6 @@ struct dp {
 	struct dp_result res;
 };
 
-static uint64_t
-dp_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * Value i is stamped with i in its first and last words (and carries a fixed
  * pattern between), so a read of the wrong value, a short read or a stale
@@ -170,7 +161,7 @@ dp_launch(struct dp *p, struct dp_slot *s, uint64_t i)
 		s->ds_buf[0] = 0; /* a read that fills nothing must not pass the check */
 	if (p->op == DP_KV_PUT || p->op == DP_KV_GET) {
 		snprintf(s->ds_key, sizeof(s->ds_key), "k%" PRIu64, i);
-		s->ds_t0 = dp_now_ns();
+		s->ds_t0 = dcli_now_ns();
 		if (!p->reading)
 			return daos_kv_put(p->shared_oh, DAOS_TX_NONE, 0, s->ds_key, p->size,
 					   s->ds_buf, &s->ds_ev);
@@ -189,7 +180,7 @@ dp_launch(struct dp *p, struct dp_slot *s, uint64_t i)
 		s->ds_sgl.sg_nr     = 1;
 		s->ds_sgl.sg_nr_out = 0;
 		s->ds_sgl.sg_iovs   = &s->ds_iov;
-		s->ds_t0            = dp_now_ns();
+		s->ds_t0            = dcli_now_ns();
 		if (!p->reading)
 			return daos_array_write(p->shared_oh, DAOS_TX_NONE, &s->ds_aiod,
 						&s->ds_sgl, &s->ds_ev);
@@ -197,7 +188,7 @@ dp_launch(struct dp *p, struct dp_slot *s, uint64_t i)
 				       &s->ds_ev);
 	}
 
-	s->ds_t0 = dp_now_ns();
+	s->ds_t0 = dcli_now_ns();
 	if (p->per_value) {
 		/* opening computes the layout locally: no round trip in the timing */
 		rc = dp_oid(p, p->oid_base + i, DAOS_OT_MULTI_HASHED, OC_S1, &oid);
@@ -280,7 +271,7 @@ dp_pass(struct dp *p, bool reading, bool timed)
 		free_slots[i] = &p->slots[i];
 	p->reading = reading;
 	dcli_progress_start(&bar, stderr, reading ? "fetch" : "write");
-	t0 = dp_now_ns();
+	t0 = dcli_now_ns();
 	while (done < launched || (rc == 0 && launched < p->count)) {
 		while (rc == 0 && nfree > 0 && launched < p->count) {
 			struct dp_slot *s = free_slots[--nfree];
@@ -304,7 +295,7 @@ dp_pass(struct dp *p, bool reading, bool timed)
 		}
 		for (i = 0; i < (uint32_t)n; i++) {
 			struct dp_slot *s   = container_of(evs[i], struct dp_slot, ds_ev);
-			uint64_t        end = dp_now_ns();
+			uint64_t        end = dcli_now_ns();
 			int             orc = dp_complete(p, s, evs[i]->ev_error);
 
 			if (timed)
@@ -320,7 +311,7 @@ dp_pass(struct dp *p, bool reading, bool timed)
 		dcli_progress_update(&bar, done, p->count);
 	}
 	dcli_progress_end(&bar);
-	p->seconds = (double)(dp_now_ns() - t0) / 1e9;
+	p->seconds = (double)(dcli_now_ns() - t0) / 1e9;
 out:
 	D_FREE(free_slots);
 	D_FREE(evs);
@@ -423,29 +414,18 @@ dp_slots_fini(struct dp *p)
 	D_FREE(p->slots);
 }
 
-static int
-dp_cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a;
-	uint64_t y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Turn the latencies and the pass's time into p->res. */
 static void
 dp_summarise(struct dp *p)
 {
 	struct dp_result *r = &p->res;
 
-	qsort(p->lat_ns, p->count, sizeof(*p->lat_ns), dp_cmp_u64);
+	dcli_lat_pcts(p->lat_ns, p->count, &r->p50_us, &r->p99_us);
 	r->op      = p->op;
 	r->size    = p->size;
 	r->qd      = p->qd;
 	r->count   = p->count;
 	r->seconds = p->seconds;
-	r->p50_us  = (double)p->lat_ns[p->count / 2] / 1e3;
-	r->p99_us  = (double)p->lat_ns[MIN(p->count - 1, p->count * 99 / 100)] / 1e3;
 	r->iops    = (double)p->count / p->seconds;
 	r->mib_s   = r->iops * (double)p->size / (1 << 20);
 }

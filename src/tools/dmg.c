@@ -1439,28 +1439,6 @@ dmg_usage(FILE *f)
 		fprintf(f, "  dmg %s\n", dmg_cmds[i].c_usage);
 }
 
-/*
- * An administrator reads dmg's one error line; the transport's log messages
- * would only repeat it in other words. They show with --debug, or go to
- * D_LOG_FILE when the user names one.
- */
-static void
-dmg_log_setup(struct dmg *d)
-{
-	if (d->d_debug) {
-		d_log_init_adv("dmg", NULL, DLOG_FLV_DEFAULT, DLOG_DBG, DLOG_ERR, NULL);
-		return;
-	}
-	d_log_init_adv("dmg", getenv("D_LOG_FILE") != NULL ? NULL : "/dev/null", DLOG_FLV_DEFAULT,
-		       DLOG_ERR, DLOG_EMERG, NULL);
-}
-
-static bool
-dmg_word_is(const char *w, const char *name, const char *alias)
-{
-	return w != NULL && (strcmp(w, name) == 0 || (alias != NULL && strcmp(w, alias) == 0));
-}
-
 int
 main(int argc, char **argv)
 {
@@ -1507,7 +1485,7 @@ main(int argc, char **argv)
 		default: return dcli_getopt_fail(&d.d_out, c, argv);
 		}
 	}
-	dmg_log_setup(&d);
+	dcli_log_setup("dmg", d.d_debug);
 
 	nwords = 0;
 	for (i = optind; i < argc && nwords < 3; i++)
@@ -1525,9 +1503,9 @@ main(int argc, char **argv)
 	for (k = 0; k < ARRAY_SIZE(dmg_cmds) && cmd == NULL; k++) {
 		const struct dmg_cmd *cc = &dmg_cmds[k];
 
-		if (dmg_word_is(words[0], cc->c_group, cc->c_alias) &&
-		    dmg_word_is(words[1], cc->c_name, cc->c_name_alias) &&
-		    (cc->c_sub == NULL || dmg_word_is(words[2], cc->c_sub, NULL)))
+		if (dcli_word_is(words[0], cc->c_group, cc->c_alias) &&
+		    dcli_word_is(words[1], cc->c_name, cc->c_name_alias) &&
+		    (cc->c_sub == NULL || dcli_word_is(words[2], cc->c_sub, NULL)))
 			cmd = cc;
 	}
 	if (cmd == NULL) {

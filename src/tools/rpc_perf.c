@@ -22,6 +22,7 @@
 #include <gurt/common.h>
 #include "sched/sched.h"
 #include "rpc/rpc.h"
+#include "common/cli.h"
 
 #define PERF_DEFAULT_PORT 10001
 #define PERF_TARGETS_MAX  64
@@ -38,15 +39,6 @@ struct perf_args {
 	uint32_t targets;
 	bool     json;
 };
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static bool
 is_loopback(const char *addr)
@@ -105,7 +97,7 @@ perf_issue(struct perf_run *r, struct perf_slot *s)
 		call->rc_bulk_in  = &s->ps_sgl;
 		break;
 	}
-	s->ps_start = now_ns();
+	s->ps_start = dcli_now_ns();
 	r->pr_started++;
 	return rpc_call_start(r->pr_ep, call, perf_cb, r);
 }
@@ -122,7 +114,7 @@ perf_cb(struct rpc_call *call, void *arg)
 		r->pr_err = call->rc_rc;
 	}
 	if (r->pr_lat != NULL)
-		r->pr_lat[r->pr_done] = now_ns() - s->ps_start;
+		r->pr_lat[r->pr_done] = dcli_now_ns() - s->ps_start;
 	r->pr_done++;
 	rpc_call_fini(call);
 	if (r->pr_err == 0 && r->pr_started < r->pr_total) {
@@ -160,15 +152,6 @@ perf_phase(struct rpc_ctx *ctx, struct perf_run *r, struct perf_slot *slots, uin
 	return r->pr_err;
 }
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a;
-	uint64_t y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static const char *
 op_name(int op)
 {
@@ -192,6 +175,7 @@ perf_client(struct perf_args *a)
 	double                 secs;
 	double                 iops;
 	double                 mib;
+	double                 p50, p99;
 	int                    i;
 	int                    rc;
 
@@ -249,27 +233,23 @@ perf_client(struct perf_args *a)
 	rc   = perf_phase(ctx, &r, slots, warm > 0 ? warm : 1);
 	if (rc != 0)
 		goto out;
-	t0   = now_ns();
+	t0   = dcli_now_ns();
 	rc   = perf_phase(ctx, &r, slots, a->count);
-	secs = (double)(now_ns() - t0) / 1e9;
+	secs = (double)(dcli_now_ns() - t0) / 1e9;
 	if (rc != 0)
 		goto out;
-	qsort(r.pr_lat, a->count, sizeof(*r.pr_lat), cmp_u64);
+	dcli_lat_pcts(r.pr_lat, a->count, &p50, &p99);
 	iops = (double)a->count / secs;
 	mib  = iops * (double)a->size / (1024.0 * 1024.0);
 	if (a->json)
 		printf("{\"op\":\"%s\",\"size\":%" PRIu64 ",\"qd\":%d,\"ops\":%" PRIu64
 		       ",\"seconds\":%.6f,\"iops\":%.1f,\"mib_s\":%.2f,\"p50_us\":%.2f,"
 		       "\"p99_us\":%.2f}\n",
-		       op_name(a->op), a->size, a->qd, a->count, secs, iops, mib,
-		       (double)r.pr_lat[a->count / 2] / 1e3,
-		       (double)r.pr_lat[(a->count * 99) / 100] / 1e3);
+		       op_name(a->op), a->size, a->qd, a->count, secs, iops, mib, p50, p99);
 	else
 		printf("%s size %" PRIu64 " qd %d: %" PRIu64 " ops in %.3f s, %.0f ops/s, "
 		       "%.1f MiB/s, p50 %.1f us, p99 %.1f us\n",
-		       op_name(a->op), a->size, a->qd, a->count, secs, iops, mib,
-		       (double)r.pr_lat[a->count / 2] / 1e3,
-		       (double)r.pr_lat[(a->count * 99) / 100] / 1e3);
+		       op_name(a->op), a->size, a->qd, a->count, secs, iops, mib, p50, p99);
 out:
 	if (rc != 0)
 		fprintf(stderr, "rpc_perf: %s\n", d_errstr(rc));

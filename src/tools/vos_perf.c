@@ -61,15 +61,6 @@ perf_track_free(void *arg, size_t size)
 	perf_dram -= size;
 }
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 static const daos_obj_id_t perf_oid = {.lo = 7, .hi = 0};
 
 /* Key i as a dkey: 8 bytes, so small keys measure the index, not key copying. */
@@ -120,10 +111,10 @@ perf_worker(void *arg)
 	}
 	while (p->rc == 0 && p->next < p->count) {
 		uint64_t i  = p->next++;
-		uint64_t t0 = now_ns();
+		uint64_t t0 = dcli_now_ns();
 		int      rc = perf_one(p, i, buf);
 
-		p->lat_ns[i] = now_ns() - t0;
+		p->lat_ns[i] = dcli_now_ns() - t0;
 		if (p->tty && i % (p->count / 100 + 1) == 0)
 			fprintf(stderr, "\r%s: %3.0f%%", p->fetching ? "fetch" : "update",
 				100.0 * (double)i / (double)p->count);
@@ -148,7 +139,7 @@ perf_pass(struct perf *p, bool fetching)
 
 	p->fetching = fetching;
 	p->next     = 0;
-	t0          = now_ns();
+	t0          = dcli_now_ns();
 	for (i = 0; i < p->qd; i++) {
 		if (sched_ult_create(p->sched, perf_worker, p) != 0)
 			return -DER_NOMEM;
@@ -158,7 +149,7 @@ perf_pass(struct perf *p, bool fetching)
 		sched_cond_wait(p->done);
 	if (p->tty)
 		fprintf(stderr, "\r%20s\r", "");
-	p->seconds = (double)(now_ns() - t0) / 1e9;
+	p->seconds = (double)(dcli_now_ns() - t0) / 1e9;
 	return p->rc;
 }
 
@@ -236,15 +227,6 @@ perf_ult(void *arg)
 	struct perf_run *r = arg;
 
 	perf_main(r->s, r->p);
-}
-
-static int
-cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a;
-	uint64_t y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static void
@@ -339,9 +321,7 @@ main(int argc, char **argv)
 	if (p.rc != 0)
 		return 1;
 
-	qsort(p.lat_ns, p.count, sizeof(*p.lat_ns), cmp_u64);
-	p50  = (double)p.lat_ns[p.count / 2] / 1e3;
-	p99  = (double)p.lat_ns[MIN(p.count - 1, p.count * 99 / 100)] / 1e3;
+	dcli_lat_pcts(p.lat_ns, p.count, &p50, &p99);
 	iops = (double)p.count / p.seconds;
 	mib  = iops * (double)p.size / (1 << 20);
 	if (p.json) {
