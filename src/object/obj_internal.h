@@ -36,6 +36,9 @@ int          obj_tx_read_check(struct vos *vos, const uuid_t cont, daos_obj_id_t
 /* System thread: DOP_TX_COMMIT; and, at load, the re-application of the
  * transactions a crash interrupted. */
 void obj_tx_commit_handler(struct rpc_req *req, void *arg);
+/* The request's bulk payload, which must be exactly len bytes, into a new
+ * buffer (*bufp, for D_FREE). -DER_INVAL (other length), -DER_NOMEM, -DER_UNREACH. */
+int  obj_bulk_recv(struct rpc_req *req, uint64_t len, uint8_t **bufp);
 int  obj_tx_recover(void);
 
 /* ---- update and punch bodies (obj_srv.c), shared with transactions ---- */

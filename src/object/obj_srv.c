@@ -210,6 +210,29 @@ obj_update_verify(const struct ds_cont_tgt_hdl *hdl, const struct dop_io *io, co
 	return rc;
 }
 
+int
+obj_bulk_recv(struct rpc_req *req, uint64_t len, uint8_t **bufp)
+{
+	d_iov_t     iov;
+	d_sg_list_t sgl = {.sg_nr = 1, .sg_iovs = &iov};
+	uint8_t    *buf;
+	int         rc;
+
+	if (rpc_req_bulk_len(req) != len)
+		return -DER_INVAL;
+	D_ALLOC_NZ(buf, len);
+	if (buf == NULL)
+		return -DER_NOMEM;
+	d_iov_set(&iov, buf, len);
+	rc = rpc_req_bulk_get(req, &sgl);
+	if (rc != 0) {
+		D_FREE(buf);
+		return rc;
+	}
+	*bufp = buf;
+	return 0;
+}
+
 static void
 obj_update_handler(struct rpc_req *req, void *arg)
 {
@@ -247,20 +270,7 @@ obj_update_handler(struct rpc_req *req, void *arg)
 		}
 		data = io.io_data;
 	} else {
-		d_iov_t     iov;
-		d_sg_list_t sgl = {.sg_nr = 1, .sg_iovs = &iov};
-
-		if (rpc_req_bulk_len(req) != need) {
-			rc = -DER_INVAL;
-			goto out;
-		}
-		D_ALLOC_NZ(bulk, need);
-		if (bulk == NULL) {
-			rc = -DER_NOMEM;
-			goto out;
-		}
-		d_iov_set(&iov, bulk, need);
-		rc = rpc_req_bulk_get(req, &sgl);
+		rc = obj_bulk_recv(req, need, &bulk);
 		if (rc != 0)
 			goto out;
 		data = bulk;

@@ -778,21 +778,12 @@ obj_tx_commit_handler(struct rpc_req *req, void *arg)
 		goto out;
 	}
 	if (where == DOP_DATA_BULK) {
-		d_iov_t     iov;
-		d_sg_list_t sgl = {.sg_nr = 1, .sg_iovs = &iov};
-
 		len = rpc_req_bulk_len(req);
 		if (len == 0 || len > DOP_TX_MAX) {
 			rc = -DER_INVAL;
 			goto out;
 		}
-		D_ALLOC_NZ(bulk, len);
-		if (bulk == NULL) {
-			rc = -DER_NOMEM;
-			goto out;
-		}
-		d_iov_set(&iov, bulk, len);
-		rc = rpc_req_bulk_get(req, &sgl);
+		rc = obj_bulk_recv(req, len, &bulk);
 		if (rc != 0)
 			goto out;
 		buf = bulk;

@@ -504,7 +504,7 @@ rpc_peer_find(struct rpc_ctx *ctx, ucp_ep_h uep)
 {
 	struct rpc_peer *pr;
 
-	if (uep == NULL || ctx->c_peers[0].next == NULL)
+	if (uep == NULL)
 		return NULL;
 	d_list_for_each_entry(pr, rpc_peer_bucket(ctx, uep), pr_link)
 		if (pr->pr_reply_uep == uep)
