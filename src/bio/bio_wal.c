@@ -538,6 +538,7 @@ wal_commit(struct bio_target *bt, const void *rec, size_t len, struct bio_io **i
 	struct wal_group *g = NULL;
 	uint64_t          lsn = 0;
 	uint64_t          seq = 0;
+	uint64_t          dgen = 0; /* DATA sync generation our writes need */
 	int               rc;
 	int               i;
 
@@ -565,7 +566,8 @@ wal_commit(struct bio_target *bt, const void *rec, size_t len, struct bio_io **i
 		/* the next group is written only once these writes are durable too
 		 * (wal_flusher): a crash then leaves only the newest group pointing at
 		 * DATA that may be missing */
-		g->wg_dsync_gen = MAX(g->wg_dsync_gen, bt->bt_dsync_req);
+		dgen            = bt->bt_dsync_req; /* covers every write of ours: all completed */
+		g->wg_dsync_gen = MAX(g->wg_dsync_gen, dgen);
 		g->wg_data_pending -= (uint32_t)nr_ios;
 		if (g->wg_data_pending == 0)
 			bio_cond_signal(bt->bt_flush_cond);
@@ -574,7 +576,7 @@ wal_commit(struct bio_target *bt, const void *rec, size_t len, struct bio_io **i
 		return rc;
 	/* acknowledged only once its DATA is durable, like its record */
 	if (rc == 0 && nr_ios > 0)
-		rc = bio_data_sync(bt, bt->bt_dsync_req);
+		rc = bio_data_sync(bt, dgen);
 
 	while (bt->bt_done_seq < seq && !bt->bt_faulty)
 		bio_cond_wait(g->wg_cond);
