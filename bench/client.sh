@@ -7,6 +7,7 @@
 # stopped (by PID) when the script ends, whatever happens.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/bench/lib.sh"
 dir="" build="$here/build" targets=2 smoke=0 json=0
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -42,22 +43,10 @@ else
 	runtime=5 fsize=1G pool=8GB n4k=50000 n1m=1000 nkv=200000
 fi
 
-# fio's IOPS and MiB/s for one job (JSON line), on the same directory as the server's data.
-fio_job() { # rw bs qd
-	fio --name=limit --directory="$work" --size="$fsize" --rw="$1" --bs="$2" --iodepth="$3" \
-		--ioengine=io_uring --direct=1 --runtime="$runtime" --time_based --output-format=json \
-		2>/dev/null |
-		python3 -c 'import json,sys
-j=json.load(sys.stdin)["jobs"][0]
-d=j["write"] if j["write"]["iops"] > 0 else j["read"]
-pc=d["clat_ns"].get("percentile", {})
-print(json.dumps({"iops": d["iops"], "mib_s": d["bw_bytes"]/1048576,
-                  "p50_us": pc.get("50.000000", 0)/1e3, "p99_us": pc.get("99.000000", 0)/1e3}))'
-}
-
-fio_w4k=$(fio_job randwrite 4k 32)
-fio_w1m=$(fio_job write 1M 8)
-fio_r1m=$(fio_job read 1M 8)
+# the device's limits, on the directory the server's data will use
+fio_w4k=$(fio_job "$work" "$fsize" "$runtime" randwrite 4k 32)
+fio_w1m=$(fio_job "$work" "$fsize" "$runtime" write 1M 8)
+fio_r1m=$(fio_job "$work" "$fsize" "$runtime" read 1M 8)
 rm -f "$work"/limit*
 
 # A free port, then the server on it with its data beside fio's files.

@@ -5,6 +5,7 @@
 #   bench/engine.sh [--dir DIR] [--smoke] [--json] [--vos-perf PATH]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/bench/lib.sh"
 dir="" smoke=0 json=0 vp="$here/build/src/tools/vos_perf"
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -28,11 +29,9 @@ else
 fi
 
 # fio's IOPS for one job, from its JSON output.
-fio_iops() { # rw bs qd [extra]
-	fio --name=limit --directory="$work" --size="$fsize" --rw="$1" --bs="$2" --iodepth="$3" \
-		--ioengine=io_uring --direct=1 --runtime="$runtime" --time_based --output-format=json \
-		${4:-} 2>/dev/null |
-		python3 -c 'import json,sys; j=json.load(sys.stdin)["jobs"][0]; print(int(j["write"]["iops"]+j["read"]["iops"]))'
+fio_iops() { # rw bs qd [fio args]
+	fio_job "$work" "$fsize" "$runtime" "$@" |
+		python3 -c 'import json,sys; print(int(json.load(sys.stdin)["iops"]))'
 }
 ours() { # op size qd count [flags] -> JSON line
 	rm -rf "$work/vos"
