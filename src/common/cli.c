@@ -1021,3 +1021,29 @@ dcli_getopt_fail(struct dcli_outcome *o, int c, char **argv)
 		dcli_bad_arg(o, "unknown flag `%s'", argv[optind - 1]);
 	return dcli_finish(o, -DER_INVAL);
 }
+
+int
+dcli_list_foreach(struct dcli_outcome *o, const char *list, bool pairs,
+		  int (*fn)(const char *name, const char *value, void *arg), void *arg)
+{
+	char *copy = NULL, *save = NULL, *tok;
+	int   rc   = 0;
+
+	D_STRNDUP(copy, list, strlen(list));
+	if (copy == NULL)
+		return -DER_NOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok != NULL && rc == 0;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *colon = pairs ? strchr(tok, ':') : NULL;
+
+		if (pairs && (colon == NULL || colon == tok || colon[1] == '\0')) {
+			rc = dcli_bad_arg(o, "invalid property \"%s\" (expected name:value)", tok);
+			break;
+		}
+		if (colon != NULL)
+			*colon = '\0';
+		rc = fn(tok, colon != NULL ? colon + 1 : NULL, arg);
+	}
+	D_FREE(copy);
+	return rc;
+}

@@ -217,6 +217,14 @@ void dcli_envelope_null(struct dcli_outcome *o);
  * exit status.
  */
 int  dcli_finish(struct dcli_outcome *o, int rc);
+/*
+ * Call fn(name, value, arg) for each item of a comma-separated list: with
+ * pairs, "name:value" items (split at the first ':', so values may hold one;
+ * an item without both is a bad argument recorded in o), else plain names
+ * (value NULL). Stops at fn's first error and returns it; -DER_NOMEM.
+ */
+int  dcli_list_foreach(struct dcli_outcome *o, const char *list, bool pairs,
+		       int (*fn)(const char *name, const char *value, void *arg), void *arg);
 /* getopt_long returned ':' (a missing value) or '?' (unknown flag; optstring
  * starts with ':'): record the bad argument and finish; returns the exit status. */
 int  dcli_getopt_fail(struct dcli_outcome *o, int c, char **argv);

@@ -288,61 +288,51 @@ dt_prop_add(daos_prop_t **acc, daos_prop_t *one)
  * list. Names are checked here, so the message names the culprit; each value
  * is parsed by libdaos (daos_prop_from_str), the syntax DAOS programs use.
  */
+struct dt_props_acc {
+	struct dt   *pa_t;
+	daos_prop_t *pa_acc;
+};
+
+static int
+dt_prop_item(const char *name, const char *value, void *arg)
+{
+	struct dt_props_acc  *pa = arg;
+	struct dt            *t  = pa->pa_t;
+	const struct dt_pdef *pd = dt_pdef_by_name(name);
+	daos_prop_t          *one = NULL;
+	char                  item[256];
+	int                   rc;
+
+	if (pd == NULL)
+		return dcli_bad_arg(&t->t_out, "unknown property \"%s\"", name);
+	if (pd->pd_readonly)
+		return dcli_bad_arg(&t->t_out, "property \"%s\" cannot be set", pd->pd_name);
+	if (pa->pa_acc != NULL && daos_prop_entry_get(pa->pa_acc, pd->pd_type) != NULL)
+		return dcli_bad_arg(&t->t_out, "duplicate property \"%s\"", pd->pd_name);
+	snprintf(item, sizeof(item), "%s:%s", pd->pd_name, value);
+	rc = daos_prop_from_str(item, strlen(item), &one);
+	if (rc == -DER_NOMEM)
+		return rc;
+	if (rc != 0)
+		return dcli_bad_arg(&t->t_out, "invalid value \"%s\" for property \"%s\"", value,
+				    pd->pd_name);
+	return dt_prop_add(&pa->pa_acc, one);
+}
+
 static int
 dt_props_parse(struct dt *t, const char *arg, daos_prop_t **out)
 {
-	daos_prop_t *acc = NULL, *one;
-	char        *copy = NULL, *save = NULL, *tok;
-	int          rc   = 0;
+	struct dt_props_acc pa = {t, NULL};
+	int                 rc;
 
-	D_STRNDUP(copy, arg, strlen(arg));
-	if (copy == NULL)
-		return -DER_NOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-		const struct dt_pdef *pd;
-		char                 *colon = strchr(tok, ':');
-		char                  item[256];
-
-		if (colon == NULL || colon == tok || colon[1] == '\0') {
-			rc = dcli_bad_arg(&t->t_out, "invalid property \"%s\" (expected name:value)", tok);
-			break;
-		}
-		*colon = '\0';
-		pd     = dt_pdef_by_name(tok);
-		if (pd == NULL) {
-			rc = dcli_bad_arg(&t->t_out, "unknown property \"%s\"", tok);
-			break;
-		}
-		if (pd->pd_readonly) {
-			rc = dcli_bad_arg(&t->t_out, "property \"%s\" cannot be set", pd->pd_name);
-			break;
-		}
-		if (acc != NULL && daos_prop_entry_get(acc, pd->pd_type) != NULL) {
-			rc = dcli_bad_arg(&t->t_out, "duplicate property \"%s\"", pd->pd_name);
-			break;
-		}
-		snprintf(item, sizeof(item), "%s:%s", pd->pd_name, colon + 1);
-		one = NULL;
-		rc  = daos_prop_from_str(item, strlen(item), &one);
-		if (rc == -DER_NOMEM)
-			break;
-		if (rc != 0) {
-			rc = dcli_bad_arg(&t->t_out, "invalid value \"%s\" for property \"%s\"", colon + 1,
-					pd->pd_name);
-			break;
-		}
-		rc = dt_prop_add(&acc, one);
-		if (rc != 0)
-			break;
-	}
-	if (rc == 0 && acc == NULL)
+	rc = dcli_list_foreach(&t->t_out, arg, true, dt_prop_item, &pa);
+	if (rc == 0 && pa.pa_acc == NULL)
 		rc = dcli_bad_arg(&t->t_out, "no property given");
-	D_FREE(copy);
 	if (rc != 0) {
-		daos_prop_free(acc);
+		daos_prop_free(pa.pa_acc);
 		return rc;
 	}
-	*out = acc;
+	*out = pa.pa_acc;
 	return 0;
 }
 
@@ -800,36 +790,41 @@ dt_props_arg(struct dt *t, const char **list)
 	return 0;
 }
 
+/* get-prop's names: the properties asked for, in the order asked. */
+struct dt_want {
+	struct dt            *w_t;
+	const struct dt_pdef *w_pd[ARRAY_SIZE(dt_pdefs)];
+	size_t                w_nr;
+};
+
+static int
+dt_want_item(const char *name, const char *value, void *arg)
+{
+	struct dt_want       *w  = arg;
+	const struct dt_pdef *pd = dt_pdef_by_name(name);
+
+	(void)value;
+	if (pd == NULL)
+		return dcli_bad_arg(&w->w_t->t_out, "unknown property \"%s\"", name);
+	if (w->w_nr < ARRAY_SIZE(w->w_pd))
+		w->w_pd[w->w_nr++] = pd;
+	return 0;
+}
+
 static int
 dt_cmd_cont_get_prop(struct dt *t)
 {
-	const struct dt_pdef *want[ARRAY_SIZE(dt_pdefs)];
+	struct dt_want        w    = {.w_t = t};
 	daos_prop_t          *prop = NULL;
 	const char           *list;
-	size_t                nwant = 0, i;
+	size_t                i;
 	int                   rc;
 
 	rc = dt_props_arg(t, &list);
 	if (rc != 0)
 		return rc;
 	if (list != NULL) {
-		char *copy = NULL, *save = NULL, *tok;
-
-		D_STRNDUP(copy, list, strlen(list));
-		if (copy == NULL)
-			return -DER_NOMEM;
-		for (tok = strtok_r(copy, ",", &save); tok != NULL;
-		     tok = strtok_r(NULL, ",", &save)) {
-			const struct dt_pdef *pd = dt_pdef_by_name(tok);
-
-			if (pd == NULL) {
-				rc = dcli_bad_arg(&t->t_out, "unknown property \"%s\"", tok);
-				break;
-			}
-			if (nwant < ARRAY_SIZE(want))
-				want[nwant++] = pd;
-		}
-		D_FREE(copy);
+		rc = dcli_list_foreach(&t->t_out, list, false, dt_want_item, &w);
 		if (rc != 0)
 			return rc;
 	}
@@ -847,18 +842,18 @@ dt_cmd_cont_get_prop(struct dt *t)
 		goto out;
 	}
 	/* Without names: every property the container has that the tool knows. */
-	if (nwant == 0)
+	if (w.w_nr == 0)
 		for (i = 0; i < ARRAY_SIZE(dt_pdefs); i++)
 			if (daos_prop_entry_get(prop, dt_pdefs[i].pd_type) != NULL)
-				want[nwant++] = &dt_pdefs[i];
+				w.w_pd[w.w_nr++] = &dt_pdefs[i];
 
 	if (t->t_out.co_json) {
 		struct dcli_json j;
 
 		dcli_envelope_open(&j);
 		dcli_json_arr_begin(&j);
-		for (i = 0; i < nwant; i++)
-			dt_prop_json(&j, want[i], daos_prop_entry_get(prop, want[i]->pd_type));
+		for (i = 0; i < w.w_nr; i++)
+			dt_prop_json(&j, w.w_pd[i], daos_prop_entry_get(prop, w.w_pd[i]->pd_type));
 		dcli_json_arr_end(&j);
 		rc = dcli_envelope_close(&t->t_out, &j);
 	} else {
@@ -867,11 +862,11 @@ dt_cmd_cont_get_prop(struct dt *t)
 
 		printf("Properties for container %s\n", t->t_args[1]);
 		rc = dcli_table_init(&tab, 2, hdr);
-		for (i = 0; rc == 0 && i < nwant; i++) {
+		for (i = 0; rc == 0 && i < w.w_nr; i++) {
 			char        val[256];
-			const char *row[2] = {want[i]->pd_desc, val};
+			const char *row[2] = {w.w_pd[i]->pd_desc, val};
 
-			dt_prop_string(want[i], daos_prop_entry_get(prop, want[i]->pd_type), val,
+			dt_prop_string(w.w_pd[i], daos_prop_entry_get(prop, w.w_pd[i]->pd_type), val,
 				       sizeof(val));
 			rc = dcli_table_add_row(&tab, row);
 		}

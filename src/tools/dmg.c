@@ -311,44 +311,37 @@ dmg_prop_parse(struct dmg *d, const struct dmg_pdef *pd, const char *val, struct
 }
 
 /* "k:v[,k:v...]" into props. Values may hold ':' (labels do), so split at the first. */
+struct dmg_props_acc {
+	struct dmg       *pa_d;
+	bool              pa_for_set;
+	struct dsp_props *pa_props;
+};
+
+static int
+dmg_prop_item(const char *name, const char *value, void *arg)
+{
+	struct dmg_props_acc  *pa = arg;
+	struct dmg            *d  = pa->pa_d;
+	const struct dmg_pdef *pd = dmg_pdef_by_name(name);
+
+	if (pd == NULL)
+		return dcli_bad_arg(&d->d_out, "unknown property \"%s\"", name);
+	if (pa->pa_for_set && pd->pd_create_only)
+		return dcli_bad_arg(&d->d_out, "can't set %s on existing pool.", pd->pd_name);
+	if (dsp_props_find(pa->pa_props, pd->pd_type) != NULL)
+		return dcli_bad_arg(&d->d_out, "duplicate property \"%s\"", pd->pd_name);
+	return dmg_prop_parse(d, pd, value, pa->pa_props);
+}
+
 static int
 dmg_props_parse(struct dmg *d, const char *arg, bool for_set, struct dsp_props *props)
 {
-	char *copy = NULL, *save = NULL, *tok;
-	int   rc   = 0;
+	struct dmg_props_acc pa = {d, for_set, props};
+	int                  rc;
 
-	D_STRNDUP(copy, arg, strlen(arg));
-	if (copy == NULL)
-		return -DER_NOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-		const struct dmg_pdef *pd;
-		char                  *colon = strchr(tok, ':');
-
-		if (colon == NULL || colon == tok || colon[1] == '\0') {
-			rc = dcli_bad_arg(&d->d_out, "invalid property \"%s\" (expected name:value)", tok);
-			break;
-		}
-		*colon = '\0';
-		pd     = dmg_pdef_by_name(tok);
-		if (pd == NULL) {
-			rc = dcli_bad_arg(&d->d_out, "unknown property \"%s\"", tok);
-			break;
-		}
-		if (for_set && pd->pd_create_only) {
-			rc = dcli_bad_arg(&d->d_out, "can't set %s on existing pool.", pd->pd_name);
-			break;
-		}
-		if (dsp_props_find(props, pd->pd_type) != NULL) {
-			rc = dcli_bad_arg(&d->d_out, "duplicate property \"%s\"", pd->pd_name);
-			break;
-		}
-		rc = dmg_prop_parse(d, pd, colon + 1, props);
-		if (rc != 0)
-			break;
-	}
+	rc = dcli_list_foreach(&d->d_out, arg, true, dmg_prop_item, &pa);
 	if (rc == 0 && props->dps_nr == 0)
 		rc = dcli_bad_arg(&d->d_out, "no property given");
-	D_FREE(copy);
 	return rc;
 }
 
@@ -1260,39 +1253,44 @@ dmg_cmd_pool_evict(struct dmg *d)
 	return 0;
 }
 
+/* get-prop's names: the properties asked for, in the order asked. */
+struct dmg_want {
+	struct dmg            *w_d;
+	const struct dmg_pdef *w_pd[ARRAY_SIZE(dmg_pdefs)];
+	size_t                 w_nr;
+};
+
+static int
+dmg_want_item(const char *name, const char *value, void *arg)
+{
+	struct dmg_want       *w  = arg;
+	const struct dmg_pdef *pd = dmg_pdef_by_name(name);
+
+	(void)value;
+	if (pd == NULL)
+		return dcli_bad_arg(&w->w_d->d_out, "unknown property \"%s\"", name);
+	if (w->w_nr < ARRAY_SIZE(w->w_pd))
+		w->w_pd[w->w_nr++] = pd;
+	return 0;
+}
+
 static int
 dmg_cmd_pool_get_prop(struct dmg *d)
 {
-	const struct dmg_pdef *want[ARRAY_SIZE(dmg_pdefs)];
+	struct dmg_want        w     = {.w_d = d};
 	struct dsp_props       props = {0};
 	struct denc            e;
 	struct ddec            dd;
 	void                  *reply = NULL;
 	uint32_t               len   = 0;
-	size_t                 nwant = 0, i;
+	size_t                 i;
 	int                    rc;
 
 	rc = dmg_pool_arg(d, "get-prop", 2);
 	if (rc != 0)
 		return rc;
 	if (d->d_nargs == 2) {
-		char *copy = NULL, *save = NULL, *tok;
-
-		D_STRNDUP(copy, d->d_args[1], strlen(d->d_args[1]));
-		if (copy == NULL)
-			return -DER_NOMEM;
-		for (tok = strtok_r(copy, ",", &save); tok != NULL;
-		     tok = strtok_r(NULL, ",", &save)) {
-			const struct dmg_pdef *pd = dmg_pdef_by_name(tok);
-
-			if (pd == NULL) {
-				rc = dcli_bad_arg(&d->d_out, "unknown property \"%s\"", tok);
-				break;
-			}
-			if (nwant < ARRAY_SIZE(want))
-				want[nwant++] = pd;
-		}
-		D_FREE(copy);
+		rc = dcli_list_foreach(&d->d_out, d->d_args[1], false, dmg_want_item, &w);
 		if (rc != 0)
 			return rc;
 	}
@@ -1310,18 +1308,18 @@ dmg_cmd_pool_get_prop(struct dmg *d)
 	if (rc != 0)
 		return dcli_fail(&d->d_out, rc, "pool get-prop: malformed reply");
 	/* Without names: every property the pool has that dmg knows, by name. */
-	if (nwant == 0)
+	if (w.w_nr == 0)
 		for (i = 0; i < ARRAY_SIZE(dmg_pdefs); i++)
 			if (dsp_props_find(&props, dmg_pdefs[i].pd_type) != NULL)
-				want[nwant++] = &dmg_pdefs[i];
+				w.w_pd[w.w_nr++] = &dmg_pdefs[i];
 
 	if (d->d_out.co_json) {
 		struct dcli_json j;
 
 		dcli_envelope_open(&j);
 		dcli_json_arr_begin(&j);
-		for (i = 0; i < nwant; i++)
-			dmg_prop_json(&j, want[i], dsp_props_find(&props, want[i]->pd_type));
+		for (i = 0; i < w.w_nr; i++)
+			dmg_prop_json(&j, w.w_pd[i], dsp_props_find(&props, w.w_pd[i]->pd_type));
 		dcli_json_arr_end(&j);
 		rc = dcli_envelope_close(&d->d_out, &j);
 	} else {
@@ -1330,12 +1328,12 @@ dmg_cmd_pool_get_prop(struct dmg *d)
 
 		printf("Pool %s properties:\n", d->d_args[0]);
 		rc = dcli_table_init(&t, 2, hdr);
-		for (i = 0; rc == 0 && i < nwant; i++) {
+		for (i = 0; rc == 0 && i < w.w_nr; i++) {
 			char        name[160], val[160];
 			const char *row[2] = {name, val};
 
-			snprintf(name, sizeof(name), "%s (%s)", want[i]->pd_desc, want[i]->pd_name);
-			dmg_prop_string(want[i], dsp_props_find(&props, want[i]->pd_type), val,
+			snprintf(name, sizeof(name), "%s (%s)", w.w_pd[i]->pd_desc, w.w_pd[i]->pd_name);
+			dmg_prop_string(w.w_pd[i], dsp_props_find(&props, w.w_pd[i]->pd_type), val,
 					sizeof(val));
 			rc = dcli_table_add_row(&t, row);
 		}
