@@ -559,8 +559,6 @@ int  vos_image_load(struct vos *vos, const void *buf, size_t len, size_t *consum
  *   - A checkpoint rewrites the whole image (inline values included); META
  *     must hold two images (vos_store_format's meta_size), or checkpoints
  *     fail with -DER_NOSPACE and the WAL fills up.
- *   - vos_store_agg_wait() waits for passes that find nothing new to log;
- *     under a steady stream of updates it does not return.
  */
 struct sched;
 struct vos_store;
@@ -572,6 +570,7 @@ struct vos_store_stats {
 	uint64_t vss_discarded;     /* last open: records dropped, their DATA never written */
 	uint64_t vss_agg_passes;    /* aggregation passes completed since open */
 	uint64_t vss_agg_errors;    /* aggregation passes that failed */
+	uint64_t vss_logged;        /* WAL records logged since open (writes, aggregation) */
 	bool     vss_ckpt_active;   /* a checkpoint is being written now */
 	bool     vss_agg_active;    /* an aggregation pass is running now */
 };
@@ -614,9 +613,10 @@ struct bio_target *vos_store_bio(struct vos_store *vs);
 /*
  * Keep cont aggregated below bound, preserving the snapshots in snaps (the
  * array is copied): a background ULT runs a pass (vos_aggregate_start + steps
- * of the tuned credits, yielding between steps) whenever the setting changed
- * or records were logged since its last pass, at most once per period. A new
- * setting applies from the next pass. bound 0 stops aggregating cont. The
+ * of the tuned credits, yielding between steps) after every new setting, at
+ * most once per period, and sleeps in the kernel when no setting is waiting
+ * (later updates are all above the bound: a second pass would find nothing).
+ * A new setting applies from the next pass. bound 0 stops aggregating cont. The
  * caller promises that nothing is written in cont at or below bound from now
  * on (vos.h CAVEATS). Errors: -DER_INVAL, -DER_SHUTDOWN (closing), -DER_NOMEM.
  */
@@ -625,8 +625,8 @@ int  vos_store_agg_set(struct vos_store *vs, const uuid_t cont, daos_epoch_t bou
 /* Pause between passes and dkeys per step (0: the defaults above). */
 void vos_store_agg_tune(struct vos_store *vs, unsigned int period_ms, unsigned int credits);
 /*
- * Wait until every container with a bound has had a pass that started after
- * its setting and after the last logged record. Errors: the failed pass's
+ * Wait until every container with a bound has had a complete pass that
+ * started after its latest setting. Errors: the failed pass's
  * (-DER_NOSPACE when the WAL is full, -DER_IO, -DER_NOMEM), -DER_SHUTDOWN.
  */
 int  vos_store_agg_wait(struct vos_store *vs);

@@ -17,7 +17,6 @@ struct store_agg_cont {
 	unsigned int  ac_nsnaps;
 	uint64_t      ac_gen;       /* bumped by every vos_store_agg_set */
 	uint64_t      ac_done_gen;  /* gen of the last completed pass */
-	uint64_t      ac_done_recs; /* vs_logged when that pass started */
 	int           ac_rc;        /* result of the last pass */
 };
 
@@ -330,8 +329,7 @@ static int
 store_agg_pass(struct vos_store *vs, struct store_agg_cont *ac)
 {
 	struct vos_agg *ag;
-	uint64_t        gen  = ac->ac_gen;
-	uint64_t        recs = vs->vs_logged;
+	uint64_t        gen = ac->ac_gen;
 	int             rc;
 
 	rc = vos_aggregate_start(vs->vs_vos, ac->ac_cont, ac->ac_bound, ac->ac_snaps,
@@ -351,18 +349,21 @@ store_agg_pass(struct vos_store *vs, struct store_agg_cont *ac)
 	if (rc < 0)
 		return rc;
 	if (rc == 1) {
-		ac->ac_done_gen  = gen;
-		ac->ac_done_recs = recs;
+		ac->ac_done_gen = gen;
 		vs->vs_stats.vss_agg_passes++;
 	}
 	return 0;
 }
 
-/* Work left: a setting not yet served, or updates since the last pass. */
+/*
+ * Work left: a setting not yet served by a complete pass. Updates since then
+ * add none: nothing is written at or below the bound (the caller's promise),
+ * so a second pass with the same setting would find nothing to merge.
+ */
 static bool
-store_agg_due(struct vos_store *vs, struct store_agg_cont *ac)
+store_agg_due(const struct store_agg_cont *ac)
 {
-	return ac->ac_bound != 0 && (ac->ac_done_gen != ac->ac_gen || ac->ac_done_recs != vs->vs_logged);
+	return ac->ac_bound != 0 && ac->ac_done_gen != ac->ac_gen;
 }
 
 static void
@@ -380,7 +381,7 @@ store_agg_ult(void *arg)
 		for (i = 0; i < vs->vs_agg_nr && !vs->vs_agg_stop; i++) {
 			struct store_agg_cont *ac = vs->vs_agg[i];
 
-			if (!store_agg_due(vs, ac))
+			if (!store_agg_due(ac))
 				continue;
 			any = true;
 			rc  = store_agg_pass(vs, ac);
@@ -396,16 +397,13 @@ store_agg_ult(void *arg)
 		if (vs->vs_agg_kick)
 			continue;
 		if (!any) {
-			bool pending = false;
-
-			for (i = 0; i < vs->vs_agg_nr; i++)
-				pending = pending || vs->vs_agg[i]->ac_bound != 0;
-			if (!pending) {
-				sched_cond_wait(vs->vs_agg_wake);
-				continue;
-			}
+			/* nothing due: sleep until a new setting or close */
+			sched_cond_wait(vs->vs_agg_wake);
+			continue;
 		}
-		/* Sleep a period in short slices, so a new setting or close is quick. */
+		/* Passes ran: rest a period (in short slices, so close is quick) before
+		 * serving newer settings, so a caller moving its bound often does not
+		 * make the store scan all the time. */
 		until = store_now_usec() + vs->vs_agg_period_us;
 		while (!vs->vs_agg_stop && !vs->vs_agg_kick && store_now_usec() < until)
 			sched_sleep_ns(vs->vs_sched, 2 * 1000 * 1000);
@@ -474,7 +472,8 @@ vos_store_agg_set(struct vos_store *vs, const uuid_t cont, daos_epoch_t bound,
 	ac->ac_nsnaps = nsnaps;
 	ac->ac_bound  = bound;
 	ac->ac_gen++;
-	vs->vs_agg_kick = true;
+	/* served by the next pass: at once when the ULT is idle, after its rest
+	 * period when a pass just ran (vos_store_agg_wait hurries it) */
 	sched_cond_broadcast(vs->vs_agg_wake);
 	return 0;
 }
@@ -495,7 +494,7 @@ vos_store_agg_wait(struct vos_store *vs)
 	do {
 		due = false;
 		for (i = 0; i < vs->vs_agg_nr; i++)
-			due = due || store_agg_due(vs, vs->vs_agg[i]);
+			due = due || store_agg_due(vs->vs_agg[i]);
 		if (due) {
 			if (!vs->vs_agg_running)
 				return -DER_SHUTDOWN;
@@ -808,5 +807,6 @@ vos_store_bio(struct vos_store *vs)
 void
 vos_store_stats_get(struct vos_store *vs, struct vos_store_stats *st)
 {
-	*st = vs->vs_stats;
+	*st            = vs->vs_stats;
+	st->vss_logged = vs->vs_logged;
 }
