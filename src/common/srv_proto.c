@@ -264,3 +264,121 @@ dsp_label_valid(const char *s)
 	}
 	return true;
 }
+
+/* ---- durable handle records ---- */
+
+void
+dsp_pool_hdl_key(const uuid_t pool, const uuid_t hdl, uint8_t key[DSP_POOL_HDL_KEY_LEN])
+{
+	memcpy(key, pool, 16);
+	memcpy(key + 16, hdl, 16);
+}
+
+void
+dsp_cont_hdl_key(const uuid_t pool, const uuid_t cont, const uuid_t coh,
+		 uint8_t key[DSP_CONT_HDL_KEY_LEN])
+{
+	memcpy(key, pool, 16);
+	memcpy(key + 16, cont, 16);
+	memcpy(key + 32, coh, 16);
+}
+
+int
+dsp_pool_hdl_rec_encode(const struct dsp_pool_hdl_rec *r, void **buf, uint32_t *len)
+{
+	struct denc e;
+
+	denc_init(&e);
+	denc_u32(&e, DSP_POOL_HDL_REC_VERSION);
+	denc_uuid(&e, r->phr_pool);
+	denc_uuid(&e, r->phr_hdl);
+	denc_u64(&e, r->phr_flags);
+	denc_u64(&e, r->phr_time);
+	return denc_finish(&e, 0, buf, len);
+}
+
+int
+dsp_cont_hdl_rec_encode(const struct dsp_cont_hdl_rec *r, void **buf, uint32_t *len)
+{
+	struct denc e;
+
+	denc_init(&e);
+	denc_u32(&e, DSP_CONT_HDL_REC_VERSION);
+	denc_uuid(&e, r->chr_pool);
+	denc_uuid(&e, r->chr_cont);
+	denc_uuid(&e, r->chr_coh);
+	denc_uuid(&e, r->chr_poh);
+	denc_u64(&e, r->chr_flags);
+	denc_u64(&e, r->chr_time);
+	return denc_finish(&e, 0, buf, len);
+}
+
+/* The version word: 0 and short records are damage, a newer one is not ours to read. */
+static int
+hdl_rec_version(struct ddec *d, uint32_t ours)
+{
+	uint32_t v = ddec_u32(d);
+
+	if (ddec_finish(d) != 0 || v == 0)
+		return -DER_DF_INVAL;
+	return v > ours ? -DER_DF_INCOMPT : 0;
+}
+
+int
+dsp_pool_hdl_rec_decode(const void *key, size_t klen, const void *val, size_t vlen,
+			struct dsp_pool_hdl_rec *r)
+{
+	uint8_t     k[DSP_POOL_HDL_KEY_LEN];
+	struct ddec d;
+	int         rc;
+
+	memset(r, 0, sizeof(*r));
+	if (key == NULL || val == NULL)
+		return -DER_DF_INVAL;
+	ddec_init(&d, val, vlen);
+	rc = hdl_rec_version(&d, DSP_POOL_HDL_REC_VERSION);
+	if (rc != 0)
+		return rc;
+	ddec_uuid(&d, r->phr_pool);
+	ddec_uuid(&d, r->phr_hdl);
+	r->phr_flags = ddec_u64(&d);
+	r->phr_time  = ddec_u64(&d);
+	/* this version's fields exactly: trailing bytes would be a newer version's */
+	if (ddec_finish(&d) != 0 || ddec_left(&d) != 0)
+		return -DER_DF_INVAL;
+	dsp_pool_hdl_key(r->phr_pool, r->phr_hdl, k);
+	if (klen != sizeof(k) || memcmp(key, k, sizeof(k)) != 0 || uuid_is_null(r->phr_pool) ||
+	    uuid_is_null(r->phr_hdl))
+		return -DER_DF_INVAL;
+	return 0;
+}
+
+int
+dsp_cont_hdl_rec_decode(const void *key, size_t klen, const void *val, size_t vlen,
+			struct dsp_cont_hdl_rec *r)
+{
+	uint8_t     k[DSP_CONT_HDL_KEY_LEN];
+	struct ddec d;
+	int         rc;
+
+	memset(r, 0, sizeof(*r));
+	if (key == NULL || val == NULL)
+		return -DER_DF_INVAL;
+	ddec_init(&d, val, vlen);
+	rc = hdl_rec_version(&d, DSP_CONT_HDL_REC_VERSION);
+	if (rc != 0)
+		return rc;
+	ddec_uuid(&d, r->chr_pool);
+	ddec_uuid(&d, r->chr_cont);
+	ddec_uuid(&d, r->chr_coh);
+	ddec_uuid(&d, r->chr_poh);
+	r->chr_flags = ddec_u64(&d);
+	r->chr_time  = ddec_u64(&d);
+	if (ddec_finish(&d) != 0 || ddec_left(&d) != 0)
+		return -DER_DF_INVAL;
+	dsp_cont_hdl_key(r->chr_pool, r->chr_cont, r->chr_coh, k);
+	if (klen != sizeof(k) || memcmp(key, k, sizeof(k)) != 0 || uuid_is_null(r->chr_pool) ||
+	    uuid_is_null(r->chr_cont) || uuid_is_null(r->chr_coh) || uuid_is_null(r->chr_poh))
+		return -DER_DF_INVAL;
+	return 0;
+}

@@ -138,4 +138,47 @@ bool dsp_id_is_uuid(const char *s, uuid_t out);
 /* Labels as DAOS allows them: 1..127 bytes of [A-Za-z0-9_.:-], not a UUID. */
 bool dsp_label_valid(const char *s);
 
+/* ---- durable handle records (system database) ----
+ * A pool handle a client connected, and a container handle it opened, kept
+ * by the pool and container services in DSS_TBL_POOL_HDL / DSS_TBL_CONT_HDL
+ * so both survive a server restart. Keys: pool uuid + handle uuid (32
+ * bytes); pool uuid + cont uuid + handle uuid (48 bytes). Values: u32
+ * version, then the fields below in order. The decoders check the version
+ * (-DER_DF_INCOMPT for a newer one), the length and that the key names the
+ * record (-DER_DF_INVAL otherwise): a damaged record is refused, never
+ * half-read. */
+
+#define DSP_POOL_HDL_REC_VERSION 1u
+#define DSP_CONT_HDL_REC_VERSION 1u
+#define DSP_POOL_HDL_KEY_LEN     32
+#define DSP_CONT_HDL_KEY_LEN     48
+
+struct dsp_pool_hdl_rec {
+	uuid_t   phr_pool;
+	uuid_t   phr_hdl;
+	uint64_t phr_flags; /* DAOS_PC_* */
+	uint64_t phr_time;  /* HLC at connect */
+};
+
+struct dsp_cont_hdl_rec {
+	uuid_t   chr_pool;
+	uuid_t   chr_cont;
+	uuid_t   chr_coh;
+	uuid_t   chr_poh;   /* the pool handle it was opened through */
+	uint64_t chr_flags; /* DAOS_COO_* */
+	uint64_t chr_time;  /* HLC at open */
+};
+
+void dsp_pool_hdl_key(const uuid_t pool, const uuid_t hdl, uint8_t key[DSP_POOL_HDL_KEY_LEN]);
+void dsp_cont_hdl_key(const uuid_t pool, const uuid_t cont, const uuid_t coh,
+		      uint8_t key[DSP_CONT_HDL_KEY_LEN]);
+/* Encode the record's value: 0 with *buf (D_FREE it), or -DER_NOMEM. */
+int  dsp_pool_hdl_rec_encode(const struct dsp_pool_hdl_rec *r, void **buf, uint32_t *len);
+int  dsp_cont_hdl_rec_encode(const struct dsp_cont_hdl_rec *r, void **buf, uint32_t *len);
+/* Decode a key and value read back. -DER_DF_INVAL, -DER_DF_INCOMPT. */
+int  dsp_pool_hdl_rec_decode(const void *key, size_t klen, const void *val, size_t vlen,
+			     struct dsp_pool_hdl_rec *r);
+int  dsp_cont_hdl_rec_decode(const void *key, size_t klen, const void *val, size_t vlen,
+			     struct dsp_cont_hdl_rec *r);
+
 #endif /* __DCOMMON_SRV_PROTO_H__ */

@@ -151,6 +151,8 @@ enum dss_sysdb_table {
 	DSS_TBL_CONT  = 2, /* key: pool uuid + cont uuid */
 	DSS_TBL_ATTR  = 3, /* key: pool uuid + cont uuid + name */
 	DSS_TBL_SYS   = 4, /* system-wide values */
+	DSS_TBL_POOL_HDL = 5, /* key: pool uuid + handle uuid (pool service) */
+	DSS_TBL_CONT_HDL = 6, /* key: pool uuid + cont uuid + handle uuid */
 };
 
 int dss_sysdb_put(enum dss_sysdb_table tbl, const void *key, size_t klen, const void *val,
