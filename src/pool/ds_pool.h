@@ -5,8 +5,18 @@
  * target, sized at creation as an equal share of the pool's size, split
  * into WAL, META and DATA. The service keeps every pool's record (uuid,
  * label, state, shard sizes, properties) in the system database and in
- * DRAM, and the pool handles clients connect with (in DRAM: a restart
- * drops them, as an eviction would).
+ * DRAM, and the pool handles clients connect with.
+ *
+ * Handles are durable: connect writes the handle's record (pool uuid,
+ * handle uuid, flags, connect time; DSS_TBL_POOL_HDL, see srv_proto.h)
+ * before it replies, disconnect, evict and destroy remove it, and a start
+ * loads every record back, so a client keeps using its handle across a
+ * restart (clean or kill -9), as DAOS's pool service keeps its handles in
+ * its replicated database. A handle whose connect reply never reached the
+ * client (the server died after the record was written) is left behind, as
+ * in DAOS: `dmg pool evict` (ds_pool_evict) or a forced destroy removes it
+ * with the others. A record delete that fails is logged and leaves the
+ * handle to come back at the next start (evict removes it then).
  *
  * Crash safety of create and destroy: the record is written in state
  * CREATING (DESTROYING) before any shard is touched, and set READY (removed)
@@ -38,6 +48,7 @@ struct ds_pool_hdl {
 	d_list_t ph_link;
 	uuid_t   ph_uuid;
 	uint64_t ph_flags; /* DAOS_PC_* */
+	uint64_t ph_time;  /* HLC at connect */
 };
 
 /* Create a pool of size bytes (or pct % of the free space when pct > 0) with
@@ -54,7 +65,7 @@ struct ds_pool *ds_pool_lookup_uuid(const uuid_t uuid);
 int  ds_pool_query(struct ds_pool *pool, struct dsp_pool_info *pi);
 /* Replace properties (validated; a label must stay unique). */
 int  ds_pool_set_props(struct ds_pool *pool, const struct dsp_props *props);
-/* Drop every handle. Returns how many. */
+/* Drop every handle, and its record (reloaded handles too). Returns how many. */
 uint32_t ds_pool_evict(struct ds_pool *pool);
 struct ds_pool_hdl *ds_pool_hdl_find(struct ds_pool *pool, const uuid_t hdl);
 /* For each READY pool, in creation order; cb returning non-zero stops. */

@@ -3,6 +3,10 @@
  * the targets, handles, and the pool requests clients send (connect,
  * disconnect, query). Management requests (create, destroy, list, props,
  * evict) reach it through src/mgmt.
+ *
+ * Durable: a record per pool in DSS_TBL_POOL (key: pool uuid) and one per
+ * connected handle in DSS_TBL_POOL_HDL (key: pool uuid + handle uuid); both
+ * are loaded at start (ds_pool.h says what a restart keeps).
  */
 #include <daos_prop.h>
 #include <daos_pool.h>
@@ -91,6 +95,63 @@ pool_rec_decode(const void *buf, size_t len, struct ds_pool *pool)
 	if (rc == 0)
 		rc = ddec_finish(&d);
 	return rc == -DER_PROTO ? -DER_DF_INVAL : rc;
+}
+
+static int
+pool_hdl_rec_put(const struct ds_pool *pool, const struct ds_pool_hdl *h)
+{
+	struct dsp_pool_hdl_rec r = {0};
+	uint8_t                 key[DSP_POOL_HDL_KEY_LEN];
+	void                   *buf;
+	uint32_t                len;
+	int                     rc;
+
+	uuid_copy(r.phr_pool, pool->p_uuid);
+	uuid_copy(r.phr_hdl, h->ph_uuid);
+	r.phr_flags = h->ph_flags;
+	r.phr_time  = h->ph_time;
+	rc          = dsp_pool_hdl_rec_encode(&r, &buf, &len);
+	if (rc != 0)
+		return rc;
+	dsp_pool_hdl_key(pool->p_uuid, h->ph_uuid, key);
+	rc = dss_sysdb_put(DSS_TBL_POOL_HDL, key, sizeof(key), buf, len);
+	D_FREE(buf);
+	return rc;
+}
+
+static int
+pool_hdl_rec_del(const uuid_t pool, const uuid_t hdl)
+{
+	uint8_t key[DSP_POOL_HDL_KEY_LEN];
+	int     rc;
+
+	dsp_pool_hdl_key(pool, hdl, key);
+	rc = dss_sysdb_del(DSS_TBL_POOL_HDL, key, sizeof(key));
+	if (rc != 0)
+		DL_ERROR(rc, "pool " DF_UUID ": handle " DF_UUID "'s record not removed",
+			 DP_UUID(pool), DP_UUID(hdl));
+	return rc;
+}
+
+static int
+pool_hdl_rec_del_one(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	(void)val;
+	(void)vlen;
+	if (klen == DSP_POOL_HDL_KEY_LEN && memcmp(key, arg, sizeof(uuid_t)) == 0)
+		return dss_sysdb_del(DSS_TBL_POOL_HDL, key, klen);
+	return 0;
+}
+
+/* Remove every handle record of a pool (also any DRAM does not know). */
+static int
+pool_hdl_recs_del(const uuid_t pool)
+{
+	int rc = dss_sysdb_foreach(DSS_TBL_POOL_HDL, pool_hdl_rec_del_one, (void *)pool);
+
+	if (rc != 0)
+		DL_ERROR(rc, "pool " DF_UUID ": handle records not removed", DP_UUID(pool));
+	return rc;
 }
 
 static struct ds_pool *
@@ -354,21 +415,26 @@ pool_unlink(struct ds_pool *pool)
 static int
 pool_remove(struct ds_pool *pool)
 {
-	struct ds_pool_hdl *h, *tmp;
+	struct ds_pool_hdl *h;
 	int                 rc, i;
 
 	pool->p_state = DSP_POOL_DESTROYING;
 	rc            = pool_rec_put(pool);
 	if (rc != 0)
 		return rc;
-	d_list_for_each_entry_safe(h, tmp, &pool->p_handles, ph_link) {
+	while (!d_list_empty(&pool->p_handles)) {
+		h = d_list_entry(pool->p_handles.next, struct ds_pool_hdl, ph_link);
+		d_list_del(&h->ph_link);
 		for (i = 0; i < POOL_HOOKS_MAX && pool_disconnect_hooks[i] != NULL; i++)
 			pool_disconnect_hooks[i](pool->p_uuid, h->ph_uuid);
-		d_list_del(&h->ph_link);
 		D_FREE(h);
 	}
 	pool->p_nhandles = 0;
-	rc               = dss_tgt_foreach(shard_destroy_tgt, pool);
+	/* before the shards: a crash leaves the pool DESTROYING, removed again at start */
+	rc = pool_hdl_recs_del(pool->p_uuid);
+	if (rc != 0)
+		return rc;
+	rc = dss_tgt_foreach(shard_destroy_tgt, pool);
 	if (rc != 0) {
 		DL_ERROR(rc, "pool " DF_UUID ": cannot remove its shards", DP_UUID(pool->p_uuid));
 		return rc;
@@ -577,27 +643,49 @@ ds_pool_hdl_find(struct ds_pool *pool, const uuid_t hdl)
 }
 
 static void
+pool_hdl_link(struct ds_pool *pool, struct ds_pool_hdl *h)
+{
+	d_list_add_tail(&h->ph_link, &pool->p_handles);
+	pool->p_nhandles++;
+}
+
+/*
+ * Drop a handle: out of the list first (nobody finds it while the record
+ * delete and the hooks yield), then its record, then what other services
+ * hold for it (container handles), then the memory. A record that cannot be
+ * deleted is logged: the handle comes back at the next start.
+ */
+static int
 pool_hdl_drop(struct ds_pool *pool, struct ds_pool_hdl *h)
 {
-	int i;
+	uuid_t pu;
+	int    i, rc;
 
-	for (i = 0; i < POOL_HOOKS_MAX && pool_disconnect_hooks[i] != NULL; i++)
-		pool_disconnect_hooks[i](pool->p_uuid, h->ph_uuid);
+	uuid_copy(pu, pool->p_uuid);
 	d_list_del(&h->ph_link);
 	pool->p_nhandles--;
+	rc = pool_hdl_rec_del(pu, h->ph_uuid);
+	for (i = 0; i < POOL_HOOKS_MAX && pool_disconnect_hooks[i] != NULL; i++)
+		pool_disconnect_hooks[i](pu, h->ph_uuid);
 	D_FREE(h);
+	return rc;
 }
 
 uint32_t
 ds_pool_evict(struct ds_pool *pool)
 {
-	struct ds_pool_hdl *h, *tmp;
-	uint32_t            n = 0;
+	uint32_t n = 0;
+	uuid_t   pu;
 
-	d_list_for_each_entry_safe(h, tmp, &pool->p_handles, ph_link) {
-		pool_hdl_drop(pool, h);
+	uuid_copy(pu, pool->p_uuid);
+	pool->p_busy++; /* not destroyed under us while the deletes yield */
+	while (!d_list_empty(&pool->p_handles)) {
+		pool_hdl_drop(pool, d_list_entry(pool->p_handles.next, struct ds_pool_hdl, ph_link));
 		n++;
 	}
+	/* and any record DRAM did not know (a delete that failed earlier is retried here) */
+	pool_hdl_recs_del(pu);
+	pool->p_busy--;
 	return n;
 }
 
@@ -641,23 +729,42 @@ pool_connect_handler(struct rpc_req *req, void *arg)
 		rc = -DER_NONEXIST;
 		goto out;
 	}
+	/* not destroyed under us while the record and the query yield */
+	pool->p_busy++;
 	if (ds_pool_hdl_find(pool, hdl) == NULL) {
 		D_ALLOC_PTR(h);
 		if (h == NULL) {
 			rc = -DER_NOMEM;
-			goto out;
+			goto busy;
 		}
 		uuid_copy(h->ph_uuid, hdl);
 		h->ph_flags = flags;
-		d_list_add_tail(&h->ph_link, &pool->p_handles);
-		pool->p_nhandles++;
+		h->ph_time  = d_hlc_get();
+		pool_hdl_link(pool, h);
+		/* durable before the client learns it has a handle */
+		rc = pool_hdl_rec_put(pool, h);
+		h  = ds_pool_hdl_find(pool, hdl); /* an evict may have run meanwhile */
+		if (rc != 0) {
+			DL_ERROR(rc, "pool " DF_UUID ": handle record", DP_UUID(pool->p_uuid));
+			if (h != NULL)
+				pool_hdl_drop(pool, h);
+			goto busy;
+		}
+		if (h == NULL) {
+			/* evicted while its record was written: the record goes too */
+			pool_hdl_rec_del(pool->p_uuid, hdl);
+			rc = -DER_NO_HDL;
+			goto busy;
+		}
 	}
 	rc = ds_pool_query(pool, &pi);
-	if (rc != 0)
-		goto out;
-	dsp_pool_info_encode(&e, &pi);
-	denc_u32(&e, dss_nr_targets());
-	denc_u32(&e, pool->p_map_version);
+	if (rc == 0) {
+		dsp_pool_info_encode(&e, &pi);
+		denc_u32(&e, dss_nr_targets());
+		denc_u32(&e, pool->p_map_version);
+	}
+busy:
+	pool->p_busy--;
 out:
 	dss_reply(req, rc, &e);
 	dss_req_end();
@@ -699,8 +806,11 @@ pool_disconnect_handler(struct rpc_req *req, void *arg)
 	body = rpc_req_body(req, &len);
 	ddec_init(&d, body, len);
 	rc = pool_hdl_decode(&d, &pool, &h);
-	if (rc == 0)
-		pool_hdl_drop(pool, h);
+	if (rc == 0) {
+		pool->p_busy++;
+		rc = pool_hdl_drop(pool, h);
+		pool->p_busy--;
+	}
 	dss_reply(req, rc, NULL);
 	dss_req_end();
 }
@@ -774,10 +884,46 @@ pool_load_one(const void *key, size_t klen, const void *val, size_t vlen, void *
 	return 0;
 }
 
+/* A handle record: back in its pool's list, or removed when its pool is gone. */
+static int
+pool_hdl_load_one(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	struct dsp_pool_hdl_rec r;
+	struct ds_pool_hdl     *h;
+	struct ds_pool         *pool;
+	uint32_t               *n = arg;
+	int                     rc;
+
+	rc = dsp_pool_hdl_rec_decode(key, klen, val, vlen, &r);
+	if (rc == -DER_DF_INCOMPT) {
+		DL_ERROR(rc, "a pool handle record is of a newer version");
+		return rc;
+	}
+	pool = rc == 0 ? ds_pool_lookup_uuid(r.phr_pool) : NULL;
+	if (pool == NULL) {
+		/* damaged, or its pool is gone: a handle nobody can use */
+		if (rc != 0)
+			DL_ERROR(rc, "an unreadable pool handle record is removed");
+		return dss_sysdb_del(DSS_TBL_POOL_HDL, key, klen);
+	}
+	if (ds_pool_hdl_find(pool, r.phr_hdl) != NULL)
+		return 0;
+	D_ALLOC_PTR(h);
+	if (h == NULL)
+		return -DER_NOMEM;
+	uuid_copy(h->ph_uuid, r.phr_hdl);
+	h->ph_flags = r.phr_flags;
+	h->ph_time  = r.phr_time;
+	pool_hdl_link(pool, h);
+	(*n)++;
+	return 0;
+}
+
 static int
 pool_load(void)
 {
 	struct ds_pool *pool, *tmp;
+	uint32_t        nhdls = 0;
 	int             rc;
 
 	rc = dss_sysdb_foreach(DSS_TBL_POOL, pool_load_one, NULL);
@@ -803,6 +949,13 @@ pool_load(void)
 			return rc;
 		}
 	}
+	rc = dss_sysdb_foreach(DSS_TBL_POOL_HDL, pool_hdl_load_one, &nhdls);
+	if (rc != 0) {
+		DL_ERROR(rc, "pool handles not loaded");
+		return rc;
+	}
+	if (nhdls > 0)
+		D_INFO("%u pool handles reloaded\n", nhdls);
 	return 0;
 }
 
