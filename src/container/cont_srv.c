@@ -4,8 +4,12 @@
  *
  * Durable: a record per container in DSS_TBL_CONT (key pool uuid + cont
  * uuid) and one entry per user attribute in DSS_TBL_ATTR (key pool uuid +
- * cont uuid + name). In DRAM: the same records (loaded at start, written
- * through), and the open handles, which a restart drops.
+ * cont uuid + name), and one record per open handle in DSS_TBL_CONT_HDL
+ * (key pool uuid + cont uuid + handle uuid; srv_proto.h). In DRAM: the same
+ * records (loaded at start, written through); at load every handle is
+ * handed to every target again, so a client's handle works across a
+ * restart. A handle whose pool handle, container or pool is gone is removed
+ * when found (at load, close, disconnect, evict, destroy).
  */
 #include <daos_prop.h>
 #include <daos_cont.h>
@@ -45,6 +49,7 @@ struct ds_cont_hdl {
 	uuid_t   ch_poh;
 	struct ds_cont *ch_cont;
 	uint64_t ch_flags;
+	uint64_t ch_time; /* HLC at open */
 };
 
 static d_list_t cont_list = D_LIST_HEAD_INIT(cont_list); /* struct ds_cont */
@@ -404,27 +409,155 @@ hdl_find(const uuid_t coh)
 }
 
 static void
-hdl_close(struct ds_cont_hdl *h)
+hdl_key(const struct ds_cont_hdl *h, uint8_t key[DSP_CONT_HDL_KEY_LEN])
+{
+	dsp_cont_hdl_key(h->ch_cont->c_pool, h->ch_cont->c_uuid, h->ch_coh, key);
+}
+
+static int
+hdl_rec_put(const struct ds_cont_hdl *h)
+{
+	struct dsp_cont_hdl_rec r = {0};
+	uint8_t                 key[DSP_CONT_HDL_KEY_LEN];
+	void                   *buf;
+	uint32_t                len;
+	int                     rc;
+
+	uuid_copy(r.chr_pool, h->ch_cont->c_pool);
+	uuid_copy(r.chr_cont, h->ch_cont->c_uuid);
+	uuid_copy(r.chr_coh, h->ch_coh);
+	uuid_copy(r.chr_poh, h->ch_poh);
+	r.chr_flags = h->ch_flags;
+	r.chr_time  = h->ch_time;
+	rc          = dsp_cont_hdl_rec_encode(&r, &buf, &len);
+	if (rc != 0)
+		return rc;
+	hdl_key(h, key);
+	rc = dss_sysdb_put(DSS_TBL_CONT_HDL, key, sizeof(key), buf, len);
+	D_FREE(buf);
+	return rc;
+}
+
+static int
+hdl_rec_del_key(const uint8_t key[DSP_CONT_HDL_KEY_LEN])
+{
+	int rc = dss_sysdb_del(DSS_TBL_CONT_HDL, key, DSP_CONT_HDL_KEY_LEN);
+
+	if (rc != 0)
+		DL_ERROR(rc, "container handle " DF_UUID "'s record not removed", DP_UUID(key + 32));
+	return rc;
+}
+
+struct hdl_rec_prefix {
+	const uint8_t *hp_key;
+	size_t         hp_len;
+};
+
+static int
+hdl_rec_del_one(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	struct hdl_rec_prefix *hp = arg;
+
+	(void)val;
+	(void)vlen;
+	if (klen == DSP_CONT_HDL_KEY_LEN && memcmp(key, hp->hp_key, hp->hp_len) == 0)
+		return dss_sysdb_del(DSS_TBL_CONT_HDL, key, klen);
+	return 0;
+}
+
+/* Remove every handle record under a key prefix: a pool (16 bytes), a container (32). */
+static int
+hdl_recs_del(const uint8_t *prefix, size_t len)
+{
+	struct hdl_rec_prefix hp = {.hp_key = prefix, .hp_len = len};
+	int                   rc;
+
+	rc = dss_sysdb_foreach(DSS_TBL_CONT_HDL, hdl_rec_del_one, &hp);
+	if (rc != 0)
+		DL_ERROR(rc, "container handle records not removed");
+	return rc;
+}
+
+/* What a target keeps of a handle. */
+static void
+hdl_tgt_fill(const struct ds_cont_hdl *h, struct cont_tgt_arg *ta)
+{
+	const struct ds_cont  *c = h->ch_cont;
+	const struct dsp_prop *p;
+
+	memset(ta, 0, sizeof(*ta));
+	uuid_copy(ta->ta_hdl.th_coh, h->ch_coh);
+	uuid_copy(ta->ta_hdl.th_pool, c->c_pool);
+	uuid_copy(ta->ta_hdl.th_cont, c->c_uuid);
+	ta->ta_hdl.th_flags      = h->ch_flags;
+	p                        = dsp_props_find(&c->c_props, DAOS_PROP_CO_CSUM);
+	ta->ta_hdl.th_csum       = p != NULL ? (uint32_t)p->dp_val : 0;
+	p                        = dsp_props_find(&c->c_props, DAOS_PROP_CO_CSUM_SERVER_VERIFY);
+	ta->ta_hdl.th_srv_verify = p != NULL && p->dp_val == DAOS_PROP_CO_CSUM_SV_ON;
+}
+
+static void
+hdl_link(struct ds_cont_hdl *h)
+{
+	d_list_add_tail(&h->ch_link, &hdl_list);
+	h->ch_cont->c_nhandles++;
+}
+
+/*
+ * Close a handle: out of the list first (nobody finds it while the rest
+ * yields), then from the targets and, when keep_rec is false, its record.
+ * keep_rec: the server is stopping (the handle lives on in its record).
+ * A record that cannot be deleted is logged and returned: the handle comes
+ * back at the next start (a forced destroy, an evict or its pool handle's
+ * disconnect removes it then).
+ */
+static int
+hdl_drop(struct ds_cont_hdl *h, bool keep_rec)
 {
 	struct cont_tgt_arg ta = {0};
+	uint8_t             key[DSP_CONT_HDL_KEY_LEN];
+	int                 rc = 0;
 
+	hdl_key(h, key);
 	uuid_copy(ta.ta_hdl.th_coh, h->ch_coh);
 	d_list_del(&h->ch_link);
 	h->ch_cont->c_nhandles--;
-	dss_tgt_foreach(tgt_hdl_del, &ta);
 	D_FREE(h);
+	if (!keep_rec)
+		rc = hdl_rec_del_key(key);
+	dss_tgt_foreach(tgt_hdl_del, &ta);
+	return rc;
+}
+
+static int
+hdl_close(struct ds_cont_hdl *h)
+{
+	return hdl_drop(h, false);
+}
+
+/* The first handle opened through pool handle poh (NULL: any), or NULL. */
+static struct ds_cont_hdl *
+hdl_find_poh(const uuid_t poh, const struct ds_cont *c)
+{
+	struct ds_cont_hdl *h;
+
+	d_list_for_each_entry(h, &hdl_list, ch_link) {
+		if ((poh == NULL || uuid_compare(h->ch_poh, poh) == 0) &&
+		    (c == NULL || h->ch_cont == c))
+			return h;
+	}
+	return NULL;
 }
 
 static void
 cont_on_pool_disconnect(const uuid_t pool, const uuid_t poh)
 {
-	struct ds_cont_hdl *h, *tmp;
+	struct ds_cont_hdl *h;
 
 	(void)pool;
-	d_list_for_each_entry_safe(h, tmp, &hdl_list, ch_link) {
-		if (uuid_compare(h->ch_poh, poh) == 0)
-			hdl_close(h);
-	}
+	/* one at a time from the head: closing yields, the list may change meanwhile */
+	while ((h = hdl_find_poh(poh, NULL)) != NULL)
+		hdl_close(h);
 }
 
 static int
@@ -447,7 +580,9 @@ cont_rec_remove(struct ds_cont *c)
 	int     rc;
 
 	cont_key(c, key);
-	rc = dss_sysdb_foreach(DSS_TBL_ATTR, attr_del_cont, key);
+	rc = hdl_recs_del(key, sizeof(key));
+	if (rc == 0)
+		rc = dss_sysdb_foreach(DSS_TBL_ATTR, attr_del_cont, key);
 	if (rc == 0)
 		rc = dss_sysdb_del(DSS_TBL_CONT, key, sizeof(key));
 	return rc;
@@ -459,6 +594,8 @@ cont_on_pool_destroy(const uuid_t pool)
 	struct ds_cont *c, *tmp;
 	int             rc;
 
+	/* its handles were closed with its pool handles; records DRAM did not know too */
+	hdl_recs_del(pool, sizeof(uuid_t));
 	d_list_for_each_entry_safe(c, tmp, &cont_list, c_link) {
 		if (uuid_compare(c->c_pool, pool) != 0)
 			continue;
@@ -599,7 +736,7 @@ cont_destroy_handler(struct rpc_req *req, void *arg)
 {
 	struct cont_req     cr;
 	struct cont_tgt_arg ta = {0};
-	struct ds_cont_hdl *h, *tmp;
+	struct ds_cont_hdl *h;
 	struct ds_cont     *c;
 	char                id[DSP_LABEL_MAX + 1];
 	uint32_t            force;
@@ -624,10 +761,8 @@ cont_destroy_handler(struct rpc_req *req, void *arg)
 		goto out;
 	}
 	c->c_destroying = true;
-	d_list_for_each_entry_safe(h, tmp, &hdl_list, ch_link) {
-		if (h->ch_cont == c)
-			hdl_close(h);
-	}
+	while ((h = hdl_find_poh(NULL, c)) != NULL)
+		hdl_close(h);
 	uuid_copy(ta.ta_pool, c->c_pool);
 	uuid_copy(ta.ta_cont, c->c_uuid);
 	rc = cont_rec_remove(c);
@@ -665,7 +800,7 @@ cont_open_handler(struct rpc_req *req, void *arg)
 	struct dsp_cont_info   ci;
 	struct ds_cont_hdl    *h;
 	struct ds_cont        *c;
-	const struct dsp_prop *p;
+	uint8_t                key[DSP_CONT_HDL_KEY_LEN];
 	char                   id[DSP_LABEL_MAX + 1];
 	uuid_t                 coh;
 	uint64_t               flags;
@@ -704,23 +839,31 @@ cont_open_handler(struct rpc_req *req, void *arg)
 		uuid_copy(h->ch_poh, cr.cr_poh);
 		h->ch_cont  = c;
 		h->ch_flags = flags;
-		uuid_copy(ta.ta_hdl.th_coh, coh);
-		uuid_copy(ta.ta_hdl.th_pool, c->c_pool);
-		uuid_copy(ta.ta_hdl.th_cont, c->c_uuid);
-		ta.ta_hdl.th_flags = flags;
-		p                  = dsp_props_find(&c->c_props, DAOS_PROP_CO_CSUM);
-		ta.ta_hdl.th_csum  = p != NULL ? (uint32_t)p->dp_val : 0;
-		p                  = dsp_props_find(&c->c_props, DAOS_PROP_CO_CSUM_SERVER_VERIFY);
-		ta.ta_hdl.th_srv_verify = p != NULL && p->dp_val == DAOS_PROP_CO_CSUM_SV_ON;
-		/* Every target knows the handle before the client may use it. */
+		h->ch_time  = d_hlc_get();
+		hdl_tgt_fill(h, &ta);
+		hdl_key(h, key);
+		/* listed (and counted: destroy sees it busy) before anything yields */
+		hdl_link(h);
+		/* Every target knows the handle, and its record is durable, before the
+		 * client may use it. A close, destroy or evict may run while these
+		 * yield: the handle is looked up again after each. */
 		rc = dss_tgt_foreach(tgt_hdl_add, &ta);
-		if (rc != 0) {
-			dss_tgt_foreach(tgt_hdl_del, &ta);
-			D_FREE(h);
+		h  = hdl_find(coh);
+		if (rc == 0 && h != NULL) {
+			rc = hdl_rec_put(h);
+			h  = hdl_find(coh);
+			if (rc == 0 && h == NULL)
+				hdl_rec_del_key(key); /* closed while its record was written */
+		}
+		if (rc != 0 || h == NULL) {
+			if (h != NULL)
+				hdl_close(h);
+			else
+				dss_tgt_foreach(tgt_hdl_del, &ta);
+			rc = rc != 0 ? rc : -DER_NO_HDL;
 			goto out;
 		}
-		d_list_add_tail(&h->ch_link, &hdl_list);
-		c->c_nhandles++;
+		c = h->ch_cont;
 		c->c_open_time = d_hlc_get();
 	}
 	if (rc == 0) {
@@ -741,7 +884,7 @@ cont_close_handler(struct rpc_req *req, void *arg)
 	(void)arg;
 	rc = cont_req_begin(req, &cr, true);
 	if (rc == 0)
-		hdl_close(cr.cr_hdl);
+		rc = hdl_close(cr.cr_hdl);
 	cont_req_end(&cr, rc);
 }
 
@@ -1229,20 +1372,93 @@ cont_load_one(const void *key, size_t klen, const void *val, size_t vlen, void *
 	return 0;
 }
 
+/*
+ * A handle record: the handle listed again and handed to every target, so
+ * the client that opened it goes on using it; removed when what it stood on
+ * (pool, pool handle, container) is gone, or when it is unreadable.
+ */
+static int
+hdl_load_one(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
+{
+	struct dsp_cont_hdl_rec r;
+	struct cont_tgt_arg     ta;
+	struct ds_cont_hdl     *h;
+	struct ds_pool         *pool = NULL;
+	struct ds_cont         *c    = NULL;
+	uint32_t               *n    = arg;
+	int                     rc;
+
+	rc = dsp_cont_hdl_rec_decode(key, klen, val, vlen, &r);
+	if (rc == -DER_DF_INCOMPT) {
+		DL_ERROR(rc, "a container handle record is of a newer version");
+		return rc;
+	}
+	if (rc == 0)
+		pool = ds_pool_lookup_uuid(r.chr_pool);
+	if (pool != NULL && ds_pool_hdl_find(pool, r.chr_poh) != NULL)
+		c = cont_find_uuid(r.chr_pool, r.chr_cont);
+	if (c == NULL || c->c_destroying) {
+		if (rc != 0)
+			DL_ERROR(rc, "an unreadable container handle record is removed");
+		else
+			D_INFO("container handle " DF_UUID ": its pool handle or container is "
+			       "gone, removed\n",
+			       DP_UUID(r.chr_coh));
+		return dss_sysdb_del(DSS_TBL_CONT_HDL, key, klen);
+	}
+	if (hdl_find(r.chr_coh) != NULL)
+		return 0;
+	D_ALLOC_PTR(h);
+	if (h == NULL)
+		return -DER_NOMEM;
+	uuid_copy(h->ch_coh, r.chr_coh);
+	uuid_copy(h->ch_poh, r.chr_poh);
+	h->ch_cont  = c;
+	h->ch_flags = r.chr_flags;
+	h->ch_time  = r.chr_time;
+	hdl_tgt_fill(h, &ta);
+	hdl_link(h);
+	rc = dss_tgt_foreach(tgt_hdl_add, &ta);
+	if (rc != 0) {
+		DL_ERROR(rc, "container handle " DF_UUID ": not handed to the targets",
+			 DP_UUID(r.chr_coh));
+		hdl_drop(h, true);
+		return rc;
+	}
+	(*n)++;
+	return 0;
+}
+
 static int
 cont_load(void)
 {
-	return dss_sysdb_foreach(DSS_TBL_CONT, cont_load_one, NULL);
+	uint32_t nhdls = 0;
+	int      rc;
+
+	rc = dss_sysdb_foreach(DSS_TBL_CONT, cont_load_one, NULL);
+	if (rc != 0)
+		return rc;
+	rc = dss_sysdb_foreach(DSS_TBL_CONT_HDL, hdl_load_one, &nhdls);
+	if (rc != 0) {
+		DL_ERROR(rc, "container handles not loaded");
+		return rc;
+	}
+	if (nhdls > 0)
+		D_INFO("%u container handles reloaded\n", nhdls);
+	return 0;
 }
 
 static void
 cont_unload(void)
 {
-	struct ds_cont_hdl *h, *tmp;
+	struct ds_cont_hdl *h;
 	struct ds_cont     *c, *ctmp;
 
-	d_list_for_each_entry_safe(h, tmp, &hdl_list, ch_link)
-		hdl_close(h);
+	/* the records stay: the next start hands the handles out again */
+	while (!d_list_empty(&hdl_list)) {
+		h = d_list_entry(hdl_list.next, struct ds_cont_hdl, ch_link);
+		hdl_drop(h, true);
+	}
 	d_list_for_each_entry_safe(c, ctmp, &cont_list, c_link) {
 		d_list_del(&c->c_link);
 		cont_free(c);

@@ -6,6 +6,11 @@
  * every target's shard of the pool (a VOS container). Opening a container
  * gives a handle that every target learns before the open returns, so the
  * object service checks handles locally, without asking the system thread.
+ * Handles are durable (a record in the system database, written before the
+ * open replies): at start the container service hands every reloaded
+ * handle to every target again, before any request is served, so a handle
+ * survives a restart; it goes with close, its pool handle's disconnect or
+ * evict, and its container's or pool's destroy.
  */
 #ifndef __CONTAINER_DS_CONT_H__
 #define __CONTAINER_DS_CONT_H__
@@ -22,7 +27,7 @@ struct ds_cont_tgt_hdl {
 	bool     th_srv_verify;
 };
 
-/* Target thread: the handle, or NULL (closed, evicted or never opened). */
+/* Target thread: the handle, or NULL (closed, evicted, destroyed or never opened). */
 const struct ds_cont_tgt_hdl *ds_cont_tgt_hdl_find(const uuid_t coh);
 
 #endif /* __CONTAINER_DS_CONT_H__ */
