@@ -117,6 +117,16 @@ reply_status(struct dc_op *op, struct rpc_call *call, void *arg)
 	return call->rc_rc;
 }
 
+static int
+cont_destroy_reply(struct dc_op *op, struct rpc_call *call, void *arg)
+{
+	(void)arg;
+	/* sent again after a restart: the first one may have destroyed it */
+	if (call->rc_rc == -DER_NONEXIST && op->op_resent)
+		return 0;
+	return call->rc_rc;
+}
+
 static bool
 cont_id_valid(const char *id)
 {
@@ -331,7 +341,7 @@ daos_cont_destroy2(daos_handle_t poh, const char *cont_id, int force, daos_event
 	head_pool(&e, co->co_pool);
 	denc_str(&e, cont_id);
 	denc_u32(&e, force != 0);
-	dc_op_rpc(op, 0, DSP_CONT_DESTROY, &e, NULL, NULL, reply_status, NULL);
+	dc_op_rpc(op, 0, DSP_CONT_DESTROY, &e, NULL, NULL, cont_destroy_reply, NULL);
 	rc = dc_op_run(op, ev);
 out:
 	dc_unlock();

@@ -4,16 +4,28 @@
  */
 #include <pthread.h>
 #include <gurt/dlog.h>
+#include "common/obj_proto.h"
 #include "dc_internal.h"
 
 #define DC_EVENT_MAGIC   0x64634576u /* "dcEv" */
 #define DC_POLL_SLICE_MS 10          /* longest a progress call holds the lock while sleeping */
+#define DC_RETRY_MIN_MS  10          /* first pause between resend rounds, doubling ... */
+#define DC_RETRY_MAX_MS  500         /* ... up to this */
 
 /* recursive: calls made of other calls (arrays, KV) re-enter the library */
 static pthread_mutex_t dc_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 static int             dc_refcount;
 static struct dc_sys  *dc_system;
 static struct d_hhash *dc_hhash;
+
+/* Requests waiting to be sent again (struct dc_rpc), see dc_rpc_retry. */
+static d_list_t dc_retries = D_LIST_HEAD_INIT(dc_retries);
+static uint64_t dc_retry_next_us;  /* no resend round before */
+static uint32_t dc_retry_delay_ms; /* pause after the current round (0: none yet) */
+static uint64_t dc_retry_window_us = (uint64_t)DC_RECONNECT_TIMEOUT_DEFAULT * 1000000;
+
+static void dc_retries_flush(void);
+static void dc_retry_run(void);
 
 D_CASSERT(sizeof(struct dc_event) <= sizeof(((daos_event_t *)0)->ev_private));
 
@@ -62,6 +74,10 @@ daos_init(void)
 
 	dc_lock();
 	if (dc_refcount == 0) {
+		unsigned int secs = DC_RECONNECT_TIMEOUT_DEFAULT;
+
+		d_getenv_uint(DC_RECONNECT_TIMEOUT_ENV, &secs);
+		dc_retry_window_us = (uint64_t)secs * 1000000;
 		rc = d_log_init();
 		if (rc == 0) {
 			rc = d_hhash_create(D_HASH_FT_NOLOCK, D_HHASH_BITS, &dc_hhash);
@@ -93,6 +109,8 @@ daos_fini(void)
 		 */
 		dc_system = NULL;
 		dc_sys_detach(sys);
+		/* requests waiting for a restarted server end with their last error */
+		dc_retries_flush();
 		d_hhash_destroy(dc_hhash);
 		dc_hhash = NULL;
 		d_log_fini();
@@ -234,6 +252,7 @@ dc_progress(int timeout_ms)
 		return 0; /* nothing can be in flight before the first attach */
 	sys = dc_system;
 	rc  = rpc_progress(dc_sys_rpc_ctx(sys), timeout_ms);
+	dc_retry_run();
 	return rc < 0 ? rc : 0;
 }
 
@@ -674,6 +693,11 @@ struct dc_rpc {
 	dc_op_reply_t   rp_cb;
 	void           *rp_arg;
 	void           *rp_body;
+	int             rp_worker;
+	d_list_t        rp_link;        /* in dc_retries while it waits to be sent again */
+	uint64_t        rp_deadline_us; /* resent until then (0: it has not failed yet) */
+	int             rp_rc;          /* its last error, while it waits */
+	bool            rp_sent;        /* its last failure came after it went out */
 };
 
 static void
@@ -807,12 +831,13 @@ dc_op_aborted(const struct dc_op *op)
 	return false;
 }
 
+/* The request's outcome is in: its reply callback, then the op's accounting. */
 static void
-dc_rpc_done(struct rpc_call *call, void *arg)
+dc_rpc_finish(struct dc_rpc *rp)
 {
-	struct dc_rpc *rp = arg;
-	struct dc_op  *op = rp->rp_op;
-	int            rc = call->rc_rc;
+	struct rpc_call *call = &rp->rp_call;
+	struct dc_op    *op   = rp->rp_op;
+	int              rc   = call->rc_rc;
 
 	if (rp->rp_cb != NULL && !dc_op_aborted(op))
 		rc = rp->rp_cb(op, call, rp->rp_arg);
@@ -824,12 +849,172 @@ dc_rpc_done(struct rpc_call *call, void *arg)
 		dc_op_advance(op);
 }
 
+/* A request that never went out (or is given up while waiting): no reply callback. */
+static void
+dc_rpc_unsent(struct dc_rpc *rp, int rc)
+{
+	struct dc_op *op = rp->rp_op;
+
+	dc_op_fail(op, rc);
+	D_FREE(rp->rp_body);
+	D_FREE(rp);
+	if (--op->op_pending == 0)
+		dc_op_advance(op);
+}
+
+/* A waiting request's end: as its last attempt ended. */
+static void
+dc_rpc_giveup(struct dc_rpc *rp)
+{
+	if (!rp->rp_sent) {
+		dc_rpc_unsent(rp, rp->rp_rc);
+		return;
+	}
+	rp->rp_call.rc_rc = rp->rp_rc;
+	dc_rpc_finish(rp);
+}
+
+static void dc_rpc_done(struct rpc_call *call, void *arg);
+
+static int
+dc_rpc_send(struct dc_rpc *rp)
+{
+	struct dc_sys *sys;
+	struct rpc_ep *ep;
+	int            rc;
+
+	rc = dc_sys_get(&sys);
+	if (rc == 0)
+		rc = dc_sys_worker_ep(sys, rp->rp_worker, &ep);
+	if (rc != 0)
+		return rc;
+	rp->rp_call.rc_timeout_ms = dc_sys_timeout(sys);
+	return rpc_call_start(ep, &rp->rp_call, dc_rpc_done, rp);
+}
+
+/*
+ * Sending again after a server restart (dc_internal.h, RESTARTS). A request
+ * that failed with rc is queued instead of failed when rc says the server
+ * went away (-DER_UNREACH: the connection broke, or it did not connect) or
+ * refused it while stopping (-DER_SHUTDOWN: not executed), the system was
+ * attached, the op is not aborted, and its window (DC_RECONNECT_TIMEOUT_ENV)
+ * since its first failure is not over. sent: it had gone out, so the server
+ * may have executed it; a transaction commit is then not repeated (a commit
+ * that did apply would conflict with its own writes): it ends -DER_UNREACH,
+ * its outcome unknown, as before. Returns true if queued (the op's pending
+ * count stays).
+ */
+static bool
+dc_rpc_retry(struct dc_rpc *rp, int rc, bool sent)
+{
+	uint64_t now;
+
+	if (dc_system == NULL || dc_retry_window_us == 0 || dc_op_aborted(rp->rp_op))
+		return false;
+	if (rc != -DER_UNREACH && rc != -DER_SHUTDOWN)
+		return false;
+	if (rc == -DER_UNREACH && sent && rp->rp_call.rc_opcode == DOP_TX_COMMIT)
+		return false;
+	now = dc_now_us();
+	if (rp->rp_deadline_us == 0)
+		rp->rp_deadline_us = now + dc_retry_window_us;
+	else if (now >= rp->rp_deadline_us)
+		return false;
+	if (d_list_empty(&dc_retries) && dc_retry_delay_ms == 0)
+		dc_retry_next_us = now; /* the first round at once */
+	D_DEBUG(DB_IO, "opcode %u to worker %d: " DF_RC ", sent again once the server answers\n",
+		rp->rp_call.rc_opcode, rp->rp_worker, DP_RC(rc));
+	rpc_call_fini(&rp->rp_call);
+	rp->rp_call.rc_rc          = 0;
+	rp->rp_call.rc_bulk_in_len = 0;
+	rp->rp_rc                  = rc;
+	rp->rp_sent                = sent;
+	d_list_add_tail(&rp->rp_link, &dc_retries);
+	return true;
+}
+
+/*
+ * One resend round, from progress (lock held), when one is due: ask the
+ * access point for the workers' addresses; when it answers, send every
+ * waiting request again (same body, same buffers); when it does not, they
+ * wait for the next round, up to their window.
+ */
+static void
+dc_retry_run(void)
+{
+	struct dc_rpc *rp;
+	d_list_t       todo;
+	uint64_t       now;
+	int            up, rc;
+
+	if (d_list_empty(&dc_retries)) {
+		dc_retry_delay_ms = 0;
+		return;
+	}
+	now = dc_now_us();
+	if (now < dc_retry_next_us || dc_system == NULL)
+		return;
+	dc_retry_delay_ms =
+	    dc_retry_delay_ms == 0 ? DC_RETRY_MIN_MS : MIN(dc_retry_delay_ms * 2, DC_RETRY_MAX_MS);
+	up = dc_sys_refresh(dc_system);
+	/* the pause counts from the round's end: the address query may have taken a while */
+	dc_retry_next_us = dc_now_us() + (uint64_t)dc_retry_delay_ms * 1000;
+	D_INIT_LIST_HEAD(&todo);
+	d_list_splice_init(&dc_retries, &todo);
+	while (!d_list_empty(&todo)) {
+		rp = d_list_entry(todo.next, struct dc_rpc, rp_link);
+		d_list_del_init(&rp->rp_link);
+		if (dc_op_aborted(rp->rp_op) || up == -DER_MISMATCH) {
+			/* aborted, or another system answers at the access point */
+			dc_rpc_giveup(rp);
+			continue;
+		}
+		if (up != 0) {
+			if (now >= rp->rp_deadline_us)
+				dc_rpc_giveup(rp);
+			else
+				d_list_add_tail(&rp->rp_link, &dc_retries);
+			continue;
+		}
+		if (rp->rp_sent && rp->rp_rc == -DER_UNREACH)
+			rp->rp_op->op_resent = true;
+		rc = dc_rpc_send(rp);
+		if (rc != 0 && !dc_rpc_retry(rp, rc, false)) {
+			rp->rp_rc   = rc;
+			rp->rp_sent = false;
+			dc_rpc_giveup(rp);
+		}
+	}
+}
+
+/* daos_fini: nothing will progress them any more. */
+static void
+dc_retries_flush(void)
+{
+	struct dc_rpc *rp;
+
+	while (!d_list_empty(&dc_retries)) {
+		rp = d_list_entry(dc_retries.next, struct dc_rpc, rp_link);
+		d_list_del_init(&rp->rp_link);
+		dc_rpc_giveup(rp);
+	}
+	dc_retry_delay_ms = 0;
+}
+
+static void
+dc_rpc_done(struct rpc_call *call, void *arg)
+{
+	struct dc_rpc *rp = arg;
+
+	if (dc_rpc_retry(rp, call->rc_rc, true))
+		return;
+	dc_rpc_finish(rp);
+}
+
 void
 dc_op_rpc(struct dc_op *op, int worker, uint16_t opc, struct denc *body,
 	  const d_sg_list_t *bulk_out, d_sg_list_t *bulk_in, dc_op_reply_t reply_cb, void *arg)
 {
-	struct dc_sys *sys;
-	struct rpc_ep *ep;
 	struct dc_rpc *rp;
 	uint32_t       len = 0;
 	int            rc;
@@ -841,28 +1026,24 @@ dc_op_rpc(struct dc_op *op, int worker, uint16_t opc, struct denc *body,
 		return;
 	}
 	rc = denc_finish(body, RPC_BODY_MAX, &rp->rp_body, &len);
-	if (rc == 0)
-		rc = dc_sys_get(&sys);
-	if (rc == 0)
-		rc = dc_sys_worker_ep(sys, worker, &ep);
 	if (rc != 0) {
-		D_FREE(rp->rp_body);
 		D_FREE(rp);
 		dc_op_fail(op, rc);
 		return;
 	}
-	rp->rp_op                  = op;
-	rp->rp_cb                  = reply_cb;
-	rp->rp_arg                 = arg;
-	rp->rp_call.rc_opcode      = opc;
-	rp->rp_call.rc_body        = rp->rp_body;
-	rp->rp_call.rc_body_len    = len;
-	rp->rp_call.rc_bulk_out    = bulk_out;
-	rp->rp_call.rc_bulk_in     = bulk_in;
-	rp->rp_call.rc_timeout_ms  = dc_sys_timeout(sys);
+	D_INIT_LIST_HEAD(&rp->rp_link);
+	rp->rp_op               = op;
+	rp->rp_cb               = reply_cb;
+	rp->rp_arg              = arg;
+	rp->rp_worker           = worker;
+	rp->rp_call.rc_opcode   = opc;
+	rp->rp_call.rc_body     = rp->rp_body;
+	rp->rp_call.rc_body_len = len;
+	rp->rp_call.rc_bulk_out = bulk_out;
+	rp->rp_call.rc_bulk_in  = bulk_in;
 	op->op_pending++;
-	rc = rpc_call_start(ep, &rp->rp_call, dc_rpc_done, rp);
-	if (rc != 0) {
+	rc = dc_rpc_send(rp);
+	if (rc != 0 && !dc_rpc_retry(rp, rc, false)) {
 		op->op_pending--;
 		D_FREE(rp->rp_body);
 		D_FREE(rp);

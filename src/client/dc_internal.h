@@ -13,6 +13,29 @@
  * callback, parent accounting, EQ completion list). No thread runs behind
  * the caller's back.
  *
+ * RESTARTS
+ * Pool and container handles live on in the server's system database, so a
+ * restarted server (clean stop or kill -9) still knows them. A request that
+ * fails because the server went away (-DER_UNREACH: the connection broke or
+ * does not connect; -DER_SHUTDOWN: a stopping server refused it, unexecuted)
+ * is not failed: progress asks the access point again for the workers'
+ * addresses (DC_RETRY_MIN_MS, doubling to DC_RETRY_MAX_MS, between rounds)
+ * and, once the server answers, sends it again with the same body and
+ * buffers; the op goes on as if nothing had happened. A request still
+ * waiting DC_RECONNECT_TIMEOUT_ENV seconds (default
+ * DC_RECONNECT_TIMEOUT_DEFAULT; 0 turns resending off) after its first
+ * failure ends with that error, as do those waiting at daos_fini.
+ * Resending is safe because the requests are idempotent as the server
+ * handles them: connect and open name their handle, so a repeat finds it;
+ * a repeated disconnect or close gets -DER_NO_HDL, taken as done; an update
+ * writes the same values again. Not idempotent, and what may be seen when
+ * the server died after executing but before replying: a transaction
+ * commit (not resent: -DER_UNREACH, outcome unknown), a container create
+ * (-DER_EXIST), a container destroy (-DER_NONEXIST, which the destroy then
+ * takes as done: dc_op.op_resent), a conditional insert
+ * (-DER_EXIST), a snapshot (a second one at a later epoch), an oid range (a
+ * second range; ids are never handed out twice).
+ *
  * LOCKING
  * One mutex (dc_lock) guards all client state and the transport context.
  * Progress holds it while it polls, with a short timeout, so several
@@ -29,6 +52,9 @@
 #include "dc_sys.h"
 
 /* ---- the process-wide client ---- */
+
+#define DC_RECONNECT_TIMEOUT_ENV     "DSTOR_RECONNECT_TIMEOUT" /* seconds, see RESTARTS */
+#define DC_RECONNECT_TIMEOUT_DEFAULT 60
 
 void dc_lock(void);
 void dc_unlock(void);
@@ -143,6 +169,8 @@ struct dc_op {
 	void          *op_priv;     /* the call's own state (freed by op_free) */
 	void         (*op_free)(void *priv);
 	bool           op_aborted;
+	bool           op_resent;   /* a request of it went again after a restart, when the
+				     * server may have executed the first (dc_internal.h RESTARTS) */
 	daos_event_t   op_own_ev;   /* a blocking call's private event */
 };
 

@@ -3,7 +3,10 @@
  * operations through the public API, each result checked against what the
  * model says it must be, over several objects of classes S1, S2 and SX in
  * one container, with server restarts (clean, and kill -9 with updates in
- * flight) after which the whole model is verified.
+ * flight) after which the whole model is verified. Across half of the
+ * restarts the same pool, container and object handles go on (the server
+ * keeps them, libdaos sends the updates in flight again once it is back);
+ * across the others they are closed and opened again.
  *
  * What runs: single values (small, and larger than the 16 KiB that travel
  * inline) and array extents (overlapping, holes, DAOS_REC_ANY), several iods
@@ -15,7 +18,7 @@
  * Where DAOS leaves a choice the model accepts each allowed answer: a dkey
  * whose akeys were all punched may or may not still be listed; an update in
  * flight when the server was killed may or may not be there afterwards (all
- * of its iods or none), but one whose event completed must be.
+ * of its iods or none) when it failed, but one whose event completed must be.
  *
  * Environment: LIBDAOS_MODEL_SEED (default: from the clock; printed),
  * LIBDAOS_MODEL_OPS (default 4000; SRV_CRASH_KILLS * 1000 when only that is
@@ -311,7 +314,7 @@ arr_open(struct m_arr *ar, bool create)
 	assert_int_equal(chunk, ar->ma_chunk);
 }
 
-/* After a restart the server knows none of the old handles: close them all locally. */
+/* Close every handle (server_alive false: whatever the server says). */
 static void
 handles_close(bool server_alive)
 {
@@ -763,7 +766,7 @@ mios_reap(bool check, int *failed)
 			m->mi_busy = false;
 			got++;
 			if (!check) {
-				/* the server is gone: a completed update was acknowledged */
+				/* across a kill: a completed update was acknowledged */
 				if (!m->mi_fetch && rc == 0)
 					mio_apply(m);
 				else if (!m->mi_fetch)
@@ -1710,8 +1713,9 @@ settle_uncertain(struct mio *u)
 static void
 restart(bool kill9)
 {
-	int failed[MAXREQ] = {0};
-	int i, k = 0;
+	int  failed[MAXREQ] = {0};
+	int  i, k = 0;
+	bool reopen = rn(2) == 0; /* else the same handles go on after the restart */
 
 	if (kill9) {
 		/* updates in flight when the server dies */
@@ -1737,21 +1741,25 @@ restart(bool kill9)
 			usleep(rn(3000));
 		srv_stop(&srv_m, SIGKILL);
 		n_kills++;
+		srv_start(&srv_m);
+		/* the updates cut off are sent again once the server answers */
 		mios_reap(false, failed);
 		for (i = 0; i < k; i++)
 			assert_int_equal(daos_event_fini(&mios[i].mi_ev), 0);
-		srv_start(&srv_m);
 		server_wait();
-		/* the new server knows none of the old handles */
-		handles_close(false);
+		/* the new server knows the old handles: closing them works */
+		if (reopen)
+			handles_close(true);
 	} else {
-		handles_close(true);
+		if (reopen)
+			handles_close(true);
 		srv_stop(&srv_m, SIGTERM);
 		srv_start(&srv_m);
 		server_wait();
 	}
 	n_restarts++;
-	handles_open(false);
+	if (reopen)
+		handles_open(false);
 	for (i = 0; i < k; i++)
 		if (failed[i])
 			settle_uncertain(&mios[i]);
