@@ -5,8 +5,9 @@
  * and libdaos sends again what the restart interrupted.
  * - the same handles read back and write after a clean restart and after a
  *   kill -9, then close and disconnect cleanly;
- * - updates in flight when the server dies complete once it is back, and a
- *   call made while it is down waits for it;
+ * - updates, a connect and an open in flight when the server dies complete
+ *   once it is back (a repeated connect or open makes no second handle),
+ *   and a call made while it is down waits for it;
  * - a reloaded container handle keeps its container busy (destroy without
  *   force: -DER_BUSY), a reloaded pool handle its pool;
  * - evict after a restart drops the reloaded handles, for good;
@@ -322,6 +323,68 @@ test_in_flight(void **state)
 	app_close(&a);
 }
 
+/* Wait for one event of eqh; its error. */
+static int
+ev_wait(daos_handle_t eqh)
+{
+	daos_event_t *done;
+	int           n, polls = 0;
+
+	while ((n = daos_eq_poll(eqh, 1, 1000 * 1000, 1, &done)) == 0)
+		assert_true(++polls < 90);
+	assert_int_equal(n, 1);
+	return done->ev_error;
+}
+
+/*
+ * A connect and an open in flight when the server dies: sent again, they
+ * find the handle the first one may have made (no second one counted), and
+ * the handles work.
+ */
+static void
+test_connect_in_flight(void **state)
+{
+	daos_event_t  ev;
+	daos_handle_t eqh, poh, coh;
+	struct app    a;
+	int           k;
+
+	(void)state;
+	app_open(&a, "c_conn", true);
+	assert_int_equal(daos_eq_create(&eqh), 0);
+	for (k = 0; k < 3; k++) {
+		assert_int_equal(daos_event_init(&ev, eqh, NULL), 0);
+		assert_int_equal(daos_pool_connect("rp", NULL, DAOS_PC_RW, &poh, NULL, &ev), 0);
+		usleep((useconds_t)k * 1000);
+		restart(SIGKILL, false);
+		assert_int_equal(ev_wait(eqh), 0);
+		assert_int_equal(daos_event_fini(&ev), 0);
+		assert_int_equal(pool_nhandles("rp"), 2);
+
+		assert_int_equal(daos_event_init(&ev, eqh, NULL), 0);
+		assert_int_equal(daos_cont_open(poh, "c_conn", DAOS_COO_RW, &coh, NULL, &ev), 0);
+		usleep((useconds_t)k * 1000);
+		restart(SIGKILL, false);
+		assert_int_equal(ev_wait(eqh), 0);
+		assert_int_equal(daos_event_fini(&ev), 0);
+
+		/* the original handles and the new ones all work */
+		assert_int_equal(put(a.oh, k, 5), 0);
+		assert_int_equal(get(a.oh, k, 5), 0);
+		{
+			daos_cont_info_t ci;
+
+			assert_int_equal(daos_cont_query(coh, &ci, NULL, NULL), 0);
+			assert_int_equal(ci.ci_nhandles, 2);
+		}
+		assert_int_equal(daos_cont_close(coh, NULL), 0);
+		assert_int_equal(daos_pool_disconnect(poh, NULL), 0);
+		assert_int_equal(pool_nhandles("rp"), 1);
+	}
+	assert_int_equal(daos_eq_destroy(eqh, 0), 0);
+	app_close(&a);
+}
+
 /* A reloaded container handle keeps its container busy; a pool handle its pool. */
 static void
 test_busy(void **state)
@@ -415,6 +478,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_handles),
 		cmocka_unit_test(test_in_flight),
+		cmocka_unit_test(test_connect_in_flight),
 		cmocka_unit_test(test_busy),
 		cmocka_unit_test(test_evict),
 		cmocka_unit_test(test_left_behind),
