@@ -210,9 +210,22 @@ dc_sys_refresh(struct dc_sys *sys)
 	return 0;
 }
 
+/* Has an endpoint failed? Then the server may have restarted at new addresses. */
+static bool
+dc_sys_any_failed(const struct dc_sys *sys)
+{
+	uint32_t w;
+
+	for (w = 0; w < sys->ds_info.ai_nr_workers; w++)
+		if (sys->ds_eps[w] != NULL && rpc_ep_failed(sys->ds_eps[w]))
+			return true;
+	return false;
+}
+
 /*
  * The endpoint to worker w, (re)opened when missing or failed; the addresses
- * asked again first when it failed, or when they do not connect.
+ * asked again first when it (or another endpoint: a first connect to a
+ * worker of a restarted server) failed, or when they do not connect.
  */
 static int
 dc_sys_ep(struct dc_sys *sys, int w, struct rpc_ep **epp)
@@ -225,7 +238,7 @@ dc_sys_ep(struct dc_sys *sys, int w, struct rpc_ep **epp)
 		*epp = sys->ds_eps[w];
 		return 0;
 	}
-	if (sys->ds_eps[w] != NULL)
+	if (sys->ds_eps[w] != NULL || dc_sys_any_failed(sys))
 		refreshed = dc_sys_refresh(sys) == 0;
 	wa = &sys->ds_info.ai_workers[w];
 	rc = rpc_ep_connect(sys->ds_ctx, wa->wa_addr, wa->wa_len, &sys->ds_eps[w]);
