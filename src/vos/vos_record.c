@@ -678,7 +678,7 @@ punches_remove(struct vos_punches **pp, daos_epoch_t lo, daos_epoch_t hi)
 		D_FREE(*pp);
 }
 
-/* Remove what has become empty, bottom up. */
+/* Remove what has become empty, bottom up; o NULL: a only (if empty). */
 static void
 prune(struct vos_cont *c, struct vos_obj *o, struct vos_dkey *d, struct vos_akey *a)
 {
@@ -686,6 +686,8 @@ prune(struct vos_cont *c, struct vos_obj *o, struct vos_dkey *d, struct vos_akey
 		btr_delete(&vos_akey_ops, &d->dk_akeys, a->ak_key, a->ak_klen);
 		D_FREE(a);
 	}
+	if (o == NULL)
+		return;
 	if (d != NULL && d->dk_akeys.br_count == 0 && d->dk_punch == NULL) {
 		btr_delete(&vos_dkey_ops, &o->o_dkeys, d->dk_key, d->dk_klen);
 		D_FREE(d);
@@ -1035,8 +1037,9 @@ rec_punch_decode(struct vos *vos, struct vos_dec *d, bool apply, bool set)
 				APPLY_RC(rc, d);
 			}
 		}
+		/* only the akey here: the next akeys of the record are under dkey */
 		if (a != NULL)
-			prune(c, o, dkey, a);
+			prune(NULL, NULL, dkey, a);
 	}
 	if (apply && o != NULL)
 		prune(c, o, dkey, NULL);
