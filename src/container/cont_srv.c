@@ -16,7 +16,8 @@
 #include "rpc/rpc.h"
 #include "vos/vos.h"
 #include "pool/ds_pool.h"
-#include "ds_cont.h"
+#include "sched/sched.h"
+#include "cont_internal.h"
 
 #define CONT_REC_VERSION 1u
 #define CONT_SNAP_MAX    1024
@@ -41,6 +42,7 @@ struct ds_cont {
 	struct ds_cont_snap *c_snaps; /* ascending epochs */
 	uint32_t             c_nhandles;
 	bool                 c_destroying;
+	bool                 c_snap_busy;  /* a snapshot create/destroy is under way */
 };
 
 struct ds_cont_hdl {
@@ -171,6 +173,69 @@ cont_find_uuid(const uuid_t pool, const uuid_t cont)
 			return c;
 	}
 	return NULL;
+}
+
+/* ---- aggregation settings on the targets (cont_agg.c) ---- */
+
+static bool
+cont_pool_reclaims(const uuid_t pool)
+{
+	struct ds_pool        *p  = ds_pool_lookup_uuid(pool);
+	const struct dsp_prop *rp = p == NULL ? NULL : dsp_props_find(&p->p_props, DAOS_PROP_PO_RECLAIM);
+
+	return rp == NULL || rp->dp_val != DAOS_RECLAIM_DISABLED;
+}
+
+/* Tell every target c's snapshots and its pool's reclaim setting. */
+static int
+cont_agg_sync(const struct ds_cont *c)
+{
+	struct cont_agg_push ap = {0};
+	daos_epoch_t        *eps = NULL;
+	uint32_t             i;
+	int                  rc;
+
+	if (c->c_nsnaps > 0) {
+		D_ALLOC_ARRAY(eps, c->c_nsnaps);
+		if (eps == NULL)
+			return -DER_NOMEM;
+		for (i = 0; i < c->c_nsnaps; i++)
+			eps[i] = c->c_snaps[i].cs_epoch;
+	}
+	uuid_copy(ap.ap_pool, c->c_pool);
+	uuid_copy(ap.ap_cont, c->c_uuid);
+	ap.ap_snaps   = eps;
+	ap.ap_nsnaps  = c->c_nsnaps;
+	ap.ap_reclaim = cont_pool_reclaims(c->c_pool);
+	rc            = cont_agg_push(&ap);
+	D_FREE(eps);
+	return rc;
+}
+
+static void
+cont_agg_forget(const struct ds_cont *c)
+{
+	struct cont_agg_push ap = {.ap_drop = true};
+
+	uuid_copy(ap.ap_pool, c->c_pool);
+	uuid_copy(ap.ap_cont, c->c_uuid);
+	(void)cont_agg_push(&ap);
+}
+
+static void
+cont_on_pool_props(const uuid_t pool)
+{
+	struct ds_cont *c;
+	int             rc;
+
+	d_list_for_each_entry(c, &cont_list, c_link) {
+		if (uuid_compare(c->c_pool, pool) != 0 || c->c_destroying)
+			continue;
+		rc = cont_agg_sync(c);
+		if (rc != 0)
+			DL_ERROR(rc, "container " DF_UUID ": reclaim setting not passed on",
+				 DP_UUID(c->c_uuid));
+	}
 }
 
 /* ---- properties ---- */
@@ -596,6 +661,7 @@ cont_on_pool_destroy(const uuid_t pool)
 
 	/* its handles were closed with its pool handles; records DRAM did not know too */
 	hdl_recs_del(pool, sizeof(uuid_t));
+	cont_agg_drop_pool(pool);
 	d_list_for_each_entry_safe(c, tmp, &cont_list, c_link) {
 		if (uuid_compare(c->c_pool, pool) != 0)
 			continue;
@@ -723,6 +789,11 @@ cont_create_handler(struct rpc_req *req, void *arg)
 		d_list_del(&c->c_link);
 		goto out;
 	}
+	/* without its settings a target never aggregates the container: space
+	 * stays used, nothing is wrong */
+	if (cont_agg_sync(c) != 0)
+		D_WARN("container " DF_UUID ": not aggregated until the next start\n",
+		       DP_UUID(c->c_uuid));
 	c = NULL;
 out:
 	if (c != NULL)
@@ -766,8 +837,10 @@ cont_destroy_handler(struct rpc_req *req, void *arg)
 	uuid_copy(ta.ta_pool, c->c_pool);
 	uuid_copy(ta.ta_cont, c->c_uuid);
 	rc = cont_rec_remove(c);
-	if (rc == 0)
+	if (rc == 0) {
+		cont_agg_forget(c);
 		rc = dss_tgt_foreach(tgt_cont_destroy, &ta);
+	}
 	if (rc != 0) {
 		c->c_destroying = false;
 		goto out;
@@ -1128,6 +1201,16 @@ out:
 
 /* ---- snapshots and object ids ---- */
 
+/* Snapshot changes of one container go one at a time: each yields while the
+ * targets and the system database learn it. */
+static void
+cont_snap_lock(struct ds_cont *c)
+{
+	while (c->c_snap_busy)
+		sched_sleep_ns(sched_current(), 100 * 1000);
+	c->c_snap_busy = true;
+}
+
 static void
 cont_snap_create_handler(struct rpc_req *req, void *arg)
 {
@@ -1136,7 +1219,7 @@ cont_snap_create_handler(struct rpc_req *req, void *arg)
 	struct ds_cont_snap *snaps;
 	char                 name[DSP_LABEL_MAX + 1];
 	uint64_t             epoch;
-	int                  rc;
+	int                  rc, tries;
 
 	(void)arg;
 	rc = cont_req_begin(req, &cr, true);
@@ -1151,27 +1234,45 @@ cont_snap_create_handler(struct rpc_req *req, void *arg)
 		rc = -DER_NO_PERM;
 		goto out;
 	}
+	cont_snap_lock(c);
 	if (c->c_nsnaps >= CONT_SNAP_MAX) {
 		rc = -DER_OVERFLOW;
-		goto out;
+		goto unlock;
 	}
 	D_REALLOC_ARRAY(snaps, c->c_snaps, c->c_nsnaps, c->c_nsnaps + 1);
 	if (snaps == NULL) {
 		rc = -DER_NOMEM;
-		goto out;
+		goto unlock;
 	}
 	c->c_snaps = snaps;
-	/* Every update acknowledged before now carries an HLC epoch below this one. */
-	epoch = d_hlc_get();
-	snaps[c->c_nsnaps].cs_epoch = epoch;
 	snprintf(snaps[c->c_nsnaps].cs_name, sizeof(snaps[0].cs_name), "%s", name);
-	c->c_nsnaps++;
+	/*
+	 * Every update acknowledged before now carries an HLC epoch below this
+	 * one. The targets learn it before it is durable: one that aggregated
+	 * past it already (the service stalled longer than the lag) refuses,
+	 * and a newer epoch is taken.
+	 */
+	for (tries = 0;; tries++) {
+		epoch = d_hlc_get();
+		snaps[c->c_nsnaps++].cs_epoch = epoch;
+		rc = cont_agg_sync(c);
+		if (rc == 0)
+			break;
+		c->c_nsnaps--;
+		if (rc != -DER_TX_RESTART || tries == 2) {
+			(void)cont_agg_sync(c);
+			goto unlock;
+		}
+	}
 	rc = cont_rec_put(c);
 	if (rc != 0) {
 		c->c_nsnaps--;
-		goto out;
+		(void)cont_agg_sync(c);
+		goto unlock;
 	}
 	denc_u64(&cr.cr_enc, epoch);
+unlock:
+	c->c_snap_busy = false;
 out:
 	cont_req_end(&cr, rc);
 }
@@ -1219,15 +1320,22 @@ cont_snap_destroy_handler(struct rpc_req *req, void *arg)
 		rc = -DER_NO_PERM;
 		goto out;
 	}
+	cont_snap_lock(c);
 	for (i = 0; i < c->c_nsnaps && c->c_snaps[i].cs_epoch != epoch; i++)
 		;
 	if (i == c->c_nsnaps) {
 		rc = -DER_NONEXIST;
-		goto out;
+		goto unlock;
 	}
 	memmove(&c->c_snaps[i], &c->c_snaps[i + 1], (c->c_nsnaps - i - 1) * sizeof(c->c_snaps[0]));
 	c->c_nsnaps--;
 	rc = cont_rec_put(c);
+	/* the targets keep the snapshot readable until they hear (harmless) */
+	if (rc == 0 && cont_agg_sync(c) != 0)
+		D_WARN("container " DF_UUID ": targets keep a destroyed snapshot for now\n",
+		       DP_UUID(c->c_uuid));
+unlock:
+	c->c_snap_busy = false;
 out:
 	cont_req_end(&cr, rc);
 }
@@ -1334,6 +1442,7 @@ cont_init_sys(struct rpc_ctx *ctx)
 	if (!hooked) {
 		ds_pool_on_destroy(cont_on_pool_destroy);
 		ds_pool_on_disconnect(cont_on_pool_disconnect);
+		ds_pool_on_props_set(cont_on_pool_props);
 		hooked = true;
 	}
 	for (i = 0; i < ARRAY_SIZE(handlers); i++) {
@@ -1369,6 +1478,10 @@ cont_load_one(const void *key, size_t klen, const void *val, size_t vlen, void *
 		return rc;
 	}
 	d_list_add_tail(&c->c_link, &cont_list);
+	rc = cont_agg_sync(c);
+	if (rc != 0)
+		DL_ERROR(rc, "container " DF_UUID ": not aggregated until the next start",
+			 DP_UUID(c->c_uuid));
 	return 0;
 }
 
@@ -1459,6 +1572,7 @@ cont_unload(void)
 		h = d_list_entry(hdl_list.next, struct ds_cont_hdl, ch_link);
 		hdl_drop(h, true);
 	}
+	cont_agg_drop_all();
 	d_list_for_each_entry_safe(c, ctmp, &cont_list, c_link) {
 		d_list_del(&c->c_link);
 		cont_free(c);
@@ -1471,7 +1585,7 @@ cont_init_tgt(int tgt, struct rpc_ctx *ctx)
 {
 	(void)ctx;
 	tgt_list(tgt);
-	return 0;
+	return cont_agg_init_tgt(tgt);
 }
 
 const struct dss_module ds_cont_module = {

@@ -16,6 +16,7 @@
 #define __CONTAINER_DS_CONT_H__
 
 #include <gurt/common.h>
+#include <daos_types.h>
 
 /* An open container handle as a target knows it. */
 struct ds_cont_tgt_hdl {
@@ -29,5 +30,22 @@ struct ds_cont_tgt_hdl {
 
 /* Target thread: the handle, or NULL (closed, evicted, destroyed or never opened). */
 const struct ds_cont_tgt_hdl *ds_cont_tgt_hdl_find(const uuid_t coh);
+
+/*
+ * Aggregation (cont_agg.c). Each target merges the old versions of its
+ * shard of a container below a bound that trails the clock (by
+ * DSTOR_AGG_LAG_MS, 20 s unless set) and never passes a snapshot or a write
+ * still under way. Target thread:
+ *   - ds_cont_agg_hold: a write chosen to land at epoch holds the bound below
+ *     it until ds_cont_agg_release (once it is applied, or has failed).
+ *     -DER_TX_RESTART when epoch is at or below the bound already (a
+ *     transaction older than the lag), -DER_NOMEM.
+ *   - ds_cont_agg_read_check: a read at epoch (DAOS_EPOCH_MAX: the latest,
+ *     always fine) sees exactly what was there at epoch: 0, or
+ *     -DER_TX_RESTART when epoch is at or below the bound and not a snapshot.
+ */
+int  ds_cont_agg_hold(const uuid_t pool, const uuid_t cont, daos_epoch_t epoch);
+void ds_cont_agg_release(const uuid_t pool, const uuid_t cont, daos_epoch_t epoch);
+int  ds_cont_agg_read_check(const uuid_t pool, const uuid_t cont, daos_epoch_t epoch);
 
 #endif /* __CONTAINER_DS_CONT_H__ */

@@ -76,15 +76,20 @@ obj_req_end(struct obj_req *orq, int rc, struct denc *e)
  * Every read goes through here before VOS: it waits for a commit writing
  * what it reads, is remembered (read timestamps), and inside a transaction
  * fails early with -DER_TX_RESTART when what it reads changed after the
- * transaction's epoch (the commit would refuse it anyway).
+ * transaction's epoch (the commit would refuse it anyway), or when its
+ * epoch is so old that aggregation may have merged what it would see.
  */
 static int
 obj_read_begin(struct obj_req *orq, const d_iov_t *dkey, unsigned int nr, const d_iov_t *akeys)
 {
 	const struct dop_head *h = &orq->or_head;
+	int                    rc;
 
 	if (h->dh_epoch == 0)
 		return -DER_INVAL;
+	rc = ds_cont_agg_read_check(orq->or_hdl->th_pool, orq->or_hdl->th_cont, h->dh_epoch);
+	if (rc != 0)
+		return rc;
 	obj_tx_read(dss_tgt_self(), orq->or_hdl->th_cont, h->dh_oid, dkey, h->dh_epoch, h->dh_tx);
 	if (h->dh_tx == 0)
 		return 0;
@@ -282,7 +287,12 @@ obj_update_handler(struct rpc_req *req, void *arg)
 	if (epoch == 0)
 		epoch = obj_tx_write_epoch(dss_tgt_self(), orq.or_hdl->th_cont, io.io_head.dh_oid,
 					   &io.io_dkey);
+	/* held from its choice to its application: aggregation stays below it */
+	rc = ds_cont_agg_hold(orq.or_hdl->th_pool, orq.or_hdl->th_cont, epoch);
+	if (rc != 0)
+		goto out;
 	rc = obj_update_exec(orq.or_vos, orq.or_hdl->th_cont, &io, data, epoch, false);
+	ds_cont_agg_release(orq.or_hdl->th_pool, orq.or_hdl->th_cont, epoch);
 	if (rc == 0)
 		denc_u64(&e, epoch);
 out:
@@ -528,8 +538,12 @@ obj_punch_handler(struct rpc_req *req, void *arg)
 			epoch = MAX(epoch, obj_tx_write_epoch(dss_tgt_self(), orq.or_hdl->th_cont,
 							      orq.or_head.dh_oid, &p.op_keys[i]));
 	}
+	rc = ds_cont_agg_hold(orq.or_hdl->th_pool, orq.or_hdl->th_cont, epoch);
+	if (rc != 0)
+		goto out;
 	rc = obj_punch_exec(orq.or_vos, orq.or_hdl->th_cont, orq.or_head.dh_oid,
 			    orq.or_head.dh_flags, &p, epoch);
+	ds_cont_agg_release(orq.or_hdl->th_pool, orq.or_hdl->th_cont, epoch);
 out:
 	obj_punch_fini(&p);
 	obj_req_end(&orq, rc, NULL);

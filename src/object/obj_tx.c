@@ -35,8 +35,9 @@
  *   fails only for lack of space or memory; then the record stays, the
  *   client gets the error, and the next start applies the rest.
  * - Writes land at the transaction's epoch, which may be well in the past:
- *   an aggregation bound (none is set today) must stay below the oldest
- *   epoch of a transaction not yet committed.
+ *   validation holds each target's aggregation bound below it until the
+ *   writes are applied (ds_cont_agg_hold), and a transaction older than
+ *   the aggregation lag restarts.
  * - The system thread coordinates every commit of the server: simple and
  *   serial in its logging, not fast.
  * - Epochs come from the client's clock, read timestamps of reads outside
@@ -501,8 +502,19 @@ struct obj_txc {
 	uuid_t        c_cont;
 	uuid_t        c_tgt_cont[DSS_TGT_MAX]; /* each target's answer to validation */
 	bool          c_has_ops[DSS_TGT_MAX];
+	bool          c_held[DSS_TGT_MAX];     /* the target holds its aggregation below the epoch */
 	bool          c_has_writes;
 };
+
+/* The target's aggregation may pass the transaction's epoch again. */
+static void
+txc_unhold(struct obj_txc *c, int tgt)
+{
+	if (!c->c_held[tgt])
+		return;
+	ds_cont_agg_release(c->c_tx.tx_pool, c->c_tgt_cont[tgt], c->c_tx.tx_epoch);
+	c->c_held[tgt] = false;
+}
 
 static void
 pend_release(struct obj_tx_tgt *t, uint64_t tx)
@@ -524,6 +536,7 @@ txc_release(int tgt, void *arg)
 
 	if (c->c_has_ops[tgt])
 		pend_release(obj_tx_tgts[tgt], c->c_tx.tx_id);
+	txc_unhold(c, tgt);
 	return 0;
 }
 
@@ -607,6 +620,14 @@ txc_validate(int tgt, void *arg)
 		return -DER_NONEXIST;
 	uuid_copy(c->c_tgt_cont[tgt], hdl->th_cont);
 	(void)d_hlc_get_msg(tx->tx_epoch, NULL, NULL);
+	/* reads and writes at an epoch aggregation may have passed: restart */
+	if (c->c_has_writes)
+		rc = ds_cont_agg_hold(tx->tx_pool, hdl->th_cont, tx->tx_epoch);
+	else
+		rc = ds_cont_agg_read_check(tx->tx_pool, hdl->th_cont, tx->tx_epoch);
+	if (rc != 0)
+		return rc;
+	c->c_held[tgt] = c->c_has_writes;
 	/* first check everything, then lock: a refusal leaves no lock behind */
 	for (pass = 0; pass < 2 && rc == 0; pass++) {
 		for (i = 0; i < tx->tx_nr && rc == 0; i++) {
@@ -629,8 +650,10 @@ txc_validate(int tgt, void *arg)
 		}
 	}
 	D_FREE(ws.ws_w);
-	if (rc != 0)
+	if (rc != 0) {
 		pend_release(t, tx->tx_id);
+		txc_unhold(c, tgt);
+	}
 	return rc;
 }
 
@@ -672,6 +695,7 @@ txc_apply(int tgt, void *arg)
 out:
 	if (!c->c_recover)
 		pend_release(obj_tx_tgts[tgt], tx->tx_id);
+	txc_unhold(c, tgt);
 	return rc;
 }
 

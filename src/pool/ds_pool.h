@@ -75,6 +75,8 @@ uint32_t ds_pool_count(void);
 /* Called when a pool is destroyed (after its shards are gone), so services
  * layered on pools (containers) drop what they hold for it. */
 void ds_pool_on_destroy(void (*fn)(const uuid_t pool));
+/* Called after a pool's properties changed (the reclaim setting, say). */
+void ds_pool_on_props_set(void (*fn)(const uuid_t pool));
 /* Called when a pool handle goes away (disconnect, evict, destroy). */
 void ds_pool_on_disconnect(void (*fn)(const uuid_t pool, const uuid_t hdl));
 

@@ -20,6 +20,7 @@ static d_list_t pool_list = D_LIST_HEAD_INIT(pool_list);
 static uint32_t pool_nr;
 static void (*pool_destroy_hooks[POOL_HOOKS_MAX])(const uuid_t pool);
 static void (*pool_disconnect_hooks[POOL_HOOKS_MAX])(const uuid_t pool, const uuid_t hdl);
+static void (*pool_props_hooks[POOL_HOOKS_MAX])(const uuid_t pool);
 
 static void
 hook_add(void **hooks, void *fn)
@@ -39,6 +40,12 @@ void
 ds_pool_on_destroy(void (*fn)(const uuid_t pool))
 {
 	hook_add((void **)pool_destroy_hooks, (void *)fn);
+}
+
+void
+ds_pool_on_props_set(void (*fn)(const uuid_t pool))
+{
+	hook_add((void **)pool_props_hooks, (void *)fn);
 }
 
 void
@@ -605,7 +612,7 @@ ds_pool_set_props(struct ds_pool *pool, const struct dsp_props *props)
 {
 	const struct dsp_prop *lp;
 	struct dsp_props       saved = {0};
-	int                    rc;
+	int                    rc, i;
 
 	rc = pool_props_check(props, pool);
 	if (rc != 0)
@@ -625,6 +632,8 @@ ds_pool_set_props(struct ds_pool *pool, const struct dsp_props *props)
 	lp = dsp_props_find(&pool->p_props, DAOS_PROP_PO_LABEL);
 	if (lp != NULL)
 		snprintf(pool->p_label, sizeof(pool->p_label), "%s", lp->dp_str);
+	for (i = 0; i < POOL_HOOKS_MAX && pool_props_hooks[i] != NULL; i++)
+		pool_props_hooks[i](pool->p_uuid);
 	return 0;
 }
 
