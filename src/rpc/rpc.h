@@ -84,7 +84,8 @@
  *   made without error handling (one UCX error line says so) and calls to a
  *   dead peer end with -DER_TIMEDOUT instead of -DER_UNREACH.
  * - Progress polls for a while after activity (RPC_POLL_US, default 200 µs,
- *   longer while traffic keeps coming, at most 1 ms) before it sleeps.
+ *   longer while traffic keeps coming, at most 1 ms; 20 µs while a handler
+ *   runs or more than one call is out) before it sleeps.
  * - On loopback addresses, when UCX_NET_DEVICES is not set, the context
  *   restricts UCX's network devices to "lo", so loopback tests never touch
  *   another interface. Transports are chosen with UCX's own variables
