@@ -877,6 +877,46 @@ out:
 	return rc;
 }
 
+/* ---- aggregation and status ---- */
+
+int
+daos_cont_aggregate(daos_handle_t coh, daos_epoch_t epoch, daos_event_t *ev)
+{
+	struct cont_op *co;
+	struct dc_op   *op;
+	struct denc     e;
+	int             rc;
+
+	if (epoch == DAOS_EPOCH_MAX)
+		epoch = 0;
+	dc_lock();
+	rc = cont_op_start(DAOS_HDL_INVAL, coh, ev, &op, &co);
+	if (rc != 0)
+		goto out;
+	head_cont(&e, co->co_cont);
+	denc_u64(&e, epoch);
+	dc_op_rpc(op, 0, DSP_CONT_AGGREGATE, &e, NULL, NULL, reply_status, NULL);
+	rc = dc_op_run(op, ev);
+out:
+	dc_unlock();
+	return rc;
+}
+
+int
+daos_cont_status_clear(daos_handle_t coh, daos_event_t *ev)
+{
+	daos_prop_t *prop = daos_prop_alloc(1);
+	int          rc;
+
+	if (prop == NULL)
+		return -DER_NOMEM;
+	prop->dpp_entries[0].dpe_type = DAOS_PROP_CO_STATUS;
+	prop->dpp_entries[0].dpe_val  = DAOS_PROP_CO_STATUS_VAL(DAOS_PROP_CO_HEALTHY, 0, 0);
+	rc = daos_cont_set_prop(coh, prop, ev);
+	daos_prop_free(prop);
+	return rc;
+}
+
 /* ---- handle sharing ---- */
 
 int

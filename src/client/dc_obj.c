@@ -1496,6 +1496,21 @@ daos_obj_query_key(daos_handle_t oh, daos_handle_t th, uint64_t flags, daos_key_
 /* ---- object classes by name ---- */
 
 int
+daos_oclass_nr(int opts)
+{
+	(void)opts;
+	return dcl_class_nr();
+}
+
+ssize_t
+daos_oclass_names_list(size_t size, char *str)
+{
+	if (str == NULL && size > 0)
+		return -DER_INVAL;
+	return dcl_names_list(size, str);
+}
+
+int
 daos_oclass_name2id(const char *name)
 {
 	return name == NULL ? OC_UNKNOWN : (int)dcl_name2id(name);

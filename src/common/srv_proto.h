@@ -58,6 +58,7 @@ enum dsp_opcode {
 	DSP_CONT_SNAP_DESTROY  = 312, /* uuid pool, uuid coh, u64 epoch -> (nothing) */
 	DSP_CONT_ALLOC_OIDS    = 313, /* uuid pool, uuid coh, u64 count -> u64 first oid */
 	DSP_CONT_LIST          = 314, /* uuid pool, uuid poh -> u32 n, n × (uuid, str label) */
+	DSP_CONT_AGGREGATE     = 315, /* uuid pool, uuid coh, u64 epoch (0: now) -> (nothing) */
 };
 
 /* ---- properties: a list of (type, value) in DAOS's numbering ---- */

@@ -148,7 +148,31 @@ agg_free(struct cont_agg_ent *ae)
 	D_FREE(ae);
 }
 
+static int agg_set(struct cont_agg_ent *ae, struct vos_store *vs, uint64_t now);
+
 /* ---- what the container service pushes (runs on each target) ---- */
+
+/*
+ * Move the bound up to epoch now, ahead of the clock's lag (transactions
+ * older than epoch restart), staying below every write under way.
+ */
+static int
+agg_now(struct cont_agg_ent *ae, daos_epoch_t epoch)
+{
+	struct vos_store *vs = dss_shard_store(ae->ae_pool);
+	uint32_t          i;
+
+	if (vs == NULL || !ae->ae_reclaim)
+		return 0;
+	for (i = 0; i < ae->ae_nholds; i++)
+		if (ae->ae_holds[i] - 1 < epoch)
+			epoch = ae->ae_holds[i] - 1;
+	if (epoch > ae->ae_bound)
+		ae->ae_bound = epoch;
+	if (ae->ae_bound == 0 || ae->ae_bound == ae->ae_set)
+		return 0;
+	return agg_set(ae, vs, agg_now_ns());
+}
 
 static int
 tgt_agg_push(int tgt, void *arg)
@@ -163,6 +187,8 @@ tgt_agg_push(int tgt, void *arg)
 			agg_free(ae);
 		return 0;
 	}
+	if (ap->ap_now > 0)
+		return ae == NULL ? 0 : agg_now(ae, ap->ap_now);
 	if (ae != NULL) {
 		/* a snapshot the store may have merged away already cannot be taken */
 		for (i = 0; i < ap->ap_nsnaps; i++)
@@ -291,7 +317,6 @@ agg_tick_one(struct cont_agg_ent *ae, daos_epoch_t clock, uint64_t now)
 	struct vos_store      *vs = dss_shard_store(ae->ae_pool);
 	daos_epoch_t           want = clock;
 	uint32_t               i;
-	int                    rc;
 
 	if (vs == NULL)
 		return;
@@ -319,14 +344,22 @@ agg_tick_one(struct cont_agg_ent *ae, daos_epoch_t clock, uint64_t now)
 		return;
 	if (ae->ae_bound == 0)
 		return;
-	rc = vos_store_agg_set(vs, ae->ae_cont, ae->ae_bound, ae->ae_snaps, ae->ae_nsnaps);
+	(void)agg_set(ae, vs, now);
+}
+
+static int
+agg_set(struct cont_agg_ent *ae, struct vos_store *vs, uint64_t now)
+{
+	int rc = vos_store_agg_set(vs, ae->ae_cont, ae->ae_bound, ae->ae_snaps, ae->ae_nsnaps);
+
 	if (rc != 0) {
 		DL_ERROR(rc, "container " DF_UUID ": aggregation not set", DP_UUID(ae->ae_cont));
-		return;
+		return rc;
 	}
 	ae->ae_set     = ae->ae_bound;
 	ae->ae_set_ns  = now;
 	ae->ae_changed = false;
+	return 0;
 }
 
 static void

@@ -17,6 +17,7 @@ struct cont_agg_push {
 	uint32_t            ap_nsnaps;
 	bool                ap_reclaim;
 	bool                ap_drop;  /* forget the container (it is being destroyed) */
+	daos_epoch_t        ap_now;   /* > 0: aggregate up to here at once (daos_cont_aggregate) */
 };
 
 /*

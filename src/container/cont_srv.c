@@ -1340,6 +1340,39 @@ out:
 	cont_req_end(&cr, rc);
 }
 
+/* Aggregate up to an epoch now, without waiting for the lag (the passes run
+ * in the background; the reply comes once every target has its bound). */
+static void
+cont_aggregate_handler(struct rpc_req *req, void *arg)
+{
+	struct cont_agg_push ap = {0};
+	struct cont_req      cr;
+	struct ds_cont      *c;
+	daos_epoch_t         epoch, now;
+	int                  rc;
+
+	(void)arg;
+	rc = cont_req_begin(req, &cr, true);
+	if (rc != 0)
+		goto out;
+	epoch = ddec_u64(&cr.cr_dec);
+	rc    = ddec_finish(&cr.cr_dec);
+	if (rc != 0)
+		goto out;
+	c = cr.cr_hdl->ch_cont;
+	if (!hdl_writable(cr.cr_hdl)) {
+		rc = -DER_NO_PERM;
+		goto out;
+	}
+	now = d_hlc_get();
+	uuid_copy(ap.ap_pool, c->c_pool);
+	uuid_copy(ap.ap_cont, c->c_uuid);
+	ap.ap_now = epoch == 0 || epoch >= now ? now - 1 : epoch;
+	rc        = cont_agg_push(&ap);
+out:
+	cont_req_end(&cr, rc);
+}
+
 static void
 cont_alloc_oids_handler(struct rpc_req *req, void *arg)
 {
@@ -1432,6 +1465,7 @@ cont_init_sys(struct rpc_ctx *ctx)
 		{DSP_CONT_SNAP_LIST, cont_snap_list_handler},
 		{DSP_CONT_SNAP_DESTROY, cont_snap_destroy_handler},
 		{DSP_CONT_ALLOC_OIDS, cont_alloc_oids_handler},
+		{DSP_CONT_AGGREGATE, cont_aggregate_handler},
 		{DSP_CONT_LIST, cont_list_handler},
 		{DSP_POOL_LIST_CONT, cont_list_handler},
 	};

@@ -586,13 +586,66 @@ test_bad_input(void **state)
 	assert_int_equal(daos_oclass_name2id("nonsense"), OC_UNKNOWN);
 }
 
+/* The calls that need no handle: pools of the system, classes, HLC, ranks. */
+static void
+test_api_helpers(void **state)
+{
+	daos_mgmt_pool_info_t pools[4];
+	daos_size_t           n = 0;
+	static const d_rank_t want[] = {1, 3, 4, 5, 9};
+	d_rank_list_t        *rl;
+	struct timespec       ts;
+	time_t                t;
+	char                  names[2048];
+	ssize_t               len;
+	uint32_t              i;
+
+	(void)state;
+	assert_int_equal(daos_mgmt_list_pools(NULL, NULL, NULL, NULL), -DER_INVAL);
+	assert_int_equal(daos_mgmt_list_pools(NULL, &n, NULL, NULL), 0);
+	assert_int_equal(n, 1);
+	n = 0;
+	assert_int_equal(daos_mgmt_list_pools(NULL, &n, pools, NULL), -DER_TRUNC);
+	n = ARRAY_SIZE(pools);
+	assert_int_equal(daos_mgmt_list_pools(NULL, &n, pools, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(pools[0].mgpi_label, "lp");
+	assert_false(uuid_is_null(pools[0].mgpi_uuid));
+	assert_int_equal(pools[0].mgpi_svc->rl_nr, 1);
+	D_FREE(pools[0].mgpi_label);
+	d_rank_list_free(pools[0].mgpi_svc);
+
+	assert_true(daos_oclass_nr(0) > 8);
+	len = daos_oclass_names_list(sizeof(names), names);
+	assert_true(len > 0 && (size_t)len < sizeof(names));
+	assert_non_null(strstr(names, "SX"));
+	assert_int_equal(daos_oclass_names_list(4, names), -DER_OVERFLOW);
+
+	assert_int_equal(daos_hlc2timestamp(d_hlc_get(), &t), 0);
+	assert_true(labs((long)(t - time(NULL))) < 5);
+	assert_int_equal(daos_hlc2timespec(d_hlc_get(), &ts), 0);
+	assert_int_equal(daos_hlc2timestamp(1, NULL), -DER_INVAL);
+
+	rl = daos_rank_list_parse("1,3-5:9", ",:");
+	assert_non_null(rl);
+	assert_int_equal(rl->rl_nr, 5);
+	for (i = 0; i < rl->rl_nr; i++)
+		assert_int_equal(rl->rl_ranks[i], want[i]);
+	d_rank_list_free(rl);
+	assert_null(daos_rank_list_parse("1,x", ","));
+	assert_null(daos_rank_list_parse("5-3", ","));
+	assert_null(daos_rank_list_parse(",,", ","));
+	assert_null(daos_rank_list_parse("-1", ","));
+	assert_null(daos_rank_list_parse(NULL, ","));
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pool_cont),     cmocka_unit_test(test_objects),
 	    cmocka_unit_test(test_events),        cmocka_unit_test(test_handle_sharing),
-	    cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_bad_input),     cmocka_unit_test(test_api_helpers),
 	};
 
 	if (argc == 4 && strcmp(argv[1], "child") == 0)

@@ -9,7 +9,9 @@
  *   commit, and succeeds once restarted;
  * - the pool's reclaim property set to disabled stops it, lazy resumes it;
  * - after kill -9 and a restart, values and a snapshot are intact and
- *   aggregation goes on.
+ *   aggregation goes on;
+ * - daos_cont_aggregate merges at once, on a server whose lag (60 s) would
+ *   not act within the test, and a transaction older than it restarts.
  * Space is waited for with a deadline, never timed.
  */
 #include <stdarg.h>
@@ -317,13 +319,47 @@ test_kill9_restart(void **state)
 	assert_int_equal(ag_latest("tx"), 3);
 }
 
+static void
+test_aggregate_now(void **state)
+{
+	daos_handle_t th;
+	uint64_t      base;
+	uint8_t       g;
+	int           i;
+
+	(void)state;
+	assert_int_equal(daos_obj_close(ag_oh, NULL), 0);
+	assert_int_equal(daos_cont_close(ag_coh, NULL), 0);
+	assert_int_equal(daos_pool_disconnect(ag_poh, NULL), 0);
+	srv_stop(&ag_srv, SIGTERM);
+	setenv("DSTOR_AGG_LAG_MS", "60000", 1);
+	srv_start(&ag_srv);
+	dc_sys_detach(srv_attach(&ag_srv));
+	ag_open();
+
+	base = ag_used();
+	for (i = 1; i <= 8; i++)
+		assert_int_equal(ag_put(DAOS_TX_NONE, "now", (uint8_t)i), 0);
+	assert_int_equal(daos_tx_open(ag_coh, &th, 0, NULL), 0);
+	assert_int_equal(ag_get(th, "now", &g), 0);
+	assert_int_equal(g, 8);
+	usleep(1000 * 1000);
+	assert_true(ag_used() >= base + 8ull * AG_VAL); /* the lag holds it back */
+	assert_int_equal(daos_cont_aggregate(ag_coh, 0, NULL), 0);
+	ag_wait_used(base, 1ull * AG_VAL + AG_VAL / 2);
+	assert_int_equal(ag_latest("now"), 8);
+	assert_int_equal(ag_get(th, "now", &g), -DER_TX_RESTART);
+	assert_int_equal(daos_tx_close(th, NULL), 0);
+	assert_int_equal(daos_cont_aggregate(DAOS_HDL_INVAL, 0, NULL), -DER_NO_HDL);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_overwrites_reclaimed), cmocka_unit_test(test_snapshot_kept),
 	    cmocka_unit_test(test_old_tx_restarts),      cmocka_unit_test(test_reclaim_disabled),
-	    cmocka_unit_test(test_kill9_restart),
+	    cmocka_unit_test(test_kill9_restart),        cmocka_unit_test(test_aggregate_now),
 	};
 
 	return cmocka_run_group_tests_name("libdaos_agg", tests, setup, teardown);
