@@ -14,6 +14,8 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <time.h>
 #include <daos_prop.h>
 #include <daos_pool.h>
 #include <daos_cont.h>
@@ -29,16 +31,53 @@ struct srv {
 	uint32_t sv_targets;
 };
 
-/* A port nobody listens on now (bound once, released). */
+/*
+ * A port nobody listens on now (bound once, released), below the kernel's
+ * ephemeral range: a server restarted on it must bind it again, and a port
+ * from that range may meanwhile be taken by any process's bind(0) or
+ * connect() (UCX listeners, clients): the restart then fails with
+ * "address in use". The ephemeral range itself only when nothing is below it.
+ */
 static inline uint16_t
 srv_free_port(void)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET};
 	socklen_t          len = sizeof(sa);
-	int                fd  = socket(AF_INET, SOCK_STREAM, 0);
+	unsigned int       lo = 32768, hi = 60999, i;
 	uint16_t           port;
+	FILE              *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+	struct timespec    ts;
+	uint32_t           x;
+	int                fd;
 
+	if (f != NULL) {
+		if (fscanf(f, "%u %u", &lo, &hi) != 2)
+			lo = 32768;
+		fclose(f);
+	}
+	(void)hi;
+	/* its own generator, seeded per process: concurrent test programs try other
+	 * ports, and the tests' own random sequences stay as they are */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	x = ((uint32_t)getpid() * 2654435761u ^ (uint32_t)ts.tv_nsec) | 1;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; lo > 22000 && i < 1000; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		/* [20000, lo): above the ports people give servers (10001, ...) */
+		port = (uint16_t)(20000 + x % (lo - 20000));
+		fd   = socket(AF_INET, SOCK_STREAM, 0);
+		assert_true(fd >= 0);
+		sa.sin_port = htons(port);
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+			close(fd);
+			return port;
+		}
+		close(fd);
+	}
+	fd          = socket(AF_INET, SOCK_STREAM, 0);
+	sa.sin_port = 0;
 	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
 	port = ntohs(sa.sin_port);
