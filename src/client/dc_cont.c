@@ -40,6 +40,7 @@ struct cont_op {
 	struct dc_pool *co_pool;
 	struct dc_cont *co_cont;
 	void           *co_out[4]; /* the call's output pointers */
+	struct dc_attr_out co_attr; /* attribute calls' outputs */
 	uint64_t        co_val;    /* a scalar the call carries between stages */
 	char           *co_buf;    /* a buffer the call owns */
 };
@@ -110,14 +111,6 @@ head_cont(struct denc *e, const struct dc_cont *cont)
 }
 
 static int
-reply_status(struct dc_op *op, struct rpc_call *call, void *arg)
-{
-	(void)op;
-	(void)arg;
-	return call->rc_rc;
-}
-
-static int
 cont_destroy_reply(struct dc_op *op, struct rpc_call *call, void *arg)
 {
 	(void)arg;
@@ -164,7 +157,7 @@ cont_create_common(daos_handle_t poh, const char *label, uuid_t *uuid, daos_prop
 	head_pool(&e, co->co_pool);
 	denc_uuid(&e, cu);
 	dsp_props_encode(&e, &props);
-	dc_op_rpc(op, 0, DSP_CONT_CREATE, &e, NULL, NULL, reply_status, NULL);
+	dc_op_rpc(op, 0, DSP_CONT_CREATE, &e, NULL, NULL, dc_reply_status, NULL);
 	rc = dc_op_run(op, ev);
 out:
 	dsp_props_fini(&props);
@@ -417,7 +410,7 @@ daos_cont_set_prop(daos_handle_t coh, daos_prop_t *prop, daos_event_t *ev)
 		goto out;
 	head_cont(&e, co->co_cont);
 	dsp_props_encode(&e, &props);
-	dc_op_rpc(op, 0, DSP_CONT_SET_PROP, &e, NULL, NULL, reply_status, NULL);
+	dc_op_rpc(op, 0, DSP_CONT_SET_PROP, &e, NULL, NULL, dc_reply_status, NULL);
 	rc = dc_op_run(op, ev);
 out:
 	dsp_props_fini(&props);
@@ -425,41 +418,7 @@ out:
 	return rc;
 }
 
-/* ---- attributes ---- */
-
-static int
-attr_list_reply(struct dc_op *op, struct rpc_call *call, void *arg)
-{
-	struct cont_op *co   = op->op_priv;
-	char           *buf  = co->co_out[0];
-	size_t         *size = co->co_out[1];
-	size_t          cap  = *size, total = 0;
-	struct ddec     d;
-	uint32_t        n, i;
-
-	(void)arg;
-	if (call->rc_rc != 0)
-		return call->rc_rc;
-	ddec_init(&d, call->rc_reply, call->rc_reply_len);
-	n = ddec_count(&d, DSP_LIST_MAX, 4);
-	for (i = 0; i < n; i++) {
-		size_t      len;
-		const char *name = ddec_bytes(&d, &len);
-
-		if (name == NULL)
-			break;
-		/* names packed NUL-separated, as much as fits; the size is the whole need */
-		if (buf != NULL && total + len + 1 <= cap) {
-			memcpy(buf + total, name, len);
-			buf[total + len] = '\0';
-		}
-		total += len + 1;
-	}
-	if (ddec_finish(&d) != 0)
-		return -DER_PROTO;
-	*size = total;
-	return 0;
-}
+/* ---- attributes (dc_attr.c) ---- */
 
 int
 daos_cont_list_attr(daos_handle_t coh, char *buffer, size_t *size, daos_event_t *ev)
@@ -469,70 +428,52 @@ daos_cont_list_attr(daos_handle_t coh, char *buffer, size_t *size, daos_event_t 
 	struct denc     e;
 	int             rc;
 
-	if (size == NULL || (buffer == NULL && *size != 0 && false))
+	if (size == NULL)
 		return -DER_INVAL;
 	dc_lock();
 	rc = cont_op_start(DAOS_HDL_INVAL, coh, ev, &op, &co);
 	if (rc != 0)
 		goto out;
-	co->co_out[0] = buffer;
-	co->co_out[1] = size;
+	co->co_attr.ao_buf   = buffer;
+	co->co_attr.ao_sizes = size;
 	head_cont(&e, co->co_cont);
-	dc_op_rpc(op, 0, DSP_CONT_ATTR_LIST, &e, NULL, NULL, attr_list_reply, NULL);
+	dc_op_rpc(op, 0, DSP_CONT_ATTR_LIST, &e, NULL, NULL, dc_attr_list_reply, &co->co_attr);
 	rc = dc_op_run(op, ev);
 out:
 	dc_unlock();
 	return rc;
 }
 
+/* get (values NULL, buffers given), set (values given), del (neither). */
 static int
-attr_names_check(int n, char const *const names[])
+cont_attr_call(daos_handle_t coh, uint16_t opc, int n, char const *const names[],
+	       void *const buffers[], void const *const values[], size_t sizes[],
+	       daos_event_t *ev)
 {
-	int i;
+	struct cont_op *co;
+	struct dc_op   *op;
+	struct denc     e;
+	int             rc;
 
-	if (n <= 0 || names == NULL)
-		return -DER_INVAL;
-	for (i = 0; i < n; i++)
-		if (names[i] == NULL || names[i][0] == '\0' || strlen(names[i]) > DSP_ATTR_NAME_MAX)
-			return -DER_INVAL;
-	return 0;
-}
-
-static int
-attr_get_reply(struct dc_op *op, struct rpc_call *call, void *arg)
-{
-	struct cont_op *co      = op->op_priv;
-	void *const    *buffers = co->co_out[0];
-	size_t         *sizes   = co->co_out[1];
-	struct ddec     d;
-	uint32_t        n, i;
-	int             rc = 0;
-
-	(void)arg;
-	if (call->rc_rc != 0)
-		return call->rc_rc;
-	ddec_init(&d, call->rc_reply, call->rc_reply_len);
-	n = ddec_u32(&d);
-	if (n != co->co_val)
-		return -DER_PROTO;
-	for (i = 0; i < n; i++) {
-		int         arc = ddec_i32(&d);
-		size_t      len;
-		const void *val = ddec_bytes(&d, &len);
-
-		if (ddec_finish(&d) != 0)
-			return -DER_PROTO;
-		if (arc != 0) {
-			if (rc == 0)
-				rc = arc;
-			sizes[i] = 0;
-			continue;
-		}
-		/* the value, as much as fits; sizes[i] says how long it is */
-		if (buffers != NULL && buffers[i] != NULL)
-			memcpy(buffers[i], val, MIN(len, sizes[i]));
-		sizes[i] = len;
-	}
+	rc = dc_attr_check(n, names, values, sizes, opc == DSP_CONT_ATTR_SET);
+	if (rc == 0 && opc == DSP_CONT_ATTR_GET && sizes == NULL)
+		rc = -DER_INVAL;
+	if (rc != 0)
+		return rc;
+	dc_lock();
+	rc = cont_op_start(DAOS_HDL_INVAL, coh, ev, &op, &co);
+	if (rc != 0)
+		goto out;
+	co->co_attr.ao_buf   = (void *)buffers;
+	co->co_attr.ao_sizes = sizes;
+	co->co_attr.ao_n     = (uint32_t)n;
+	head_cont(&e, co->co_cont);
+	dc_attr_encode(&e, n, names, values, sizes);
+	dc_op_rpc(op, 0, opc, &e, NULL, NULL,
+		  opc == DSP_CONT_ATTR_GET ? dc_attr_get_reply : dc_reply_status, &co->co_attr);
+	rc = dc_op_run(op, ev);
+out:
+	dc_unlock();
 	return rc;
 }
 
@@ -540,88 +481,20 @@ int
 daos_cont_get_attr(daos_handle_t coh, int n, char const *const names[], void *const buffers[],
 		   size_t sizes[], daos_event_t *ev)
 {
-	struct cont_op *co;
-	struct dc_op   *op;
-	struct denc     e;
-	int             rc, i;
-
-	rc = attr_names_check(n, names);
-	if (rc != 0 || sizes == NULL)
-		return -DER_INVAL;
-	dc_lock();
-	rc = cont_op_start(DAOS_HDL_INVAL, coh, ev, &op, &co);
-	if (rc != 0)
-		goto out;
-	co->co_out[0] = (void *)buffers;
-	co->co_out[1] = sizes;
-	co->co_val    = (uint64_t)n;
-	head_cont(&e, co->co_cont);
-	denc_u32(&e, (uint32_t)n);
-	for (i = 0; i < n; i++)
-		denc_str(&e, names[i]);
-	dc_op_rpc(op, 0, DSP_CONT_ATTR_GET, &e, NULL, NULL, attr_get_reply, NULL);
-	rc = dc_op_run(op, ev);
-out:
-	dc_unlock();
-	return rc;
+	return cont_attr_call(coh, DSP_CONT_ATTR_GET, n, names, buffers, NULL, sizes, ev);
 }
 
 int
 daos_cont_set_attr(daos_handle_t coh, int n, char const *const names[],
 		   void const *const values[], size_t const sizes[], daos_event_t *ev)
 {
-	struct cont_op *co;
-	struct dc_op   *op;
-	struct denc     e;
-	int             rc, i;
-
-	rc = attr_names_check(n, names);
-	if (rc != 0 || values == NULL || sizes == NULL)
-		return -DER_INVAL;
-	for (i = 0; i < n; i++)
-		if (values[i] == NULL || sizes[i] == 0)
-			return -DER_INVAL;
-	dc_lock();
-	rc = cont_op_start(DAOS_HDL_INVAL, coh, ev, &op, &co);
-	if (rc != 0)
-		goto out;
-	head_cont(&e, co->co_cont);
-	denc_u32(&e, (uint32_t)n);
-	for (i = 0; i < n; i++) {
-		denc_str(&e, names[i]);
-		denc_bytes(&e, values[i], sizes[i]);
-	}
-	dc_op_rpc(op, 0, DSP_CONT_ATTR_SET, &e, NULL, NULL, reply_status, NULL);
-	rc = dc_op_run(op, ev);
-out:
-	dc_unlock();
-	return rc;
+	return cont_attr_call(coh, DSP_CONT_ATTR_SET, n, names, NULL, values, (size_t *)sizes, ev);
 }
 
 int
 daos_cont_del_attr(daos_handle_t coh, int n, char const *const names[], daos_event_t *ev)
 {
-	struct cont_op *co;
-	struct dc_op   *op;
-	struct denc     e;
-	int             rc, i;
-
-	rc = attr_names_check(n, names);
-	if (rc != 0)
-		return rc;
-	dc_lock();
-	rc = cont_op_start(DAOS_HDL_INVAL, coh, ev, &op, &co);
-	if (rc != 0)
-		goto out;
-	head_cont(&e, co->co_cont);
-	denc_u32(&e, (uint32_t)n);
-	for (i = 0; i < n; i++)
-		denc_str(&e, names[i]);
-	dc_op_rpc(op, 0, DSP_CONT_ATTR_DEL, &e, NULL, NULL, reply_status, NULL);
-	rc = dc_op_run(op, ev);
-out:
-	dc_unlock();
-	return rc;
+	return cont_attr_call(coh, DSP_CONT_ATTR_DEL, n, names, NULL, NULL, NULL, ev);
 }
 
 /* ---- snapshots ---- */
@@ -788,7 +661,7 @@ snap_destroy_one(uint32_t i, uint64_t epoch, const char *name, void *arg)
 		return 0;
 	head_cont(&e, sd->sd_co->co_cont);
 	denc_u64(&e, epoch);
-	dc_op_rpc(sd->sd_op, 0, DSP_CONT_SNAP_DESTROY, &e, NULL, NULL, reply_status, NULL);
+	dc_op_rpc(sd->sd_op, 0, DSP_CONT_SNAP_DESTROY, &e, NULL, NULL, dc_reply_status, NULL);
 	sd->sd_found++;
 	return 0;
 }
@@ -895,7 +768,7 @@ daos_cont_aggregate(daos_handle_t coh, daos_epoch_t epoch, daos_event_t *ev)
 		goto out;
 	head_cont(&e, co->co_cont);
 	denc_u64(&e, epoch);
-	dc_op_rpc(op, 0, DSP_CONT_AGGREGATE, &e, NULL, NULL, reply_status, NULL);
+	dc_op_rpc(op, 0, DSP_CONT_AGGREGATE, &e, NULL, NULL, dc_reply_status, NULL);
 	rc = dc_op_run(op, ev);
 out:
 	dc_unlock();

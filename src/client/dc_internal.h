@@ -254,4 +254,24 @@ void          dc_tx_fail(struct dc_tx *tx, int rc);
  */
 int  dc_op_run(struct dc_op *op, daos_event_t *ev);
 
+/* ---- user attributes (dc_attr.c): what pools and containers share ---- */
+
+struct dc_attr_out {
+	void    *ao_buf;   /* list: the names buffer; get: the value buffers */
+	size_t  *ao_sizes; /* list: its size (in: room, out: need); get: each value's */
+	uint32_t ao_n;     /* get: how many names were asked */
+};
+
+/* A reply decoder for calls whose reply carries nothing but its status. */
+int  dc_reply_status(struct dc_op *op, struct rpc_call *call, void *arg);
+/* n names (and, to set, their values): -DER_INVAL for what the server refuses. */
+int  dc_attr_check(int n, char const *const names[], void const *const values[],
+		   size_t const sizes[], bool set);
+/* The names (and values, unless NULL) after the handle's head. */
+void dc_attr_encode(struct denc *e, int n, char const *const names[],
+		    void const *const values[], size_t const sizes[]);
+/* Reply decoders for dc_op_rpc; arg: the op's struct dc_attr_out. */
+int  dc_attr_list_reply(struct dc_op *op, struct rpc_call *call, void *arg);
+int  dc_attr_get_reply(struct dc_op *op, struct rpc_call *call, void *arg);
+
 #endif /* __CLIENT_DC_INTERNAL_H__ */

@@ -409,6 +409,97 @@ out:
 	return rc;
 }
 
+/* ---- attributes (dc_attr.c) ---- */
+
+struct pool_attr {
+	struct pool_ref    pa_ref; /* first: pool_ref_free frees the whole */
+	struct dc_attr_out pa_out;
+};
+
+/* list (names NULL), get (buffers), set (values), del (neither). */
+static int
+pool_attr_call(daos_handle_t poh, uint16_t opc, int n, char const *const names[],
+	       void *buf, void const *const values[], size_t sizes[], daos_event_t *ev)
+{
+	struct pool_attr *pa;
+	struct dc_pool   *pool;
+	struct dc_op     *op;
+	struct denc       e;
+	dc_op_reply_t     cb = dc_reply_status;
+	int               rc = 0;
+
+	if (opc == DSP_POOL_ATTR_LIST)
+		rc = sizes == NULL ? -DER_INVAL : 0;
+	else
+		rc = dc_attr_check(n, names, values, sizes, opc == DSP_POOL_ATTR_SET);
+	if (rc == 0 && opc == DSP_POOL_ATTR_GET && sizes == NULL)
+		rc = -DER_INVAL;
+	if (rc != 0)
+		return rc;
+	dc_lock();
+	rc = dc_initialized();
+	if (rc != 0)
+		goto out;
+	pool = dc_pool_get(poh);
+	if (pool == NULL) {
+		rc = -DER_NO_HDL;
+		goto out;
+	}
+	D_ALLOC_PTR(pa);
+	if (pa == NULL) {
+		dc_pool_put(pool);
+		rc = -DER_NOMEM;
+		goto out;
+	}
+	pa->pa_ref.pr_pool   = pool;
+	pa->pa_out.ao_buf    = buf;
+	pa->pa_out.ao_sizes  = sizes;
+	pa->pa_out.ao_n      = (uint32_t)n;
+	rc                   = dc_op_create(ev, pa, pool_ref_free, &op);
+	if (rc != 0) {
+		pool_ref_free(pa);
+		goto out;
+	}
+	pool_hdl_encode(&e, pool);
+	if (opc != DSP_POOL_ATTR_LIST)
+		dc_attr_encode(&e, n, names, values, sizes);
+	if (opc == DSP_POOL_ATTR_LIST)
+		cb = dc_attr_list_reply;
+	else if (opc == DSP_POOL_ATTR_GET)
+		cb = dc_attr_get_reply;
+	dc_op_rpc(op, 0, opc, &e, NULL, NULL, cb, &pa->pa_out);
+	rc = dc_op_run(op, ev);
+out:
+	dc_unlock();
+	return rc;
+}
+
+int
+daos_pool_list_attr(daos_handle_t poh, char *buffer, size_t *size, daos_event_t *ev)
+{
+	return pool_attr_call(poh, DSP_POOL_ATTR_LIST, 0, NULL, buffer, NULL, size, ev);
+}
+
+int
+daos_pool_get_attr(daos_handle_t poh, int n, char const *const names[], void *const buffers[],
+		   size_t sizes[], daos_event_t *ev)
+{
+	return pool_attr_call(poh, DSP_POOL_ATTR_GET, n, names, (void *)buffers, NULL, sizes, ev);
+}
+
+int
+daos_pool_set_attr(daos_handle_t poh, int n, char const *const names[],
+		   void const *const values[], size_t const sizes[], daos_event_t *ev)
+{
+	return pool_attr_call(poh, DSP_POOL_ATTR_SET, n, names, NULL, values, (size_t *)sizes, ev);
+}
+
+int
+daos_pool_del_attr(daos_handle_t poh, int n, char const *const names[], daos_event_t *ev)
+{
+	return pool_attr_call(poh, DSP_POOL_ATTR_DEL, n, names, NULL, NULL, NULL, ev);
+}
+
 /* ---- the pools of the system (daos_mgmt.h) ---- */
 
 struct mgmt_list {

@@ -40,6 +40,10 @@ enum dsp_opcode {
 	DSP_POOL_DISCONNECT    = 201, /* uuid pool, uuid handle -> (nothing) */
 	DSP_POOL_QUERY         = 202, /* uuid pool, uuid handle -> pinfo, props */
 	DSP_POOL_LIST_CONT     = 203, /* uuid pool, uuid handle -> u32 n, n × (uuid, str label) */
+	DSP_POOL_ATTR_LIST     = 204, /* uuid pool, uuid handle, then as DSP_CONT_ATTR_LIST */
+	DSP_POOL_ATTR_GET      = 205, /* ... as DSP_CONT_ATTR_GET */
+	DSP_POOL_ATTR_SET      = 206, /* ... as DSP_CONT_ATTR_SET */
+	DSP_POOL_ATTR_DEL      = 207, /* ... as DSP_CONT_ATTR_DEL */
 	/* container service: system thread */
 	DSP_CONT_CREATE        = 300, /* uuid pool, uuid poh, uuid cont, props -> (nothing) */
 	DSP_CONT_DESTROY       = 301, /* uuid pool, uuid poh, str cont id, u32 force -> (nothing) */

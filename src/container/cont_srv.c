@@ -21,7 +21,6 @@
 
 #define CONT_REC_VERSION 1u
 #define CONT_SNAP_MAX    1024
-#define CONT_ATTR_VAL_MAX (64u * 1024 - 1024)
 
 struct ds_cont_snap {
 	uint64_t cs_epoch;
@@ -625,18 +624,6 @@ cont_on_pool_disconnect(const uuid_t pool, const uuid_t poh)
 		hdl_close(h);
 }
 
-static int
-attr_del_cont(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-	const uint8_t *prefix = arg;
-
-	(void)val;
-	(void)vlen;
-	if (klen > 32 && memcmp(key, prefix, 32) == 0)
-		return dss_sysdb_del(DSS_TBL_ATTR, key, klen);
-	return 0;
-}
-
 /* Remove a container's records (not its VOS containers). */
 static int
 cont_rec_remove(struct ds_cont *c)
@@ -647,7 +634,7 @@ cont_rec_remove(struct ds_cont *c)
 	cont_key(c, key);
 	rc = hdl_recs_del(key, sizeof(key));
 	if (rc == 0)
-		rc = dss_sysdb_foreach(DSS_TBL_ATTR, attr_del_cont, key);
+		rc = dss_attr_del_all(key);
 	if (rc == 0)
 		rc = dss_sysdb_del(DSS_TBL_CONT, key, sizeof(key));
 	return rc;
@@ -1028,172 +1015,36 @@ out:
 	cont_req_end(&cr, rc);
 }
 
-/* ---- attributes ---- */
-
-static int
-attr_key(const struct ds_cont *c, const char *name, uint8_t *key, size_t *klen)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n > DSP_ATTR_NAME_MAX)
-		return -DER_INVAL;
-	cont_key(c, key);
-	memcpy(key + 32, name, n);
-	*klen = 32 + n;
-	return 0;
-}
-
-struct attr_list {
-	const uint8_t *al_prefix;
-	struct denc   *al_enc;
-	uint32_t       al_nr;
-};
-
-static int
-attr_list_one(const void *key, size_t klen, const void *val, size_t vlen, void *arg)
-{
-	struct attr_list *al = arg;
-
-	(void)val;
-	(void)vlen;
-	if (klen > 32 && memcmp(key, al->al_prefix, 32) == 0 && al->al_nr < DSP_LIST_MAX) {
-		denc_bytes(al->al_enc, (const uint8_t *)key + 32, klen - 32);
-		al->al_nr++;
-	}
-	return 0;
-}
+/* ---- attributes (engine/srv_attr.c keeps them) ---- */
 
 static void
-cont_attr_list_handler(struct rpc_req *req, void *arg)
+cont_attr_handler(struct rpc_req *req, void *arg)
 {
-	struct cont_req  cr;
-	struct denc      names;
-	struct attr_list al = {.al_enc = &names};
-	uint8_t          prefix[32];
-	void            *buf = NULL;
-	uint32_t         len = 0;
-	int              rc;
-
-	(void)arg;
-	denc_init(&names);
-	rc = cont_req_begin(req, &cr, true);
-	if (rc == 0) {
-		cont_key(cr.cr_hdl->ch_cont, prefix);
-		al.al_prefix = prefix;
-		rc           = dss_sysdb_foreach(DSS_TBL_ATTR, attr_list_one, &al);
-	}
-	if (rc == 0)
-		rc = denc_finish(&names, 0, &buf, &len);
-	else
-		denc_fini(&names);
-	if (rc == 0) {
-		denc_u32(&cr.cr_enc, al.al_nr);
-		denc_raw(&cr.cr_enc, buf, len);
-	}
-	D_FREE(buf);
-	cont_req_end(&cr, rc);
-}
-
-static void
-cont_attr_get_handler(struct rpc_req *req, void *arg)
-{
+	uint16_t        opc = (uint16_t)(uintptr_t)arg;
 	struct cont_req cr;
-	uint8_t         key[32 + DSP_ATTR_NAME_MAX];
-	char            name[DSP_ATTR_NAME_MAX + 1];
-	uint32_t        n, i;
+	uint8_t         prefix[DSS_ATTR_PREFIX];
 	int             rc;
 
-	(void)arg;
 	rc = cont_req_begin(req, &cr, true);
-	if (rc != 0)
-		goto out;
-	n  = ddec_count(&cr.cr_dec, DSP_LIST_MAX, 4);
-	rc = ddec_finish(&cr.cr_dec);
-	if (rc != 0)
-		goto out;
-	denc_u32(&cr.cr_enc, n);
-	for (i = 0; i < n; i++) {
-		void  *val = NULL;
-		size_t vlen = 0, klen;
-		int    arc;
-
-		ddec_str(&cr.cr_dec, name, sizeof(name));
-		if (ddec_finish(&cr.cr_dec) != 0) {
-			rc = -DER_PROTO;
-			break;
-		}
-		arc = attr_key(cr.cr_hdl->ch_cont, name, key, &klen);
-		if (arc == 0)
-			arc = dss_sysdb_get(DSS_TBL_ATTR, key, klen, &val, &vlen);
-		denc_i32(&cr.cr_enc, arc);
-		denc_bytes(&cr.cr_enc, val, arc == 0 ? vlen : 0);
-		D_FREE(val);
-	}
-out:
-	cont_req_end(&cr, rc);
-}
-
-static void
-cont_attr_set_handler(struct rpc_req *req, void *arg)
-{
-	struct cont_req cr;
-	uint8_t         key[32 + DSP_ATTR_NAME_MAX];
-	char            name[DSP_ATTR_NAME_MAX + 1];
-	uint32_t        n, i;
-	int             rc;
-
-	(void)arg;
-	rc = cont_req_begin(req, &cr, true);
-	if (rc == 0 && !hdl_writable(cr.cr_hdl))
+	if (rc == 0 && (opc == DSP_CONT_ATTR_SET || opc == DSP_CONT_ATTR_DEL) &&
+	    !hdl_writable(cr.cr_hdl))
 		rc = -DER_NO_PERM;
 	if (rc != 0)
 		goto out;
-	n = ddec_count(&cr.cr_dec, DSP_LIST_MAX, 8);
-	for (i = 0; rc == 0 && i < n; i++) {
-		const void *val;
-		size_t      vlen, klen;
-
-		ddec_str(&cr.cr_dec, name, sizeof(name));
-		val = ddec_bytes(&cr.cr_dec, &vlen);
-		rc  = ddec_finish(&cr.cr_dec);
-		if (rc == 0)
-			rc = attr_key(cr.cr_hdl->ch_cont, name, key, &klen);
-		if (rc == 0 && (vlen == 0 || vlen > CONT_ATTR_VAL_MAX))
-			rc = -DER_INVAL;
-		if (rc == 0)
-			rc = dss_sysdb_put(DSS_TBL_ATTR, key, klen, val, vlen);
-	}
-	if (rc == 0)
-		rc = ddec_finish(&cr.cr_dec);
-out:
-	cont_req_end(&cr, rc);
-}
-
-static void
-cont_attr_del_handler(struct rpc_req *req, void *arg)
-{
-	struct cont_req cr;
-	uint8_t         key[32 + DSP_ATTR_NAME_MAX];
-	char            name[DSP_ATTR_NAME_MAX + 1];
-	uint32_t        n, i;
-	int             rc;
-
-	(void)arg;
-	rc = cont_req_begin(req, &cr, true);
-	if (rc == 0 && !hdl_writable(cr.cr_hdl))
-		rc = -DER_NO_PERM;
-	if (rc != 0)
-		goto out;
-	n = ddec_count(&cr.cr_dec, DSP_LIST_MAX, 4);
-	for (i = 0; rc == 0 && i < n; i++) {
-		size_t klen;
-
-		ddec_str(&cr.cr_dec, name, sizeof(name));
-		rc = ddec_finish(&cr.cr_dec);
-		if (rc == 0)
-			rc = attr_key(cr.cr_hdl->ch_cont, name, key, &klen);
-		if (rc == 0)
-			rc = dss_sysdb_del(DSS_TBL_ATTR, key, klen);
+	cont_key(cr.cr_hdl->ch_cont, prefix);
+	switch (opc) {
+	case DSP_CONT_ATTR_LIST:
+		rc = dss_attr_list(prefix, &cr.cr_dec, &cr.cr_enc);
+		break;
+	case DSP_CONT_ATTR_GET:
+		rc = dss_attr_get(prefix, &cr.cr_dec, &cr.cr_enc);
+		break;
+	case DSP_CONT_ATTR_SET:
+		rc = dss_attr_set(prefix, &cr.cr_dec);
+		break;
+	default:
+		rc = dss_attr_del(prefix, &cr.cr_dec);
+		break;
 	}
 out:
 	cont_req_end(&cr, rc);
@@ -1457,10 +1308,10 @@ cont_init_sys(struct rpc_ctx *ctx)
 		{DSP_CONT_CLOSE, cont_close_handler},
 		{DSP_CONT_QUERY, cont_query_handler},
 		{DSP_CONT_SET_PROP, cont_set_prop_handler},
-		{DSP_CONT_ATTR_LIST, cont_attr_list_handler},
-		{DSP_CONT_ATTR_GET, cont_attr_get_handler},
-		{DSP_CONT_ATTR_SET, cont_attr_set_handler},
-		{DSP_CONT_ATTR_DEL, cont_attr_del_handler},
+		{DSP_CONT_ATTR_LIST, cont_attr_handler},
+		{DSP_CONT_ATTR_GET, cont_attr_handler},
+		{DSP_CONT_ATTR_SET, cont_attr_handler},
+		{DSP_CONT_ATTR_DEL, cont_attr_handler},
 		{DSP_CONT_SNAP_CREATE, cont_snap_create_handler},
 		{DSP_CONT_SNAP_LIST, cont_snap_list_handler},
 		{DSP_CONT_SNAP_DESTROY, cont_snap_destroy_handler},
@@ -1480,7 +1331,9 @@ cont_init_sys(struct rpc_ctx *ctx)
 		hooked = true;
 	}
 	for (i = 0; i < ARRAY_SIZE(handlers); i++) {
-		rc = rpc_register(ctx, handlers[i].opc, handlers[i].fn, NULL);
+		/* the opcode as the argument: one handler serves the four attribute calls */
+		rc = rpc_register(ctx, handlers[i].opc, handlers[i].fn,
+				  (void *)(uintptr_t)handlers[i].opc);
 		if (rc != 0)
 			return rc;
 	}

@@ -98,6 +98,7 @@ void dss_req_end(void);
 
 struct rpc_req;
 struct denc;
+struct ddec;
 /* Reply to req with rc and, when rc == 0, the body encoded in e (NULL: empty).
  * e is freed. An encoding failure replies -DER_NOMEM / -DER_OVERFLOW. */
 void dss_reply(struct rpc_req *req, int rc, struct denc *e);
@@ -166,5 +167,22 @@ int dss_sysdb_foreach(enum dss_sysdb_table tbl,
 		      int (*cb)(const void *key, size_t klen, const void *val, size_t vlen,
 				void *arg),
 		      void *arg);
+
+/* ---- user attributes (system thread; srv_attr.c) ----
+ * Pool and container attributes in DSS_TBL_ATTR under an owner's prefix (a
+ * container: pool uuid + container uuid; a pool: pool uuid + 16 zero bytes).
+ * Each takes the rest of a request body (after the handle) and, for list and
+ * get, the reply encoder; bodies as DSP_CONT_ATTR_* in common/srv_proto.h.
+ * get answers every name with its own code (-DER_NONEXIST for a missing
+ * one). Errors: -DER_PROTO (body), -DER_INVAL (empty or long name, empty or
+ * long value), the system database's. */
+#define DSS_ATTR_PREFIX  32
+#define DSS_ATTR_VAL_MAX (64u * 1024 - 1024) /* a value and its name fit one message */
+int dss_attr_list(const uint8_t prefix[DSS_ATTR_PREFIX], struct ddec *d, struct denc *e);
+int dss_attr_get(const uint8_t prefix[DSS_ATTR_PREFIX], struct ddec *d, struct denc *e);
+int dss_attr_set(const uint8_t prefix[DSS_ATTR_PREFIX], struct ddec *d);
+int dss_attr_del(const uint8_t prefix[DSS_ATTR_PREFIX], struct ddec *d);
+/* Every attribute of the owner (its destroy). */
+int dss_attr_del_all(const uint8_t prefix[DSS_ATTR_PREFIX]);
 
 #endif /* __ENGINE_ENGINE_H__ */

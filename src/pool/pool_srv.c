@@ -418,10 +418,19 @@ pool_unlink(struct ds_pool *pool)
 	pool_nr--;
 }
 
+/* Where a pool's attributes are kept: its uuid, then 16 zero bytes (no container). */
+static void
+pool_attr_prefix(const struct ds_pool *pool, uint8_t prefix[DSS_ATTR_PREFIX])
+{
+	memset(prefix, 0, DSS_ATTR_PREFIX);
+	memcpy(prefix, pool->p_uuid, sizeof(uuid_t));
+}
+
 /* Remove a pool's shards and record, whatever state it is in. */
 static int
 pool_remove(struct ds_pool *pool)
 {
+	uint8_t             prefix[DSS_ATTR_PREFIX];
 	struct ds_pool_hdl *h;
 	int                 rc, i;
 
@@ -448,6 +457,10 @@ pool_remove(struct ds_pool *pool)
 	}
 	for (i = 0; i < POOL_HOOKS_MAX && pool_destroy_hooks[i] != NULL; i++)
 		pool_destroy_hooks[i](pool->p_uuid);
+	pool_attr_prefix(pool, prefix);
+	rc = dss_attr_del_all(prefix);
+	if (rc != 0)
+		return rc;
 	return dss_sysdb_del(DSS_TBL_POOL, pool->p_uuid, sizeof(uuid_t));
 }
 
@@ -856,18 +869,67 @@ pool_query_handler(struct rpc_req *req, void *arg)
 	dss_req_end();
 }
 
+/* ---- user attributes (engine/srv_attr.c keeps them) ---- */
+
+static void
+pool_attr_handler(struct rpc_req *req, void *arg)
+{
+	uint16_t            opc = (uint16_t)(uintptr_t)arg;
+	uint8_t             prefix[DSS_ATTR_PREFIX];
+	struct ds_pool     *pool;
+	struct ds_pool_hdl *h;
+	struct ddec         d;
+	struct denc         e;
+	const void         *body;
+	uint32_t            len;
+	int                 rc;
+
+	denc_init(&e);
+	rc = dss_req_begin();
+	if (rc != 0) {
+		dss_reply(req, rc, &e);
+		return;
+	}
+	body = rpc_req_body(req, &len);
+	ddec_init(&d, body, len);
+	rc = pool_hdl_decode(&d, &pool, &h);
+	if (rc == 0 && (opc == DSP_POOL_ATTR_SET || opc == DSP_POOL_ATTR_DEL) &&
+	    !(h->ph_flags & (DAOS_PC_RW | DAOS_PC_EX)))
+		rc = -DER_NO_PERM;
+	if (rc == 0) {
+		pool_attr_prefix(pool, prefix);
+		if (opc == DSP_POOL_ATTR_LIST)
+			rc = dss_attr_list(prefix, &d, &e);
+		else if (opc == DSP_POOL_ATTR_GET)
+			rc = dss_attr_get(prefix, &d, &e);
+		else if (opc == DSP_POOL_ATTR_SET)
+			rc = dss_attr_set(prefix, &d);
+		else
+			rc = dss_attr_del(prefix, &d);
+	}
+	dss_reply(req, rc, &e);
+	dss_req_end();
+}
+
 /* ---- life cycle ---- */
 
 static int
 pool_init_sys(struct rpc_ctx *ctx)
 {
-	int rc;
+	static const uint16_t attr_opcs[] = {DSP_POOL_ATTR_LIST, DSP_POOL_ATTR_GET,
+					     DSP_POOL_ATTR_SET, DSP_POOL_ATTR_DEL};
+	size_t                i;
+	int                   rc;
 
 	rc = rpc_register(ctx, DSP_POOL_CONNECT, pool_connect_handler, NULL);
 	if (rc == 0)
 		rc = rpc_register(ctx, DSP_POOL_DISCONNECT, pool_disconnect_handler, NULL);
 	if (rc == 0)
 		rc = rpc_register(ctx, DSP_POOL_QUERY, pool_query_handler, NULL);
+	/* the opcode as the argument: one handler serves the four attribute calls */
+	for (i = 0; rc == 0 && i < ARRAY_SIZE(attr_opcs); i++)
+		rc = rpc_register(ctx, attr_opcs[i], pool_attr_handler,
+				  (void *)(uintptr_t)attr_opcs[i]);
 	return rc;
 }
 

@@ -586,6 +586,57 @@ test_bad_input(void **state)
 	assert_int_equal(daos_oclass_name2id("nonsense"), OC_UNKNOWN);
 }
 
+/* Pool attributes: set, list, get (a missing name answers for itself), del. */
+static void
+test_pool_attrs(void **state)
+{
+	const char *const names[] = {"owner", "purpose"};
+	const void *const vals[]  = {"alice", "checkpoints"};
+	const size_t      lens[]  = {5, 11};
+	const char *const missing[] = {"owner", "nope"};
+	char              b0[16] = {0}, b1[16] = {0}, list[64];
+	void *const       bufs[] = {b0, b1};
+	size_t            sizes[2], lsize;
+	daos_handle_t     poh, ro;
+
+	(void)state;
+	assert_int_equal(daos_pool_connect("lp", NULL, DAOS_PC_RW, &poh, NULL, NULL), 0);
+	assert_int_equal(daos_pool_set_attr(poh, 2, names, vals, lens, NULL), 0);
+	lsize = sizeof(list);
+	assert_int_equal(daos_pool_list_attr(poh, list, &lsize, NULL), 0);
+	assert_int_equal(lsize, sizeof("owner") + sizeof("purpose"));
+	assert_string_equal(list, "owner");
+	assert_string_equal(list + sizeof("owner"), "purpose");
+	sizes[0] = sizes[1] = sizeof(b0);
+	assert_int_equal(daos_pool_get_attr(poh, 2, names, bufs, sizes, NULL), 0);
+	assert_int_equal(sizes[0], 5);
+	assert_int_equal(sizes[1], 11);
+	assert_memory_equal(b0, "alice", 5);
+	assert_memory_equal(b1, "checkpoints", 11);
+	sizes[0] = sizes[1] = sizeof(b0);
+	assert_int_equal(daos_pool_get_attr(poh, 2, missing, bufs, sizes, NULL), -DER_NONEXIST);
+	assert_int_equal(sizes[0], 5);
+	assert_int_equal(sizes[1], 0);
+
+	/* read-only handles read, and only read */
+	assert_int_equal(daos_pool_connect("lp", NULL, DAOS_PC_RO, &ro, NULL, NULL), 0);
+	lsize = sizeof(list);
+	assert_int_equal(daos_pool_list_attr(ro, list, &lsize, NULL), 0);
+	assert_int_equal(daos_pool_set_attr(ro, 2, names, vals, lens, NULL), -DER_NO_PERM);
+	assert_int_equal(daos_pool_del_attr(ro, 1, names, NULL), -DER_NO_PERM);
+	assert_int_equal(daos_pool_disconnect(ro, NULL), 0);
+
+	assert_int_equal(daos_pool_del_attr(poh, 2, names, NULL), 0);
+	lsize = sizeof(list);
+	assert_int_equal(daos_pool_list_attr(poh, list, &lsize, NULL), 0);
+	assert_int_equal(lsize, 0);
+	assert_int_equal(daos_pool_set_attr(poh, 0, names, vals, lens, NULL), -DER_INVAL);
+	assert_int_equal(daos_pool_list_attr(poh, list, NULL, NULL), -DER_INVAL);
+	assert_int_equal(daos_pool_get_attr(DAOS_HDL_INVAL, 2, names, bufs, sizes, NULL),
+			 -DER_NO_HDL);
+	assert_int_equal(daos_pool_disconnect(poh, NULL), 0);
+}
+
 /* The calls that need no handle: pools of the system, classes, HLC, ranks. */
 static void
 test_api_helpers(void **state)
@@ -646,6 +697,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_pool_cont),     cmocka_unit_test(test_objects),
 	    cmocka_unit_test(test_events),        cmocka_unit_test(test_handle_sharing),
 	    cmocka_unit_test(test_bad_input),     cmocka_unit_test(test_api_helpers),
+	    cmocka_unit_test(test_pool_attrs),
 	};
 
 	if (argc == 4 && strcmp(argv[1], "child") == 0)
