@@ -911,7 +911,7 @@ out:
 	return rc;
 }
 
-/* ---- container attributes ---- */
+/* ---- pool and container attributes ---- */
 
 static const char dt_b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -946,6 +946,49 @@ dt_base64(const unsigned char *p, size_t n)
 	return out;
 }
 
+/*
+ * Whose attributes: the container a command opened, else its pool. The
+ * owner is the argument before the attribute's name (POOL, or POOL CONT).
+ */
+static bool
+dt_attr_cont(const struct dt *t)
+{
+	return daos_handle_is_valid(t->t_coh);
+}
+
+static const char *
+dt_attr_kind(const struct dt *t)
+{
+	return dt_attr_cont(t) ? "container" : "pool";
+}
+
+static const char *
+dt_attr_owner(const struct dt *t)
+{
+	return t->t_args[dt_attr_cont(t) ? 1 : 0];
+}
+
+/* The attribute's name, then its value, as given on the command line. */
+static const char *
+dt_attr_arg(const struct dt *t, int i)
+{
+	return t->t_args[(dt_attr_cont(t) ? 2 : 1) + i];
+}
+
+static int
+dt_attr_list(struct dt *t, char *buf, size_t *size)
+{
+	return dt_attr_cont(t) ? daos_cont_list_attr(t->t_coh, buf, size, NULL)
+			       : daos_pool_list_attr(t->t_poh, buf, size, NULL);
+}
+
+static int
+dt_attr_get(struct dt *t, const char *const names[], void *const bufs[], size_t sizes[])
+{
+	return dt_attr_cont(t) ? daos_cont_get_attr(t->t_coh, 1, names, bufs, sizes, NULL)
+			       : daos_pool_get_attr(t->t_poh, 1, names, bufs, sizes, NULL);
+}
+
 /* One attribute's value, NUL-terminated for printing (*len: its bytes). */
 static int
 dt_attr_fetch(struct dt *t, const char *name, char **val, size_t *len)
@@ -956,14 +999,14 @@ dt_attr_fetch(struct dt *t, const char *name, char **val, size_t *len)
 	int         rc;
 
 	*val = NULL;
-	rc   = daos_cont_get_attr(t->t_coh, 1, names, NULL, sizes, NULL);
+	rc   = dt_attr_get(t, names, NULL, sizes);
 	if (rc != 0)
 		return rc;
 	D_ALLOC(*val, sizes[0] + 1);
 	if (*val == NULL)
 		return -DER_NOMEM;
 	bufs[0] = *val;
-	rc      = daos_cont_get_attr(t->t_coh, 1, names, bufs, sizes, NULL);
+	rc      = dt_attr_get(t, names, bufs, sizes);
 	if (rc != 0) {
 		D_FREE(*val);
 		return rc;
@@ -1001,14 +1044,14 @@ dt_attrs_get(struct dt *t, bool values, struct dt_attrs *a)
 	int    rc;
 
 	memset(a, 0, sizeof(*a));
-	rc = daos_cont_list_attr(t->t_coh, NULL, &size, NULL);
+	rc = dt_attr_list(t, NULL, &size);
 	if (rc != 0 || size == 0)
 		return rc;
 	D_ALLOC(a->da_buf, size);
 	if (a->da_buf == NULL)
 		return -DER_NOMEM;
 	got = size;
-	rc  = daos_cont_list_attr(t->t_coh, a->da_buf, &got, NULL);
+	rc  = dt_attr_list(t, a->da_buf, &got);
 	if (rc == 0 && got > size)
 		rc = -DER_TRUNC; /* one was added in between */
 	if (rc != 0)
@@ -1035,7 +1078,7 @@ out:
 }
 
 static int
-dt_cmd_cont_list_attr(struct dt *t)
+dt_cmd_list_attr(struct dt *t)
 {
 	struct dcli_table tab;
 	struct dt_attrs   a;
@@ -1044,7 +1087,8 @@ dt_cmd_cont_list_attr(struct dt *t)
 
 	rc = dt_attrs_get(t, t->t_verbose, &a);
 	if (rc != 0)
-		return dcli_fail(&t->t_out, rc, "failed to list attributes of container %s", t->t_args[1]);
+		return dcli_fail(&t->t_out, rc, "failed to list attributes of %s %s", dt_attr_kind(t),
+				 dt_attr_owner(t));
 
 	if (t->t_out.co_json) {
 		struct dcli_json j;
@@ -1079,7 +1123,7 @@ dt_cmd_cont_list_attr(struct dt *t)
 
 		rc = dcli_table_init(&tab, 1, hdr);
 	}
-	printf("Attributes for container %s:\n", t->t_args[1]);
+	printf("Attributes for %s %s:\n", dt_attr_kind(t), dt_attr_owner(t));
 	for (i = 0; rc == 0 && i < a.da_nr; i++) {
 		const char *row[2] = {a.da_names[i], a.da_vals != NULL ? a.da_vals[i] : NULL};
 
@@ -1093,17 +1137,17 @@ dt_cmd_cont_list_attr(struct dt *t)
 }
 
 static int
-dt_cmd_cont_get_attr(struct dt *t)
+dt_cmd_get_attr(struct dt *t)
 {
-	const char *name = t->t_args[2];
+	const char *name = dt_attr_arg(t, 0);
 	char       *val  = NULL;
 	size_t      len  = 0;
 	int         rc;
 
 	rc = dt_attr_fetch(t, name, &val, &len);
 	if (rc != 0)
-		return dcli_fail(&t->t_out, rc, "failed to get attribute %s of container %s", name,
-			       t->t_args[1]);
+		return dcli_fail(&t->t_out, rc, "failed to get attribute %s of %s %s", name,
+				 dt_attr_kind(t), dt_attr_owner(t));
 	if (t->t_out.co_json) {
 		struct dcli_json j;
 		char            *b64 = dt_base64((unsigned char *)val, len);
@@ -1124,7 +1168,7 @@ dt_cmd_cont_get_attr(struct dt *t)
 		const char              *row[2] = {name, val};
 		struct dcli_table        tab;
 
-		printf("Attributes for container %s:\n", t->t_args[1]);
+		printf("Attributes for %s %s:\n", dt_attr_kind(t), dt_attr_owner(t));
 		rc = dcli_table_init(&tab, 2, hdr);
 		if (rc == 0)
 			rc = dcli_table_add_row(&tab, row);
@@ -1137,30 +1181,32 @@ dt_cmd_cont_get_attr(struct dt *t)
 }
 
 static int
-dt_cmd_cont_set_attr(struct dt *t)
+dt_cmd_set_attr(struct dt *t)
 {
-	const char *names[1] = {t->t_args[2]};
-	const void *vals[1]  = {t->t_args[3]};
-	size_t      sizes[1] = {strlen(t->t_args[3])};
+	const char *names[1] = {dt_attr_arg(t, 0)};
+	const void *vals[1]  = {dt_attr_arg(t, 1)};
+	size_t      sizes[1] = {strlen(dt_attr_arg(t, 1))};
 	int         rc;
 
-	rc = daos_cont_set_attr(t->t_coh, 1, names, vals, sizes, NULL);
+	rc = dt_attr_cont(t) ? daos_cont_set_attr(t->t_coh, 1, names, vals, sizes, NULL)
+			     : daos_pool_set_attr(t->t_poh, 1, names, vals, sizes, NULL);
 	if (rc != 0)
-		return dcli_fail(&t->t_out, rc, "failed to set attribute %s on container %s", names[0],
-			       t->t_args[1]);
+		return dcli_fail(&t->t_out, rc, "failed to set attribute %s on %s %s", names[0],
+				 dt_attr_kind(t), dt_attr_owner(t));
 	return 0;
 }
 
 static int
-dt_cmd_cont_del_attr(struct dt *t)
+dt_cmd_del_attr(struct dt *t)
 {
-	const char *names[1] = {t->t_args[2]};
+	const char *names[1] = {dt_attr_arg(t, 0)};
 	int         rc;
 
-	rc = daos_cont_del_attr(t->t_coh, 1, names, NULL);
+	rc = dt_attr_cont(t) ? daos_cont_del_attr(t->t_coh, 1, names, NULL)
+			     : daos_pool_del_attr(t->t_poh, 1, names, NULL);
 	if (rc != 0)
-		return dcli_fail(&t->t_out, rc, "failed to delete attribute %s of container %s", names[0],
-			       t->t_args[1]);
+		return dcli_fail(&t->t_out, rc, "failed to delete attribute %s of %s %s", names[0],
+				 dt_attr_kind(t), dt_attr_owner(t));
 	return 0;
 }
 
@@ -1528,13 +1574,21 @@ static const struct dt_cmd dt_cmds[] = {
      dt_cmd_cont_get_prop, "container get-prop POOL CONT [[--properties] name,...]"},
     {"container", "cont", "set-prop", NULL, DT_O_PROPS, 2, 3, DT_NEED_NONE,
      dt_cmd_cont_set_prop, "container set-prop POOL CONT [--properties] k:v,..."},
+    {"pool", NULL, "list-attr", "list-attrs", DT_O_VERBOSE, 1, 1, DT_NEED_POOL,
+     dt_cmd_list_attr, "pool list-attr POOL [--verbose]"},
+    {"pool", NULL, "get-attr", NULL, 0, 2, 2, DT_NEED_POOL, dt_cmd_get_attr,
+     "pool get-attr POOL NAME"},
+    {"pool", NULL, "set-attr", NULL, 0, 3, 3, DT_NEED_POOL_RW, dt_cmd_set_attr,
+     "pool set-attr POOL NAME VALUE"},
+    {"pool", NULL, "del-attr", NULL, 0, 2, 2, DT_NEED_POOL_RW, dt_cmd_del_attr,
+     "pool del-attr POOL NAME"},
     {"container", "cont", "list-attr", "list-attrs", DT_O_VERBOSE, 2, 2, DT_NEED_RO,
-     dt_cmd_cont_list_attr, "container list-attr POOL CONT [--verbose]"},
-    {"container", "cont", "get-attr", NULL, 0, 3, 3, DT_NEED_RO, dt_cmd_cont_get_attr,
+     dt_cmd_list_attr, "container list-attr POOL CONT [--verbose]"},
+    {"container", "cont", "get-attr", NULL, 0, 3, 3, DT_NEED_RO, dt_cmd_get_attr,
      "container get-attr POOL CONT NAME"},
-    {"container", "cont", "set-attr", NULL, 0, 4, 4, DT_NEED_RW, dt_cmd_cont_set_attr,
+    {"container", "cont", "set-attr", NULL, 0, 4, 4, DT_NEED_RW, dt_cmd_set_attr,
      "container set-attr POOL CONT NAME VALUE"},
-    {"container", "cont", "del-attr", NULL, 0, 3, 3, DT_NEED_RW, dt_cmd_cont_del_attr,
+    {"container", "cont", "del-attr", NULL, 0, 3, 3, DT_NEED_RW, dt_cmd_del_attr,
      "container del-attr POOL CONT NAME"},
     {"container", "cont", "create-snap", NULL, DT_O_SNAP, 2, 2, DT_NEED_NONE,
      dt_cmd_cont_create_snap, "container create-snap POOL CONT [--snap NAME]"},

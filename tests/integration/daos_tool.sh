@@ -1,7 +1,8 @@
 #!/bin/bash
 # The daos tool against a real server: every command, human and JSON output
 # (each JSON document parsed), values that round-trip (set-prop/get-prop,
-# set-attr/get-attr, snapshots and their epochs), and the error paths:
+# pool and container set-attr/get-attr, snapshots and their epochs), and the
+# error paths:
 # missing pool or container (exact message, exit 1), bad property, bad oid,
 # bad arguments (usage, exit 2).
 . "$(dirname "$0")/lib.sh"
@@ -153,6 +154,19 @@ expect_in "ERROR: daos: failed to get attribute a2 of container c1new: $NOPE" "$
 expect_rc 0 daos -j cont list-attr tank c1new
 [ "$(json_get '[a["name"] for a in j["response"]]' "$OUT")" = '["greeting"]' ] ||
 	fail "list-attr after del-attr: $(cat "$OUT")"
+
+step "pool attributes: set, list, get, delete"
+expect_rc 0 daos pool set-attr tank site "lab 3"
+expect_rc 0 daos pool list-attr tank -v
+expect_in "Attributes for pool tank:" "$OUT"
+expect_in "lab 3" "$OUT"
+expect_rc 0 daos -j pool get-attr tank site
+[ "$(json_get '__import__("base64").b64decode(j["response"]["value"]).decode()' "$OUT")" = \
+	"lab 3" ] || fail "pool get-attr --json: $(cat "$OUT")"
+expect_rc 0 daos pool del-attr tank site
+expect_rc 1 daos pool get-attr tank site
+expect_in "ERROR: daos: failed to get attribute site of pool tank: $NOPE" "$ERR"
+expect_rc 2 daos pool set-attr tank onlyname
 
 step "snapshots: create (named and not), list with their epochs, destroy by name and epoch"
 expect_rc 0 daos cont create-snap tank c1new
