@@ -998,8 +998,12 @@ daos_obj_punch_akeys(daos_handle_t oh, daos_handle_t th, uint64_t flags, daos_ke
  * daos_anchor_t <-> the target's anchor: da_type is the same number, da_buf
  * holds the VOS anchor's bytes, da_shard the group being listed (dkeys walk
  * the groups one after the other), da_flags the VOS anchor's flags and the
- * low 16 bits of da_sub_anchors its length.
+ * low 16 bits of da_sub_anchors its length; DC_ANCHOR_ONE_GRP above them
+ * (daos_obj_anchor_set) keeps a dkey listing to its group.
  */
+#define DC_ANCHOR_LEN_MASK 0xffffull
+#define DC_ANCHOR_ONE_GRP  (1ull << 32)
+
 static void
 anchor_to_wire(const daos_anchor_t *a, uint8_t wire[DOP_ANCHOR_LEN])
 {
@@ -1023,7 +1027,7 @@ anchor_from_wire(daos_anchor_t *a, const uint8_t *wire)
 	memcpy(&len, wire + 2, 2);
 	memcpy(&flags, wire + 4, 4);
 	a->da_type        = type;
-	a->da_sub_anchors = len;
+	a->da_sub_anchors = (a->da_sub_anchors & ~DC_ANCHOR_LEN_MASK) | len;
 	a->da_flags       = flags;
 	memcpy(a->da_buf, wire + 8, MIN((size_t)DAOS_ANCHOR_BUF_MAX, (size_t)DOP_ANCHOR_LEN - 8));
 }
@@ -1087,7 +1091,8 @@ list_keys_reply(struct dc_op *op, struct rpc_call *call, void *arg)
 	*nr = n;
 	anchor_from_wire(anchor, wa);
 	/* the end of one group's keys is not the end of the object's */
-	if (dkeys && daos_anchor_is_eof(anchor) && (uint32_t)anchor->da_shard + 1 < oo->oo_obj->do_grp_nr) {
+	if (dkeys && daos_anchor_is_eof(anchor) && !(anchor->da_sub_anchors & DC_ANCHOR_ONE_GRP) &&
+	    (uint32_t)anchor->da_shard + 1 < oo->oo_obj->do_grp_nr) {
 		anchor->da_shard++;
 		anchor->da_type        = DAOS_ANCHOR_TYPE_ZERO;
 		anchor->da_sub_anchors = 0;
@@ -1494,6 +1499,65 @@ daos_obj_query_key(daos_handle_t oh, daos_handle_t th, uint64_t flags, daos_key_
 }
 
 /* ---- object classes by name ---- */
+
+/* ---- parallel dkey listing: one anchor per group ---- */
+
+/* The object's number of groups, or an error. */
+static int
+obj_grp_nr(daos_handle_t oh, uint32_t *nr)
+{
+	struct dc_obj *obj;
+
+	dc_lock();
+	obj = obj_get(oh);
+	if (obj == NULL) {
+		dc_unlock();
+		return -DER_NO_HDL;
+	}
+	*nr = obj->do_grp_nr;
+	obj_put(obj);
+	dc_unlock();
+	return 0;
+}
+
+int
+daos_obj_anchor_set(daos_handle_t oh, uint32_t index, daos_anchor_t *anchor)
+{
+	uint32_t grp_nr;
+	int      rc;
+
+	if (anchor == NULL)
+		return -DER_INVAL;
+	rc = obj_grp_nr(oh, &grp_nr);
+	if (rc != 0)
+		return rc;
+	if (index >= grp_nr)
+		return -DER_INVAL;
+	memset(anchor, 0, sizeof(*anchor));
+	anchor->da_type        = DAOS_ANCHOR_TYPE_ZERO;
+	anchor->da_shard       = (uint16_t)index;
+	anchor->da_sub_anchors = DC_ANCHOR_ONE_GRP;
+	return 0;
+}
+
+int
+daos_obj_anchor_split(daos_handle_t oh, uint32_t *nr, daos_anchor_t *anchors)
+{
+	uint32_t grp_nr, i;
+	int      rc;
+
+	if (nr == NULL)
+		return -DER_INVAL;
+	rc = obj_grp_nr(oh, &grp_nr);
+	if (rc != 0)
+		return rc;
+	/* a group's keys are listed by one target: more anchors would not go faster */
+	if (*nr == 0 || *nr > grp_nr)
+		*nr = grp_nr;
+	for (i = 0; anchors != NULL && rc == 0 && i < *nr; i++)
+		rc = daos_obj_anchor_set(oh, i, &anchors[i]);
+	return rc;
+}
 
 int
 daos_oclass_nr(int opts)

@@ -637,6 +637,74 @@ test_pool_attrs(void **state)
 	assert_int_equal(daos_pool_disconnect(poh, NULL), 0);
 }
 
+/* Parallel dkey listing: one anchor per group, together every dkey once. */
+static void
+test_anchor_split(void **state)
+{
+	daos_obj_id_t   oid = {.lo = 77, .hi = 0};
+	daos_anchor_t   anchors[8];
+	daos_key_desc_t kds[16];
+	daos_handle_t   oh;
+	daos_key_t      dkey;
+	daos_iod_t      iod;
+	d_sg_list_t     sgl;
+	d_iov_t         iov;
+	char            key[16], buf[1024];
+	uint32_t        nr, n, i, a, seen = 0, total = 0;
+	uint64_t        v = 1;
+	int             hits[64] = {0};
+
+	(void)state;
+	open_cont("split");
+	assert_int_equal(daos_obj_generate_oid(t_coh, &oid, 0, OC_SX, 0, 0), 0);
+	assert_int_equal(daos_obj_open(t_coh, oid, DAOS_OO_RW, &oh, NULL), 0);
+	d_iov_set(&iod.iod_name, "a", 1);
+	iod.iod_type  = DAOS_IOD_SINGLE;
+	iod.iod_size  = sizeof(v);
+	iod.iod_nr    = 1;
+	iod.iod_recxs = NULL;
+	d_iov_set(&iov, &v, sizeof(v));
+	sgl.sg_nr   = 1;
+	sgl.sg_iovs = &iov;
+	for (i = 0; i < 64; i++) {
+		snprintf(key, sizeof(key), "k%02u", i);
+		d_iov_set(&dkey, key, strlen(key));
+		assert_int_equal(daos_obj_update(oh, DAOS_TX_NONE, 0, &dkey, 1, &iod, &sgl, NULL), 0);
+	}
+	nr = 0;
+	assert_int_equal(daos_obj_anchor_split(oh, &nr, NULL), 0);
+	assert_int_equal(nr, 2); /* SX over the two targets */
+	nr = 8;
+	assert_int_equal(daos_obj_anchor_split(oh, &nr, anchors), 0);
+	assert_int_equal(nr, 2);
+	assert_int_equal(daos_obj_anchor_set(oh, 2, &anchors[0]), -DER_INVAL);
+	for (a = 0; a < nr; a++) {
+		seen = 0;
+		while (!daos_anchor_is_eof(&anchors[a])) {
+			n = ARRAY_SIZE(kds);
+			d_iov_set(&iov, buf, sizeof(buf));
+			assert_int_equal(daos_obj_list_dkey(oh, DAOS_TX_NONE, &n, kds, &sgl,
+							    &anchors[a], NULL),
+					 0);
+			for (i = 0, v = 0; i < n; v += kds[i].kd_key_len, i++) {
+				unsigned int k;
+
+				assert_int_equal(sscanf(buf + v, "k%02u", &k), 1);
+				hits[k]++;
+			}
+			seen += n;
+		}
+		assert_true(seen > 0 && seen < 64); /* its group only */
+		total += seen;
+	}
+	assert_int_equal(total, 64);
+	for (i = 0; i < 64; i++)
+		assert_int_equal(hits[i], 1);
+	assert_int_equal(daos_obj_close(oh, NULL), 0);
+	assert_int_equal(daos_obj_anchor_split(oh, &nr, anchors), -DER_NO_HDL);
+	close_cont();
+}
+
 /* The calls that need no handle: pools of the system, classes, HLC, ranks. */
 static void
 test_api_helpers(void **state)
@@ -697,7 +765,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_pool_cont),     cmocka_unit_test(test_objects),
 	    cmocka_unit_test(test_events),        cmocka_unit_test(test_handle_sharing),
 	    cmocka_unit_test(test_bad_input),     cmocka_unit_test(test_api_helpers),
-	    cmocka_unit_test(test_pool_attrs),
+	    cmocka_unit_test(test_pool_attrs),    cmocka_unit_test(test_anchor_split),
 	};
 
 	if (argc == 4 && strcmp(argv[1], "child") == 0)
