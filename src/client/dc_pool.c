@@ -409,6 +409,77 @@ out:
 	return rc;
 }
 
+/* ---- one target ---- */
+
+struct pool_tgt_query {
+	struct pool_ref     tq_ref; /* first: pool_ref_free frees the whole */
+	daos_target_info_t *tq_info;
+};
+
+static int
+pool_query_target_reply(struct dc_op *op, struct rpc_call *call, void *arg)
+{
+	struct pool_tgt_query *tq = op->op_priv;
+	daos_target_info_t    *ti = tq->tq_info;
+	struct ddec            d;
+
+	(void)arg;
+	if (call->rc_rc != 0)
+		return call->rc_rc;
+	ddec_init(&d, call->rc_reply, call->rc_reply_len);
+	memset(ti, 0, sizeof(*ti));
+	ti->ta_state                          = (daos_target_state_t)ddec_u32(&d);
+	ti->ta_space.s_total[DAOS_MEDIA_SCM]  = ddec_u64(&d);
+	ti->ta_space.s_free[DAOS_MEDIA_SCM]   = ddec_u64(&d);
+	ti->ta_space.s_total[DAOS_MEDIA_NVME] = ddec_u64(&d);
+	ti->ta_space.s_free[DAOS_MEDIA_NVME]  = ddec_u64(&d);
+	return ddec_finish(&d) != 0 ? -DER_PROTO : 0;
+}
+
+int
+daos_pool_query_target(daos_handle_t poh, uint32_t tgt, d_rank_t rank, daos_target_info_t *info,
+		       daos_event_t *ev)
+{
+	struct pool_tgt_query *tq;
+	struct dc_pool        *pool;
+	struct dc_op          *op;
+	struct denc            e;
+	int                    rc;
+
+	if (info == NULL)
+		return -DER_INVAL;
+	dc_lock();
+	rc = dc_initialized();
+	if (rc != 0)
+		goto out;
+	pool = dc_pool_get(poh);
+	if (pool == NULL) {
+		rc = -DER_NO_HDL;
+		goto out;
+	}
+	D_ALLOC_PTR(tq);
+	if (tq == NULL) {
+		dc_pool_put(pool);
+		rc = -DER_NOMEM;
+		goto out;
+	}
+	tq->tq_ref.pr_pool = pool;
+	tq->tq_info        = info;
+	rc                 = dc_op_create(ev, tq, pool_ref_free, &op);
+	if (rc != 0) {
+		pool_ref_free(tq);
+		goto out;
+	}
+	pool_hdl_encode(&e, pool);
+	denc_u32(&e, rank);
+	denc_u32(&e, tgt);
+	dc_op_rpc(op, 0, DSP_POOL_QUERY_TARGET, &e, NULL, NULL, pool_query_target_reply, NULL);
+	rc = dc_op_run(op, ev);
+out:
+	dc_unlock();
+	return rc;
+}
+
 /* ---- attributes (dc_attr.c) ---- */
 
 struct pool_attr {

@@ -44,6 +44,9 @@ enum dsp_opcode {
 	DSP_POOL_ATTR_GET      = 205, /* ... as DSP_CONT_ATTR_GET */
 	DSP_POOL_ATTR_SET      = 206, /* ... as DSP_CONT_ATTR_SET */
 	DSP_POOL_ATTR_DEL      = 207, /* ... as DSP_CONT_ATTR_DEL */
+	DSP_POOL_QUERY_TARGET  = 208, /* uuid pool, uuid handle, u32 rank, u32 target -> u32 state
+				       *    (daos_target_state_t), u64 meta total, meta free,
+				       *    data total, data free */
 	/* container service: system thread */
 	DSP_CONT_CREATE        = 300, /* uuid pool, uuid poh, uuid cont, props -> (nothing) */
 	DSP_CONT_DESTROY       = 301, /* uuid pool, uuid poh, str cont id, u32 force -> (nothing) */

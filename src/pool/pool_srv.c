@@ -11,6 +11,8 @@
 #include <daos_prop.h>
 #include <daos_pool.h>
 #include "rpc/rpc.h"
+#include "vos/vos.h"
+#include "bio/bio.h"
 #include "ds_pool.h"
 
 #define POOL_REC_VERSION 1u
@@ -869,6 +871,69 @@ pool_query_handler(struct rpc_req *req, void *arg)
 	dss_req_end();
 }
 
+/* ---- one target ---- */
+
+struct pool_tgt_info {
+	struct ds_pool *ti_pool;
+	uint32_t        ti_state;
+	uint64_t        ti_data_total, ti_data_free, ti_meta_total;
+};
+
+static int
+tgt_info_tgt(int tgt, void *arg)
+{
+	struct pool_tgt_info *ti = arg;
+	struct vos_store     *vs = dss_shard_store(ti->ti_pool->p_uuid);
+
+	(void)tgt;
+	if (vs == NULL)
+		return -DER_NONEXIST;
+	/* an I/O error has taken the shard out of service */
+	ti->ti_state = bio_target_faulty(vos_store_bio(vs)) ? DAOS_TS_DOWN : DAOS_TS_UP_IN;
+	return dss_shard_space(ti->ti_pool->p_uuid, &ti->ti_data_total, &ti->ti_data_free,
+			       &ti->ti_meta_total);
+}
+
+static void
+pool_query_target_handler(struct rpc_req *req, void *arg)
+{
+	struct pool_tgt_info ti = {0};
+	struct ds_pool_hdl  *h;
+	struct ddec          d;
+	struct denc          e;
+	const void          *body;
+	uint32_t             len, rank, tgt;
+	int                  rc;
+
+	(void)arg;
+	denc_init(&e);
+	rc = dss_req_begin();
+	if (rc != 0) {
+		dss_reply(req, rc, &e);
+		return;
+	}
+	body = rpc_req_body(req, &len);
+	ddec_init(&d, body, len);
+	rc   = pool_hdl_decode(&d, &ti.ti_pool, &h);
+	rank = ddec_u32(&d);
+	tgt  = ddec_u32(&d);
+	if (rc == 0)
+		rc = ddec_finish(&d);
+	if (rc == 0 && (rank != dss_self_rank() || tgt >= dss_nr_targets()))
+		rc = -DER_NONEXIST;
+	if (rc == 0)
+		rc = dss_tgt_run((int)tgt, tgt_info_tgt, &ti);
+	if (rc == 0) {
+		denc_u32(&e, ti.ti_state);
+		denc_u64(&e, ti.ti_meta_total);
+		denc_u64(&e, ti.ti_meta_total); /* META holds checkpoint images: wholly free */
+		denc_u64(&e, ti.ti_data_total);
+		denc_u64(&e, ti.ti_data_free);
+	}
+	dss_reply(req, rc, &e);
+	dss_req_end();
+}
+
 /* ---- user attributes (engine/srv_attr.c keeps them) ---- */
 
 static void
@@ -926,6 +991,8 @@ pool_init_sys(struct rpc_ctx *ctx)
 		rc = rpc_register(ctx, DSP_POOL_DISCONNECT, pool_disconnect_handler, NULL);
 	if (rc == 0)
 		rc = rpc_register(ctx, DSP_POOL_QUERY, pool_query_handler, NULL);
+	if (rc == 0)
+		rc = rpc_register(ctx, DSP_POOL_QUERY_TARGET, pool_query_target_handler, NULL);
 	/* the opcode as the argument: one handler serves the four attribute calls */
 	for (i = 0; rc == 0 && i < ARRAY_SIZE(attr_opcs); i++)
 		rc = rpc_register(ctx, attr_opcs[i], pool_attr_handler,

@@ -637,6 +637,34 @@ test_pool_attrs(void **state)
 	assert_int_equal(daos_pool_disconnect(poh, NULL), 0);
 }
 
+/* One target's state and space; the two add up to the pool's. */
+static void
+test_query_target(void **state)
+{
+	daos_pool_info_t   pi = {.pi_bits = DPI_SPACE};
+	daos_target_info_t ti[2];
+	daos_handle_t      poh;
+	uint32_t           t;
+
+	(void)state;
+	assert_int_equal(daos_pool_connect("lp", NULL, DAOS_PC_RO, &poh, NULL, NULL), 0);
+	assert_int_equal(daos_pool_query(poh, NULL, &pi, NULL, NULL), 0);
+	for (t = 0; t < 2; t++) {
+		assert_int_equal(daos_pool_query_target(poh, t, 0, &ti[t], NULL), 0);
+		assert_int_equal(ti[t].ta_state, DAOS_TS_UP_IN);
+		assert_true(ti[t].ta_space.s_total[DAOS_MEDIA_NVME] > 0);
+		assert_true(ti[t].ta_space.s_free[DAOS_MEDIA_NVME] <=
+			    ti[t].ta_space.s_total[DAOS_MEDIA_NVME]);
+	}
+	assert_int_equal(ti[0].ta_space.s_total[DAOS_MEDIA_NVME] +
+			     ti[1].ta_space.s_total[DAOS_MEDIA_NVME],
+			 pi.pi_space.ps_space.s_total[DAOS_MEDIA_NVME]);
+	assert_int_equal(daos_pool_query_target(poh, 2, 0, &ti[0], NULL), -DER_NONEXIST);
+	assert_int_equal(daos_pool_query_target(poh, 0, 5, &ti[0], NULL), -DER_NONEXIST);
+	assert_int_equal(daos_pool_query_target(poh, 0, 0, NULL, NULL), -DER_INVAL);
+	assert_int_equal(daos_pool_disconnect(poh, NULL), 0);
+}
+
 /* Parallel dkey listing: one anchor per group, together every dkey once. */
 static void
 test_anchor_split(void **state)
@@ -766,6 +794,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_events),        cmocka_unit_test(test_handle_sharing),
 	    cmocka_unit_test(test_bad_input),     cmocka_unit_test(test_api_helpers),
 	    cmocka_unit_test(test_pool_attrs),    cmocka_unit_test(test_anchor_split),
+	    cmocka_unit_test(test_query_target),
 	};
 
 	if (argc == 4 && strcmp(argv[1], "child") == 0)
