@@ -168,11 +168,12 @@ daos_cont_alloc_oids(daos_handle_t coh, daos_size_t num_oids, uint64_t *oid, dao
 int
 daos_cont_aggregate(daos_handle_t coh, daos_epoch_t epoch, daos_event_t *ev);
 
-/* Roll the container back to the snapshot at epoch. */
+/* Roll the container back to the snapshot at epoch (-DER_NOSYS, as in DAOS 2.x). */
 int
 daos_cont_rollback(daos_handle_t coh, daos_epoch_t epoch, daos_event_t *ev);
 
-/* Wait for a snapshot at *epoch or later (0: the first); *epoch returns the lowest such. */
+/* Wait for a snapshot at *epoch or later (0: the first); *epoch returns the lowest such
+ * (-DER_NOSYS, as in DAOS 2.x). */
 int
 daos_cont_subscribe(daos_handle_t coh, daos_epoch_t *epoch, daos_event_t *ev);
 

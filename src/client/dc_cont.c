@@ -790,6 +790,21 @@ daos_cont_status_clear(daos_handle_t coh, daos_event_t *ev)
 	return rc;
 }
 
+/* Rolling back and subscribing: DAOS 2.x does not support them either (-DER_NOSYS). */
+int
+daos_cont_rollback(daos_handle_t coh, daos_epoch_t epoch, daos_event_t *ev)
+{
+	(void)coh, (void)epoch, (void)ev;
+	return -DER_NOSYS;
+}
+
+int
+daos_cont_subscribe(daos_handle_t coh, daos_epoch_t *epoch, daos_event_t *ev)
+{
+	(void)coh, (void)epoch, (void)ev;
+	return -DER_NOSYS;
+}
+
 /* ---- handle sharing ---- */
 
 int

@@ -1559,6 +1559,31 @@ daos_obj_anchor_split(daos_handle_t oh, uint32_t *nr, daos_anchor_t *anchors)
 	return rc;
 }
 
+/* A container's own classes: DAOS 2.x does not support them either (-DER_NOSYS). */
+int
+daos_obj_register_class(daos_handle_t coh, daos_oclass_id_t cid, struct daos_oclass_attr *attr,
+			daos_event_t *ev)
+{
+	(void)coh, (void)cid, (void)attr, (void)ev;
+	return -DER_NOSYS;
+}
+
+int
+daos_obj_query_class(daos_handle_t coh, daos_oclass_id_t cid, struct daos_oclass_attr *attr,
+		     daos_event_t *ev)
+{
+	(void)coh, (void)cid, (void)attr, (void)ev;
+	return -DER_NOSYS;
+}
+
+int
+daos_obj_list_class(daos_handle_t coh, struct daos_oclass_list *list, daos_anchor_t *anchor,
+		    daos_event_t *ev)
+{
+	(void)coh, (void)list, (void)anchor, (void)ev;
+	return -DER_NOSYS;
+}
+
 int
 daos_oclass_nr(int opts)
 {
