@@ -54,8 +54,10 @@ daos_fini(void);
 
 /*
  * Re-initialise the library in a child after fork() without exec (for
- * pthread_atfork handlers). Event queues made before the fork must be
- * re-created in the child.
+ * pthread_atfork handlers, data-loader worker processes). Pool, container
+ * and object handles opened before the fork stay usable in the child; there
+ * closing them is local (only the parent's close releases them). Event
+ * queues and events made before the fork must be re-created in the child.
  */
 int
 daos_reinit(void);

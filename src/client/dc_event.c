@@ -119,6 +119,54 @@ daos_fini(void)
 	return rc;
 }
 
+/*
+ * In a child after fork(): the parent's transport (its UCX worker, sockets
+ * and calls in flight) stays the parent's. It is left as the fork copied it,
+ * never torn down from here: that would close the parent's connections. The
+ * child attaches afresh at its next call. Pool and container handles stay
+ * usable and behave as handles from global2local: closing them in the child
+ * is local, only the parent's close releases them on the server. Event queues
+ * and events from before the fork must not be used: their calls were the
+ * parent's.
+ */
+static int
+dc_reinit_hdl(struct d_hlink *hl, void *arg)
+{
+	struct dc_hdl *h = container_of(hl, struct dc_hdl, dh_hlink);
+
+	(void)arg;
+	if (h->dh_type == DAOS_HTYPE_POOL)
+		container_of(h, struct dc_pool, dp_hdl)->dp_global = true;
+	else if (h->dh_type == DAOS_HTYPE_CO)
+		container_of(h, struct dc_cont, dc_hdl)->dc_global = true;
+	return 0;
+}
+
+int
+daos_reinit(void)
+{
+	pthread_mutexattr_t attr;
+	int                 rc = 0;
+
+	/* a parent's thread may have held the lock at fork(); it has no thread here */
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&dc_mutex, &attr);
+	pthread_mutexattr_destroy(&attr);
+	dc_lock();
+	if (dc_refcount == 0) {
+		rc = -DER_UNINIT;
+	} else {
+		dc_system = NULL; /* the parent's; its memory and descriptors are left alone */
+		D_INIT_LIST_HEAD(&dc_retries);
+		dc_retry_delay_ms = 0;
+		d_hhash_traverse(dc_hhash, DAOS_HTYPE_POOL, dc_reinit_hdl, NULL);
+		d_hhash_traverse(dc_hhash, DAOS_HTYPE_CO, dc_reinit_hdl, NULL);
+	}
+	dc_unlock();
+	return rc;
+}
+
 /* ---- handles ---- */
 
 static void

@@ -739,6 +739,57 @@ test_anchor_split(void **state)
 	close_cont();
 }
 
+/* The child's side of test_fork: codes say which step failed. */
+static int
+fork_child(daos_handle_t oh)
+{
+	uint64_t    v = 0, two = 2;
+	daos_size_t size = sizeof(v);
+
+	if (daos_reinit() != 0)
+		return 10;
+	if (daos_kv_get(oh, DAOS_TX_NONE, 0, "parent", &size, &v, NULL) != 0 || v != 1)
+		return 11;
+	if (daos_kv_put(oh, DAOS_TX_NONE, 0, "child", sizeof(two), &two, NULL) != 0)
+		return 12;
+	/* the child's closes are its own: the parent's handles stay open */
+	if (daos_kv_close(oh, NULL) != 0 || daos_cont_close(t_coh, NULL) != 0 ||
+	    daos_pool_disconnect(t_poh, NULL) != 0)
+		return 13;
+	return daos_fini() == 0 ? 0 : 14;
+}
+
+/* daos_reinit in a child after fork(): the inherited handles work there, and
+ * closing them in the child leaves the parent's open. */
+static void
+test_fork(void **state)
+{
+	daos_obj_id_t oid = {.lo = 99, .hi = 0};
+	daos_handle_t oh;
+	uint64_t      one = 1, v = 0;
+	daos_size_t   size = sizeof(v);
+	pid_t         pid;
+	int           status;
+
+	(void)state;
+	open_cont("forked");
+	assert_int_equal(daos_obj_generate_oid(t_coh, &oid, DAOS_OT_KV_HASHED, OC_SX, 0, 0), 0);
+	assert_int_equal(daos_kv_open(t_coh, oid, DAOS_OO_RW, &oh, NULL), 0);
+	assert_int_equal(daos_kv_put(oh, DAOS_TX_NONE, 0, "parent", sizeof(one), &one, NULL), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(fork_child(oh));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(daos_kv_get(oh, DAOS_TX_NONE, 0, "child", &size, &v, NULL), 0);
+	assert_int_equal(v, 2);
+	assert_int_equal(daos_kv_put(oh, DAOS_TX_NONE, 0, "parent", sizeof(one), &one, NULL), 0);
+	assert_int_equal(daos_kv_close(oh, NULL), 0);
+	close_cont(); /* the server still knows both handles */
+}
+
 /* The calls that need no handle: pools of the system, classes, HLC, ranks. */
 static void
 test_api_helpers(void **state)
@@ -800,7 +851,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_events),        cmocka_unit_test(test_handle_sharing),
 	    cmocka_unit_test(test_bad_input),     cmocka_unit_test(test_api_helpers),
 	    cmocka_unit_test(test_pool_attrs),    cmocka_unit_test(test_anchor_split),
-	    cmocka_unit_test(test_query_target),
+	    cmocka_unit_test(test_query_target),  cmocka_unit_test(test_fork),
 	};
 
 	if (argc == 4 && strcmp(argv[1], "child") == 0)
