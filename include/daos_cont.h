@@ -164,7 +164,8 @@ daos_cont_del_attr(daos_handle_t coh, int n, char const *const names[], daos_eve
 int
 daos_cont_alloc_oids(daos_handle_t coh, daos_size_t num_oids, uint64_t *oid, daos_event_t *ev);
 
-/* Aggregate versions up to epoch (0: now) without waiting for the background pass. */
+/* Aggregate versions up to epoch (0: now; DAOS_EPOCH_MAX: -DER_INVAL) without waiting for
+ * the background pass; -DER_NO_PERM on a read-only handle. */
 int
 daos_cont_aggregate(daos_handle_t coh, daos_epoch_t epoch, daos_event_t *ev);
 

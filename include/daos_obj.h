@@ -366,7 +366,7 @@ int
 daos_obj_punch_akeys(daos_handle_t oh, daos_handle_t th, uint64_t flags, daos_key_t *dkey,
 		     unsigned int nr, daos_key_t *akeys, daos_event_t *ev);
 
-/* Class attributes of the object and/or the ranks it is stored on, in shard order. */
+/* Class attributes of the object and/or the ranks it is stored on (-DER_NOSYS, as in DAOS 2.x). */
 int
 daos_obj_query(daos_handle_t oh, struct daos_obj_attr *oa, d_rank_list_t *ranks,
 	       daos_event_t *ev);

@@ -761,7 +761,7 @@ daos_cont_aggregate(daos_handle_t coh, daos_epoch_t epoch, daos_event_t *ev)
 	int             rc;
 
 	if (epoch == DAOS_EPOCH_MAX)
-		epoch = 0;
+		return -DER_INVAL;
 	dc_lock();
 	rc = cont_op_start(DAOS_HDL_INVAL, coh, ev, &op, &co);
 	if (rc != 0)

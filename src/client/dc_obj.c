@@ -1559,7 +1559,16 @@ daos_obj_anchor_split(daos_handle_t oh, uint32_t *nr, daos_anchor_t *anchors)
 	return rc;
 }
 
-/* A container's own classes: DAOS 2.x does not support them either (-DER_NOSYS). */
+/* Not supported by DAOS 2.x either (-DER_NOSYS): an object's attributes and
+ * ranks, and a container's own classes. */
+int
+daos_obj_query(daos_handle_t oh, struct daos_obj_attr *oa, d_rank_list_t *ranks,
+	       daos_event_t *ev)
+{
+	(void)oh, (void)oa, (void)ranks, (void)ev;
+	return -DER_NOSYS;
+}
+
 int
 daos_obj_register_class(daos_handle_t coh, daos_oclass_id_t cid, struct daos_oclass_attr *attr,
 			daos_event_t *ev)

@@ -1208,6 +1208,8 @@ cont_aggregate_handler(struct rpc_req *req, void *arg)
 		goto out;
 	epoch = ddec_u64(&cr.cr_dec);
 	rc    = ddec_finish(&cr.cr_dec);
+	if (rc == 0 && epoch == DAOS_EPOCH_MAX)
+		rc = -DER_INVAL;
 	if (rc != 0)
 		goto out;
 	c = cr.cr_hdl->ch_cont;

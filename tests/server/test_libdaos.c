@@ -585,6 +585,7 @@ test_bad_input(void **state)
 	assert_int_equal(daos_oclass_name2id("SX"), OC_SX);
 	assert_int_equal(daos_oclass_name2id("nonsense"), OC_UNKNOWN);
 	/* what DAOS 2.x does not support either */
+	assert_int_equal(daos_obj_query(bad, NULL, NULL, NULL), -DER_NOSYS);
 	assert_int_equal(daos_obj_register_class(bad, OC_S1, NULL, NULL), -DER_NOSYS);
 	assert_int_equal(daos_obj_query_class(bad, OC_S1, NULL, NULL), -DER_NOSYS);
 	assert_int_equal(daos_obj_list_class(bad, NULL, NULL, NULL), -DER_NOSYS);

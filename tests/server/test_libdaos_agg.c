@@ -351,6 +351,7 @@ test_aggregate_now(void **state)
 	assert_int_equal(ag_get(th, "now", &g), -DER_TX_RESTART);
 	assert_int_equal(daos_tx_close(th, NULL), 0);
 	assert_int_equal(daos_cont_aggregate(DAOS_HDL_INVAL, 0, NULL), -DER_NO_HDL);
+	assert_int_equal(daos_cont_aggregate(ag_coh, DAOS_EPOCH_MAX, NULL), -DER_INVAL);
 }
 
 int
