@@ -5,8 +5,9 @@
  *
  * WHAT BIO OWNS
  * Three regions per target, each a file (embedded mode: created by bio_format
- * in a data directory) or a raw block device (production; its size comes from
- * BLKGETSIZE64). The code path is the same for both.
+ * in a data directory) or a slice of a raw block device (production: an
+ * offset and a length inside the device, so many targets and pools share one
+ * device; see BLOCK DEVICES). The code path is the same for both.
  *   wal   a circular write-ahead log of opaque records, each with an LSN
  *   meta  two checkpoint slots (ping-pong) holding an opaque index image
  *   data  4 KiB blocks for large values, handed out by an in-DRAM allocator
@@ -15,6 +16,35 @@
  * is foreign (other uuid or kind), truncated, corrupt or of a newer format is
  * refused with an error naming the file.
  * BIO never interprets records or images: their content belongs to VOS.
+ *
+ * BLOCK DEVICES
+ * A region on a device (or an explicit slice of a file) starts at a 4 KiB
+ * aligned offset (bl_off) and has a length (bl_len; 0: up to the end). Its
+ * size comes from ioctl(BLKGETSIZE64); a device whose logical block size
+ * (BLKSSZGET) does not divide 4 KiB is refused (-DER_NOTSUPPORTED, naming the
+ * device); a physical block size above 4 KiB is logged. Nothing is truncated
+ * or preallocated on a device, and bytes outside the slice are never touched.
+ * A device is always opened with O_DIRECT (no buffered fallback). The region
+ * header is the same as in a file and sits at the slice's first block;
+ * messages name the region "DEVICE@OFFSET". Opening a slice whose header is
+ * of another target or format (uuid, nonce, kind) or, for a slice given with
+ * its length, of another size (a neighbour's or an older layout's data) is
+ * refused with -DER_MISMATCH naming the device and offset; a slice without a
+ * valid header is -DER_DF_INVAL.
+ * A region path may also be a slice link: a small text file written by
+ * bio_slice_link_write() that names a device, an offset and a length; BIO
+ * then formats and opens that slice instead of the file (that is how a
+ * store given only a directory, vos_store_format/open, lands on a device).
+ *
+ * Durability on a device: a WAL group is written with RWF_DSYNC, which
+ * Linux turns into a FUA write (or a write followed by a cache flush where
+ * the device has no FUA); DATA and META are made durable by fdatasync() on
+ * the device's fd, which sends the device a cache flush (REQ_PREFLUSH) for
+ * the whole device. So durability holds on a device that honours FUA and
+ * flush, i.e. one with a volatile write cache that obeys them or none at
+ * all; a device that acknowledges flushes it did not do (some consumer
+ * SSDs, a loop device without --direct-io over a file system that lies)
+ * can lose acknowledged writes on power loss, as any file system would.
  *
  * DURABILITY
  * - bio_wal_commit() returns 0 only once its record is on stable storage
@@ -43,7 +73,7 @@
  *   before any bio_alloc_reserve().
  * Files are opened with O_DIRECT. Where the file system refuses it (open
  * fails with EINVAL), BIO logs that once per region and uses buffered I/O
- * followed by fdatasync: slower, never less durable. bio_region_direct()
+ * followed by fdatasync: slower, never less durable (never on a device). bio_region_direct()
  * tells which mode is used.
  *
  * THREADING
@@ -111,10 +141,14 @@ enum bio_region_kind {
 };
 
 /* Where the regions are: either a directory (files "wal", "meta", "data"
- * inside it) or one explicit path per region (file or block device). */
+ * inside it, each a region or a slice link) or one explicit path per region
+ * (file or block device), optionally with a slice of it. Zeroed fields mean
+ * "the whole file or device". */
 struct bio_layout {
 	const char *bl_dir;                   /* used when bl_path[i] is NULL */
 	const char *bl_path[BIO_REGION_NR];   /* optional explicit paths */
+	uint64_t    bl_off[BIO_REGION_NR];    /* slice start, 4 KiB aligned */
+	uint64_t    bl_len[BIO_REGION_NR];    /* slice length, 4 KiB multiple; 0: to the end */
 };
 
 /* Fault ids (gurt fault injection, d_fault_attr_set()). */
@@ -136,14 +170,34 @@ enum bio_fault_id {
  * Create and preallocate (fallocate) the three regions and write their
  * headers. For a file, size[i] is its size in bytes (rounded down to 4 KiB;
  * 0 picks a default: 64 MiB wal, 64 MiB meta, 1 GiB data); existing files are
- * overwritten. For a block device, size[i] = 0 means the whole device.
- * The WAL and META are zeroed past their header so no old content survives.
+ * overwritten. For a block device or a slice, size[i] = 0 means the whole
+ * slice (or device); a slice's old content is overwritten whatever it was
+ * (the caller owns the slice: the engine's device table says so).
+ * A whole file is truncated first, so its WAL and META read as zeros; on a
+ * device or slice old blocks stay, and never validate: WAL groups and slot
+ * headers are checksummed with a per-format random seed (rh_nonce).
  * Errors: -DER_INVAL (size too small: wal >= 1 MiB, meta >= 64 KiB,
- * data >= 64 KiB; or a size larger than the device), -DER_NOSPACE
- * (fallocate failed for lack of space), -DER_IO, -DER_NO_PERM.
+ * data >= 64 KiB; a size larger than the device or slice; a slice unaligned
+ * or beyond the device's end), -DER_NOTSUPPORTED (the device's logical block
+ * size does not divide 4 KiB), -DER_NOSPACE (fallocate failed for lack of
+ * space), -DER_IO, -DER_NO_PERM.
  */
 int bio_format(const struct bio_layout *lay, const uint64_t size[BIO_REGION_NR],
 	       const uuid_t uuid);
+
+/*
+ * Write (atomically: temporary file, fsync, rename, fsync of the directory)
+ * a slice link at path: a text file "dstor-bio-slice 1\nDEV\nOFF\nLEN\n"
+ * that a layout's region path may point to. dev is absolute; off and len are
+ * multiples of 4 KiB. Plain system calls. -DER_INVAL, -DER_IO, -DER_NOMEM.
+ */
+int bio_slice_link_write(const char *path, const char *dev, uint64_t off, uint64_t len);
+/*
+ * Read a slice link. -DER_NONEXIST (no such file), -DER_MISMATCH (a file
+ * that is not a slice link, e.g. a region), -DER_DF_INVAL (a damaged link).
+ */
+int bio_slice_link_read(const char *path, char *dev, size_t devlen, uint64_t *off,
+			uint64_t *len);
 
 struct bio_open_opts {
 	/* Called (from the committing ULT, must not block) when the WAL is half
@@ -159,9 +213,10 @@ struct bio_open_opts {
  * WAL to find its end; does not deliver records (bio_wal_replay does).
  * Must be called from a ULT of sched.
  * Errors: -DER_NONEXIST (a file is missing), -DER_DF_INVAL (not a BIO region,
- * corrupt header, truncated file), -DER_DF_INCOMPT (newer format version),
- * -DER_MISMATCH (other target's uuid, or the region kind is not the expected
- * one), -DER_IO, -DER_NOMEM.
+ * corrupt header, truncated file, a slice beyond the device's end),
+ * -DER_DF_INCOMPT (newer format version), -DER_MISMATCH (other target's
+ * uuid, the region kind is not the expected one, a slice holding a region of
+ * another size), -DER_NOTSUPPORTED (device block size), -DER_IO, -DER_NOMEM.
  */
 int bio_open(struct sched *sched, const struct bio_layout *lay, const uuid_t uuid,
 	     const struct bio_open_opts *opts, struct bio_target **btp);

@@ -76,8 +76,19 @@ struct bio_region {
 	int                  br_fd;
 	bool                 br_direct;  /* O_DIRECT; else buffered + fdatasync */
 	bool                 br_blkdev;
+	bool                 br_slice_exact; /* a slice of a given length: header size must match */
+	uint64_t             br_base;    /* byte offset of the region in its file or device */
 	uint64_t             br_size;
-	char                *br_path;
+	char                *br_path;    /* for messages: "FILE", or "DEV@OFFSET" for a slice */
+	char                *br_dev;     /* what is opened: the file or the device */
+};
+
+/* Where one region lives, resolved from a layout (and a slice link, if any). */
+struct bio_loc {
+	char    *bo_path;  /* file or device */
+	uint64_t bo_off;   /* slice start (4 KiB aligned) */
+	uint64_t bo_len;   /* slice length, 0: up to the end */
+	bool     bo_slice; /* an explicit slice (offset or length given, or a link) */
 };
 
 /* A sealed WAL group whose space is not reclaimed yet. */
@@ -189,6 +200,8 @@ int  bio_region_open(struct bio_target *bt, const struct bio_layout *lay, enum b
 		     const uuid_t uuid);
 void bio_region_close(struct bio_region *r);
 char *bio_region_path(const struct bio_layout *lay, enum bio_region_kind kind);
+int  bio_loc_resolve(const struct bio_layout *lay, enum bio_region_kind kind, struct bio_loc *loc);
+void bio_loc_fini(struct bio_loc *loc);
 
 /* bio_io.c: I/O on a region through the scheduler's io_uring; these yield. */
 int  bio_pwrite(struct bio_target *bt, struct bio_region *r, const void *buf, size_t len,

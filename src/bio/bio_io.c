@@ -99,11 +99,11 @@ region_io(struct bio_target *bt, struct bio_region *r, enum io_op op, void *buf,
 		switch (op) {
 		case IO_READ:
 			io_uring_prep_read(sqe, r->br_fd, (char *)buf + done,
-					   (unsigned int)(len - done), off + done);
+					   (unsigned int)(len - done), r->br_base + off + done);
 			break;
 		case IO_WRITE:
 			io_uring_prep_write(sqe, r->br_fd, (char *)buf + done,
-					    (unsigned int)(len - done), off + done);
+					    (unsigned int)(len - done), r->br_base + off + done);
 			if (dsync)
 				sqe->rw_flags = RWF_DSYNC;
 			break;
