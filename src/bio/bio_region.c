@@ -230,11 +230,11 @@ fd_size(int fd, const char *path, bool *blkdev, uint64_t *size)
 
 /* The byte range [*off, *off + *avail) of a slice inside a file or device of size bytes. */
 static int
-slice_range(const struct bio_loc *loc, uint64_t size, uint64_t *avail)
+slice_range(const struct bio_loc *loc, const char *name, uint64_t size, uint64_t *avail)
 {
 	if (loc->bo_off >= size || loc->bo_len > size - loc->bo_off) {
 		D_ERROR("%s: slice at %" PRIu64 " of %" PRIu64 " bytes is beyond its end (%" PRIu64
-			" bytes)\n", loc->bo_path, loc->bo_off, loc->bo_len, size);
+			" bytes)\n", name, loc->bo_off, loc->bo_len, size);
 		return -DER_INVAL;
 	}
 	*avail = loc->bo_len != 0 ? loc->bo_len : size - loc->bo_off;
@@ -280,7 +280,7 @@ format_one(const struct bio_loc *loc, enum bio_region_kind kind, uint64_t size, 
 			}
 			cur = loc->bo_off + loc->bo_len;
 		}
-		rc = slice_range(loc, cur, &avail);
+		rc = slice_range(loc, path, cur, &avail);
 		if (rc != 0)
 			goto out;
 		if (size == 0)
@@ -332,6 +332,27 @@ format_one(const struct bio_loc *loc, enum bio_region_kind kind, uint64_t size, 
 		if (dfd >= 0) {
 			close(fd);
 			fd = dfd;
+		}
+	}
+	if ((blkdev || loc->bo_slice) && kind == BIO_REGION_META) {
+		/* old checkpoint slot headers never validate (other nonce), but would
+		 * each be reported as corrupt: blank them (bio_ckpt.c's slot layout) */
+		uint64_t slot = ((size - BIO_BLK_SIZE) / 2) & ~(uint64_t)(BIO_BLK_SIZE - 1);
+		void    *zero = bio_buf_alloc(BIO_BLK_SIZE);
+		int      i;
+
+		if (zero == NULL)
+			D_GOTO(out, rc = -DER_NOMEM);
+		memset(zero, 0, BIO_BLK_SIZE);
+		for (i = 0; i < 2 && rc == 0; i++)
+			if (pwrite(fd, zero, BIO_BLK_SIZE,
+				   (off_t)(loc->bo_off + BIO_BLK_SIZE + i * slot)) != BIO_BLK_SIZE)
+				rc = -DER_IO;
+		bio_buf_free(zero);
+		if (rc != 0) {
+			D_ERROR("%s: cannot clear the checkpoint slots at %" PRIu64 ": %s\n", path,
+				loc->bo_off, strerror(errno));
+			goto out;
 		}
 	}
 	if (pwrite(fd, blk, BIO_BLK_SIZE, (off_t)loc->bo_off) != (ssize_t)BIO_BLK_SIZE ||
@@ -508,7 +529,7 @@ bio_region_open(struct bio_target *bt, const struct bio_layout *lay, enum bio_re
 	if (rc != 0)
 		return rc;
 	if (loc.bo_slice || r->br_blkdev) {
-		rc = slice_range(&loc, size, &r->br_size);
+		rc = slice_range(&loc, r->br_dev, size, &r->br_size);
 		if (rc != 0)
 			return -DER_DF_INVAL;
 		/* a slice given by its length holds exactly one region of that length */
