@@ -26,7 +26,10 @@ enum dsp_opcode {
 				       *    str storage dir, u32 nr_pools */
 	DSP_MGMT_FORMAT        = 101, /* u32 force -> (nothing) */
 	DSP_MGMT_STORAGE_QUERY = 102, /* -> u64 fs_total, u64 fs_free, u32 nr_targets,
-				       *    u64 pools_meta, u64 pools_data (bytes reserved by pools) */
+				       *    u64 pools_meta, u64 pools_data (bytes reserved by pools),
+				       *    u32 n, n x (str device, str role, u64 total, u64 free,
+				       *    u32 slices): block devices (n = 0 with a data directory;
+				       *    absent from older servers) */
 	DSP_MGMT_POOL_CREATE   = 103, /* str label, u64 size, u32 size_percent (0: size is bytes),
 				       *    props -> uuid, pinfo */
 	DSP_MGMT_POOL_DESTROY  = 104, /* str pool id, u32 force -> (nothing) */

@@ -909,10 +909,41 @@ top_engines(struct cfg_ctx *cx, yaml_node_t *v, const char *kp, void *arg)
 			    ekp, cfg_engine_keys, ARRAY_SIZE(cfg_engine_keys), NULL);
 }
 
+static int
+cm_path(struct cfg_ctx *cx, yaml_node_t *v, const char *kp, void *arg)
+{
+	(void)arg;
+	return cfg_str(cx, v, kp, cfg_chk_path, &cx->cx_cfg->dc_ctl_dir);
+}
+
+static int
+cm_device(struct cfg_ctx *cx, yaml_node_t *v, const char *kp, void *arg)
+{
+	(void)arg;
+	return cfg_err(cx, v, kp,
+		       "\"%s\" is not supported: daos_server does not mount file systems "
+		       "(allowed: path, a directory on a file system mounted before the server "
+		       "starts)",
+		       v->type == YAML_SCALAR_NODE ? cfg_scalar(v) : "");
+}
+
+static const struct cfg_key cfg_ctlmd_keys[] = {
+    {"path", cm_path},
+    {"device", cm_device},
+};
+
+static int
+top_control_metadata(struct cfg_ctx *cx, yaml_node_t *v, const char *kp, void *arg)
+{
+	(void)arg;
+	return cfg_walk_map(cx, v, kp, cfg_ctlmd_keys, ARRAY_SIZE(cfg_ctlmd_keys), NULL);
+}
+
 static const struct cfg_key cfg_top_keys[] = {
     {"name", top_name},         {"port", top_port},
     {"listen_addr", top_listen_addr}, {"provider", cfg_provider},
     {"transport_config", top_transport_config}, {"engines", top_engines},
+    {"control_metadata", top_control_metadata},
 };
 
 static int
@@ -926,7 +957,8 @@ cfg_load_doc(struct cfg_ctx *cx)
 	if (root == NULL)
 		return cfg_err(cx, NULL, NULL,
 			       "the file is empty (allowed: a map of keys: name, port, "
-			       "listen_addr, provider, transport_config, engines)");
+			       "listen_addr, provider, transport_config, control_metadata, "
+			       "engines)");
 	rc = cfg_walk_map(cx, root, "", cfg_top_keys, ARRAY_SIZE(cfg_top_keys), NULL);
 	if (rc != 0)
 		return rc;
@@ -1129,6 +1161,13 @@ dss_cfg_validate(const struct dss_config *c, char *err, size_t errlen)
 				cfg_chk_path);
 		if (rc != 0)
 			return rc;
+		if (c->dc_ctl_dir != NULL) {
+			cfg_msg(err, errlen, NULL,
+				"control_metadata.path: %s is given with a file tier (allowed: only "
+				"with block device tiers; a file tier keeps everything in its dir)",
+				c->dc_ctl_dir);
+			return -DER_INVAL;
+		}
 	}
 	for (r = 0; ndev > 0 && r < CFG_ROLE_NR; r++) {
 		char key[64];
@@ -1151,6 +1190,19 @@ dss_cfg_validate(const struct dss_config *c, char *err, size_t errlen)
 					devs[r], cfg_role_names[s], cfg_role_names[r]);
 				return -DER_INVAL;
 			}
+	}
+	if (ndev > 0) {
+		if (c->dc_ctl_dir == NULL) {
+			cfg_msg(err, errlen, NULL,
+				"control_metadata.path: missing (allowed: a directory for the "
+				"superblock and the system database, required with block device "
+				"tiers)");
+			return -DER_INVAL;
+		}
+		rc = cfg_vcheck(err, errlen, "control_metadata.path", c->dc_ctl_dir,
+				cfg_chk_path);
+		if (rc != 0)
+			return rc;
 	}
 	for (r = 0; r < CFG_ROLE_NR; r++)
 		if (sizes[r] != 0 && sizes[r] < mins[r]) {
@@ -1184,6 +1236,7 @@ dss_cfg_fini(struct dss_config *c)
 	D_FREE(c->dc_name);
 	D_FREE(c->dc_listen_addr);
 	D_FREE(c->dc_data_dir);
+	D_FREE(c->dc_ctl_dir);
 	D_FREE(c->dc_wal_dev);
 	D_FREE(c->dc_meta_dev);
 	D_FREE(c->dc_data_dev);

@@ -23,6 +23,15 @@
  *                            picks. libfabric ("ofi+...") is not supported.
  *   transport_config:
  *     allow_insecure: true   the only accepted value: there is no TLS yet
+ *   control_metadata:        required with block device tiers, refused with a
+ *     path: /var/lib/dstor   file tier: a directory on a local file system
+ *                            for the superblock, the system database (files
+ *                            sys/{wal,meta,data}, 96 MiB) and each shard's
+ *                            slice links (tgt<i>/<pool>/{wal,meta,data}, text
+ *                            files naming device, offset, length). The devices'
+ *                            own tables are the authority on who owns which
+ *                            slice (engine.h). As DAOS's key of that name;
+ *                            its device: (a file system to mount) is refused.
  *   engines:                 a list with exactly one engine:
  *     - targets: 4           target threads, 1..64
  *       fabric_iface: lo     network devices for UCX (UCX_NET_DEVICES), comma
@@ -44,7 +53,9 @@
  *                            wal, meta and data exactly once:
  *         - class: kdev              kdev, nvme and bdev are the same here
  *           bdev_list: [/dev/nvme0n1] one kernel block device per tier
- *           bdev_roles: [wal]        roles of that device
+ *           bdev_roles: [wal]        roles of that device (one role per device)
+ *                                    every target and every pool get a slice
+ *                                    of the device of each role
  *           wal_size: 1GiB           optional, per target, only for a role of
  *                                    this tier
  * Sizes take DAOS's syntax (common/cli.h: "64MiB", "1.5TB", "4096"); no %.
@@ -88,6 +99,7 @@ struct dss_config {
 	uint16_t dc_port;        /* default 10001 */
 	uint32_t dc_nr_targets;  /* 1..64, default 1 */
 	char    *dc_data_dir;    /* file storage: one directory, a subdir per target */
+	char    *dc_ctl_dir;     /* block device storage: control_metadata.path */
 	char    *dc_wal_dev;     /* block devices, one per region (production) */
 	char    *dc_meta_dev;
 	char    *dc_data_dev;

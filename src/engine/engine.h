@@ -62,8 +62,20 @@ const char    *dss_system_name(void);
 const char    *dss_storage_dir(void);
 /* The rank of this server in its system (0 on one node). */
 uint32_t       dss_self_rank(void);
-/* Free and total bytes of the file system under the data directory. */
+/* Free and total bytes of the file system under the data directory; on
+ * block devices, of the DATA device's slice space (system thread). */
 int            dss_storage_space(uint64_t *total, uint64_t *free);
+
+/* One block device of the engine (system thread): its slice space. */
+struct dss_dev_space {
+	const char *ds_path;
+	const char *ds_role;   /* "wal", "meta", "data" */
+	uint64_t    ds_total;  /* bytes slices may use (the device minus its table) */
+	uint64_t    ds_free;
+	uint32_t    ds_slices; /* slices allocated */
+};
+/* Fill up to max entries; how many (0 with a data directory). */
+int            dss_storage_devices(struct dss_dev_space *ds, int max);
 
 /* ---- services ---- */
 

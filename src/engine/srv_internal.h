@@ -11,6 +11,7 @@
 #include "rpc/rpc.h"
 #include "vos/vos.h"
 #include "engine.h"
+#include "srv_devtab.h"
 
 /* One OS thread: a target (x_tgt >= 0) or the system thread (x_tgt == -1). */
 struct dss_xs {
@@ -49,7 +50,8 @@ struct dss_params {
 	char     *dp_listen_addr;
 	uint16_t  dp_port;
 	uint32_t  dp_nr_targets;
-	char     *dp_dir;
+	char     *dp_dir;       /* data directory, or the control directory with devices */
+	char     *dp_dev[DSS_DEV_ROLE_NR]; /* block devices (wal, meta, data), or NULL */
 	uint64_t  dp_shard_wal; /* 0: derived from the pool size */
 	uint64_t  dp_shard_meta;
 	bool      dp_auto_format;
@@ -63,6 +65,9 @@ struct dss_engine {
 	struct dss_xs          e_tgts[DSS_TGT_MAX];
 	struct dss_superblock  e_sb;
 	struct vos_store      *e_sysdb;   /* system thread only */
+	/* device tables, one per role (block device storage): read by the main
+	 * thread at start, then the system thread's alone */
+	struct dss_devtab      e_devtab[DSS_DEV_ROLE_NR];
 	struct rpc_boot       *e_boot;
 	uint16_t               e_port;    /* bound bootstrap port */
 	bool                   e_formatted;   /* the superblock was found at start */
@@ -85,7 +90,16 @@ int  dss_sysdb_open(void);
 void dss_sysdb_close(void);
 void dss_shards_close_all(struct dss_xs *xs);
 
+bool dss_devmode(void);
+/* System thread, at start: free the slices of pools without a record, and
+ * write again the slice links the tables say a shard has. */
+int  dss_devs_reconcile(void);
+void dss_devtabs_fini(void);
+
 /* srv_thread.c */
+/* From a target ULT: run fn(arg) as a ULT of the system thread and wait for
+ * its result (on the system thread itself: call it). */
+int  dss_sys_run(int (*fn)(void *arg), void *arg);
 struct dss_xs *dss_xs_self(void);
 int  dss_threads_start(void);
 void dss_threads_stop(void);

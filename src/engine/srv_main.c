@@ -196,21 +196,18 @@ main(int argc, char **argv)
 		return 1;
 	}
 
-	if (cfg.dc_data_dir == NULL) {
-		/* BIO opens block devices, but carving them among targets and pools is not
-		 * built yet: refuse before touching them. */
-		fprintf(stderr, "daos_server: engines[0].storage: block-device tiers are not "
-				"supported by this daos_server yet (use class: file with dir:)\n");
-		dss_cfg_fini(&cfg);
-		return 1;
-	}
 	p->dp_name        = cfg.dc_name;
 	p->dp_shard_wal   = cfg.dc_wal_size;
 	p->dp_shard_meta  = cfg.dc_meta_size;
 	p->dp_listen_addr = cfg.dc_listen_addr;
 	p->dp_port        = cfg.dc_port;
 	p->dp_nr_targets  = cfg.dc_nr_targets;
-	p->dp_dir         = cfg.dc_data_dir;
+	/* block devices: the control directory holds what a data directory would,
+	 * except the shards' regions, which are slices of the devices */
+	p->dp_dir                 = cfg.dc_data_dir != NULL ? cfg.dc_data_dir : cfg.dc_ctl_dir;
+	p->dp_dev[DSS_DEV_WAL]    = cfg.dc_wal_dev;
+	p->dp_dev[DSS_DEV_META]   = cfg.dc_meta_dev;
+	p->dp_dev[DSS_DEV_DATA]   = cfg.dc_data_dev;
 	p->dp_auto_format = cfg.dc_auto_format;
 	p->dp_loopback    = addr_is_loopback(cfg.dc_listen_addr);
 	dss_eng.e_modules    = srv_modules;
@@ -252,9 +249,12 @@ main(int argc, char **argv)
 	}
 	if (srv_pidfile(p->dp_dir, pidpath, sizeof(pidpath)) != 0)
 		pidpath[0] = '\0';
-	printf("daos_server[%d]: %s listening on %s:%u, %u target%s, storage %s%s\n", (int)getpid(), p->dp_name,
-	       p->dp_listen_addr, dss_eng.e_port, p->dp_nr_targets,
+	printf("daos_server[%d]: %s listening on %s:%u, %u target%s, storage %s%s%s%s%s%s%s%s\n",
+	       (int)getpid(), p->dp_name, p->dp_listen_addr, dss_eng.e_port, p->dp_nr_targets,
 	       p->dp_nr_targets == 1 ? "" : "s", p->dp_dir,
+	       dss_devmode() ? " + wal " : "", dss_devmode() ? p->dp_dev[DSS_DEV_WAL] : "",
+	       dss_devmode() ? ", meta " : "", dss_devmode() ? p->dp_dev[DSS_DEV_META] : "",
+	       dss_devmode() ? ", data " : "", dss_devmode() ? p->dp_dev[DSS_DEV_DATA] : "",
 	       dss_state() == DSS_READY ? "" : " (not formatted: run 'dmg storage format')");
 	fflush(stdout);
 
@@ -269,6 +269,7 @@ main(int argc, char **argv)
 	printf("daos_server: stopped\n");
 	rc = 0;
 out_log:
+	dss_devtabs_fini();
 	d_log_fini();
 	dss_cfg_fini(&cfg);
 	return rc == 0 ? 0 : 1;

@@ -7,6 +7,19 @@
  *   DIR/superblock            system name, uuid, rank, number of targets
  *   DIR/sys/{wal,meta,data}   the system database (a vos_store)
  *   DIR/tgt<i>/<pool uuid>/   target i's shard of a pool (a vos_store)
+ *
+ * On block devices, DIR is the control directory (control_metadata.path)
+ * and holds the same superblock and system database, while each shard's
+ * wal, meta and data files are slice links (bio.h) to its slice of the
+ * device of that role. Each device starts with a device table
+ * (srv_devtab.h) that says which slice belongs to which (pool, target,
+ * role): the tables are the authority, the links are rewritten from them at
+ * start. A slice is allocated (table written and flushed) before its shard
+ * is formatted and freed after its shard is removed; the pool service
+ * records a pool CREATING before the first and removes it DESTROYING before
+ * the second, so a crash in between leaves a pool that the next start
+ * removes, freeing its slices; slices of pools without a record are freed
+ * at start (dss_devs_reconcile).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -78,6 +91,181 @@ dss_rmtree(const char *path)
 	if (rc == 0 && rmdir(path) != 0)
 		rc = d_errno2der(errno);
 	return rc;
+}
+
+/* ---- block devices ---- */
+
+static const char *const dev_role_name[DSS_DEV_ROLE_NR] = {"wal", "meta", "data"};
+
+bool
+dss_devmode(void)
+{
+	return dss_eng.e_params.dp_dev[DSS_DEV_WAL] != NULL;
+}
+
+void
+dss_devtabs_fini(void)
+{
+	int r;
+
+	for (r = 0; r < DSS_DEV_ROLE_NR; r++)
+		dss_devtab_fini(&dss_eng.e_devtab[r]);
+}
+
+/* Main thread, formatted storage: every device holds this system's table for its role. */
+static int
+devs_check(const struct dss_params *p, const struct dss_superblock *sb)
+{
+	char want[40], got[40];
+	int  r, rc;
+
+	for (r = 0; r < DSS_DEV_ROLE_NR; r++) {
+		struct dss_devtab *dt = &dss_eng.e_devtab[r];
+		bool               torn = false;
+
+		rc = dss_devtab_read(p->dp_dev[r], dt, &torn);
+		if (rc == -DER_NONEXIST) {
+			fprintf(stderr,
+				"daos_server: %s (%s device) has no dstor device table, but %s is "
+				"formatted: not the devices this system was formatted on (refusing to "
+				"start; dmg storage format --force formats them again)\n",
+				p->dp_dev[r], dev_role_name[r], p->dp_dir);
+			return -DER_MISMATCH;
+		}
+		if (rc != 0) {
+			fprintf(stderr, "daos_server: %s (%s device): the device table is %s: %s\n",
+				p->dp_dev[r], dev_role_name[r],
+				rc == -DER_DF_INCOMPT ? "of a newer version" : "unreadable or corrupt",
+				d_errstr(rc));
+			return rc;
+		}
+		if (torn)
+			D_WARN("%s: one copy of the device table is torn or damaged; the other "
+			       "(generation %" PRIu64 ") is used\n", p->dp_dev[r], dt->dt_gen);
+		if (uuid_compare(dt->dt_sys, sb->sb_uuid) != 0) {
+			uuid_unparse_lower(dt->dt_sys, got);
+			uuid_unparse_lower(sb->sb_uuid, want);
+			fprintf(stderr,
+				"daos_server: %s (%s device) belongs to system format %s, %s to %s "
+				"(foreign storage; refusing to start)\n",
+				p->dp_dev[r], dev_role_name[r], got, p->dp_dir, want);
+			return -DER_MISMATCH;
+		}
+		if (dt->dt_roles != (1u << r)) {
+			fprintf(stderr,
+				"daos_server: %s was formatted for other roles than %s (the "
+				"configuration moved devices between roles; refusing to start)\n",
+				p->dp_dev[r], dev_role_name[r]);
+			return -DER_MISMATCH;
+		}
+	}
+	return 0;
+}
+
+/* System thread, format: a new table on every device; a device that holds a
+ * table (of any system: this one's is being replaced too) needs force. */
+static int
+devs_format(bool force, const uuid_t sys)
+{
+	const struct dss_params *p = &dss_eng.e_params;
+	struct dss_devtab        old = {0};
+	int                      r, rc;
+
+	for (r = 0; r < DSS_DEV_ROLE_NR; r++) {
+		bool torn = false;
+
+		rc = dss_devtab_read(p->dp_dev[r], &old, &torn);
+		dss_devtab_fini(&old);
+		if (rc == 0 || rc == -DER_DF_INVAL || rc == -DER_DF_INCOMPT) {
+			if (!force) {
+				D_ERROR("%s (%s device) holds a %s dstor device table: use --force to "
+					"format it (every slice on it is lost)\n", p->dp_dev[r],
+					dev_role_name[r], rc == 0 ? "valid" : "damaged or newer");
+				return -DER_EXIST;
+			}
+			D_WARN("%s: forced format: its device table is replaced\n", p->dp_dev[r]);
+		} else if (rc != -DER_NONEXIST) {
+			DL_ERROR(rc, "%s (%s device) cannot be used", p->dp_dev[r], dev_role_name[r]);
+			return rc;
+		}
+	}
+	for (r = 0; r < DSS_DEV_ROLE_NR; r++) {
+		rc = dss_devtab_init(p->dp_dev[r], sys, 1u << r, &dss_eng.e_devtab[r]);
+		if (rc != 0) {
+			DL_ERROR(rc, "%s: cannot write the device table", p->dp_dev[r]);
+			return rc;
+		}
+		D_INFO("%s: %s device, %" PRIu64 " bytes for slices\n", p->dp_dev[r],
+		       dev_role_name[r], dss_devtab_usable(&dss_eng.e_devtab[r]));
+	}
+	return 0;
+}
+
+struct slice_req {
+	uuid_t   sr_pool;
+	uint32_t sr_tgt;
+	uint64_t sr_len[DSS_DEV_ROLE_NR];
+	uint64_t sr_off[DSS_DEV_ROLE_NR];
+};
+
+/* System thread: write the tables that changed (changed[r]). */
+static int
+devs_write(const bool *changed)
+{
+	int r, rc = 0;
+
+	for (r = 0; r < DSS_DEV_ROLE_NR; r++) {
+		int rc2;
+
+		if (!changed[r])
+			continue;
+		rc2 = dss_devtab_write(&dss_eng.e_devtab[r]);
+		if (rc2 != 0) {
+			DL_ERROR(rc2, "%s: cannot update the device table", dss_eng.e_devtab[r].dt_path);
+			if (rc == 0)
+				rc = rc2;
+		}
+	}
+	return rc;
+}
+
+/* System thread: one slice on each device for (pool, target), durable before return. */
+static int
+devs_alloc(void *arg)
+{
+	struct slice_req *sr = arg;
+	bool              changed[DSS_DEV_ROLE_NR] = {true, true, true};
+	int               r, rc = 0;
+
+	for (r = 0; r < DSS_DEV_ROLE_NR && rc == 0; r++)
+		rc = dss_devtab_alloc(&dss_eng.e_devtab[r], sr->sr_pool, sr->sr_tgt, r,
+				      sr->sr_len[r], &sr->sr_off[r]);
+	if (rc == 0)
+		rc = devs_write(changed);
+	if (rc != 0) {
+		/* in DRAM at once; on the devices with the next update (or at start) */
+		for (r = 0; r < DSS_DEV_ROLE_NR; r++)
+			dss_devtab_free(&dss_eng.e_devtab[r], sr->sr_pool, sr->sr_tgt);
+		if (rc == -DER_NOSPACE)
+			D_ERROR("pool " DF_UUID " tgt %u: no free run of %" PRIu64 "/%" PRIu64
+				"/%" PRIu64 " bytes on the wal/meta/data devices\n",
+				DP_UUID(sr->sr_pool), sr->sr_tgt, sr->sr_len[0], sr->sr_len[1],
+				sr->sr_len[2]);
+	}
+	return rc;
+}
+
+/* System thread: free the slices of (pool, target) (UINT32_MAX: every target). */
+static int
+devs_free(void *arg)
+{
+	struct slice_req *sr = arg;
+	bool              changed[DSS_DEV_ROLE_NR];
+	int               r;
+
+	for (r = 0; r < DSS_DEV_ROLE_NR; r++)
+		changed[r] = dss_devtab_free(&dss_eng.e_devtab[r], sr->sr_pool, sr->sr_tgt) > 0;
+	return devs_write(changed);
 }
 
 /* ---- superblock ---- */
@@ -287,7 +475,7 @@ dss_storage_check(const struct dss_params *p, struct dss_superblock *sb, bool *b
 			p->dp_dir, sb->sb_nr_targets, p->dp_nr_targets);
 		return -DER_MISMATCH;
 	}
-	return 0;
+	return dss_devmode() ? devs_check(p, sb) : 0;
 }
 
 int
@@ -295,6 +483,14 @@ dss_storage_space(uint64_t *total, uint64_t *free)
 {
 	struct statvfs sv;
 
+	if (dss_devmode()) {
+		/* what a pool's size is mostly made of: the DATA device */
+		const struct dss_devtab *dt = &dss_eng.e_devtab[DSS_DEV_DATA];
+
+		*total = dss_devtab_usable(dt);
+		*free  = *total - MIN(*total, dss_devtab_used(dt));
+		return 0;
+	}
 	if (statvfs(dss_eng.e_params.dp_dir, &sv) != 0)
 		return d_errno2der(errno);
 	*total = (uint64_t)sv.f_blocks * sv.f_frsize;
@@ -576,6 +772,87 @@ shard_add(struct dss_xs *xs, const uuid_t pool, const char *path)
 	return 0;
 }
 
+static const char *const region_file[DSS_DEV_ROLE_NR] = {"wal", "meta", "data"};
+
+static void
+dir_sync(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
+/* The links of a shard's regions to the slices e[] (one per role). */
+static int
+shard_links_write(const char *path, const struct dss_devtab_ent *const *e)
+{
+	char link[PATH_MAX];
+	int  r, rc;
+
+	if (mkdir(path, 0755) != 0 && errno != EEXIST)
+		return d_errno2der(errno);
+	for (r = 0; r < DSS_DEV_ROLE_NR; r++) {
+		rc = dss_path(link, sizeof(link), "%s/%s", path, region_file[r]);
+		if (rc == 0)
+			rc = bio_slice_link_write(link, dss_eng.e_params.dp_dev[r], e[r]->de_off,
+						  e[r]->de_len);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+shard_slices_free(int tgt, const uuid_t pool)
+{
+	struct slice_req sr = {.sr_tgt = (uint32_t)tgt};
+	int              rc;
+
+	uuid_copy(sr.sr_pool, pool);
+	rc = dss_sys_run(devs_free, &sr);
+	if (rc != 0)
+		DL_ERROR(rc, "tgt %d: pool " DF_UUID ": slices not freed (freed at next start)",
+			 tgt, DP_UUID(pool));
+	return rc;
+}
+
+/* Block devices: allocate the shard's slices (durable) and link its regions to them. */
+static int
+shard_slices_create(int tgt, const uuid_t pool, const struct dss_shard_size *sz,
+		    const char *path)
+{
+	struct slice_req             sr = {.sr_tgt = (uint32_t)tgt};
+	struct dss_devtab_ent        ent[DSS_DEV_ROLE_NR];
+	const struct dss_devtab_ent *e[DSS_DEV_ROLE_NR];
+	char                         tdir[PATH_MAX];
+	int                          r, rc;
+
+	uuid_copy(sr.sr_pool, pool);
+	sr.sr_len[DSS_DEV_WAL]  = sz->ss_wal;
+	sr.sr_len[DSS_DEV_META] = sz->ss_meta;
+	sr.sr_len[DSS_DEV_DATA] = sz->ss_data;
+	rc = dss_sys_run(devs_alloc, &sr);
+	if (rc != 0)
+		return rc;
+	for (r = 0; r < DSS_DEV_ROLE_NR; r++) {
+		ent[r].de_off = sr.sr_off[r];
+		ent[r].de_len = (sr.sr_len[r] + 4095) & ~4095ull;
+		e[r]          = &ent[r];
+	}
+	rc = shard_links_write(path, e);
+	if (rc == 0 && dss_path(tdir, sizeof(tdir), "%s/tgt%d", dss_eng.e_params.dp_dir, tgt) == 0)
+		dir_sync(tdir);
+	if (rc != 0) {
+		DL_ERROR(rc, "tgt %d: cannot link pool shard %s to its slices", tgt, path);
+		dss_rmtree(path);
+		shard_slices_free(tgt, pool);
+	}
+	return rc;
+}
+
 int
 dss_shard_create(const uuid_t pool, const struct dss_shard_size *sz)
 {
@@ -589,15 +866,23 @@ dss_shard_create(const uuid_t pool, const struct dss_shard_size *sz)
 	rc = shard_path(path, sizeof(path), xs->x_tgt, pool);
 	if (rc != 0)
 		return rc;
+	if (dss_devmode()) {
+		rc = shard_slices_create(xs->x_tgt, pool, sz, path);
+		if (rc != 0)
+			return rc;
+	}
 	rc = vos_store_format(path, sz->ss_wal, sz->ss_meta, sz->ss_data);
 	if (rc != 0) {
 		DL_ERROR(rc, "tgt %d: cannot format pool shard %s", xs->x_tgt, path);
-		dss_rmtree(path);
-		return rc;
+		goto undo;
 	}
 	rc = shard_add(xs, pool, path);
-	if (rc != 0)
-		dss_rmtree(path);
+	if (rc == 0)
+		return 0;
+undo:
+	dss_rmtree(path);
+	if (dss_devmode())
+		shard_slices_free(xs->x_tgt, pool);
 	return rc;
 }
 
@@ -636,7 +921,13 @@ dss_shard_close(const uuid_t pool, bool destroy)
 	if (!destroy)
 		return 0;
 	rc = shard_path(path, sizeof(path), xs->x_tgt, pool);
-	return rc != 0 ? rc : dss_rmtree(path);
+	if (rc == 0)
+		rc = dss_rmtree(path);
+	/* after the links are gone: a crash in between leaves slices nobody links to,
+	 * freed at the next start */
+	if (rc == 0 && dss_devmode())
+		rc = shard_slices_free(xs->x_tgt, pool);
+	return rc;
 }
 
 void
@@ -736,6 +1027,15 @@ dss_storage_format(bool force)
 	}
 	if (mkdir(p->dp_dir, 0755) != 0 && errno != EEXIST)
 		return d_errno2der(errno);
+	memset(&sb, 0, sizeof(sb));
+	uuid_generate(sb.sb_uuid);
+	if (dss_devmode()) {
+		/* A crash after this and before the superblock leaves devices with a
+		 * table of a system that never was: the next format needs --force. */
+		rc = devs_format(force, sb.sb_uuid);
+		if (rc != 0)
+			return rc;
+	}
 	rc = format_leftovers_remove(p->dp_dir);
 	if (rc == 0)
 		rc = format_tgt_dirs();
@@ -749,9 +1049,7 @@ dss_storage_format(bool force)
 	}
 	/* The superblock goes last: a crash before it leaves storage that is
 	 * not ours yet, and the next format starts over. */
-	memset(&sb, 0, sizeof(sb));
 	snprintf(sb.sb_name, sizeof(sb.sb_name), "%s", p->dp_name);
-	uuid_generate(sb.sb_uuid);
 	sb.sb_rank       = 0;
 	sb.sb_nr_targets = p->dp_nr_targets;
 	rc               = sb_write(p->dp_dir, &sb);
@@ -768,4 +1066,102 @@ dss_storage_format(bool force)
 		D_INFO("formatted %s for system %s\n", p->dp_dir, p->dp_name);
 	}
 	return rc;
+}
+
+/* ---- block devices at start, and their space ---- */
+
+int
+dss_devs_reconcile(void)
+{
+	bool     changed[DSS_DEV_ROLE_NR] = {false};
+	uint32_t nfreed = 0, nlinks = 0;
+	int      r, rc;
+
+	if (!dss_devmode())
+		return 0;
+	for (r = 0; r < DSS_DEV_ROLE_NR; r++) {
+		struct dss_devtab *dt = &dss_eng.e_devtab[r];
+		uint32_t           i  = 0;
+
+		while (i < dt->dt_nr) {
+			uuid_t pool;
+			void  *val;
+			size_t vlen;
+
+			uuid_copy(pool, dt->dt_ents[i].de_pool);
+			rc = dss_sysdb_get(DSS_TBL_POOL, pool, sizeof(uuid_t), &val, &vlen);
+			if (rc == 0) {
+				D_FREE(val);
+				i++;
+				continue;
+			}
+			if (rc != -DER_NONEXIST)
+				return rc;
+			D_WARN("%s: slices of pool " DF_UUID ", which has no record, are freed\n",
+			       dt->dt_path, DP_UUID(pool));
+			nfreed += dss_devtab_free(dt, pool, UINT32_MAX);
+			changed[r] = true;
+		}
+	}
+	rc = devs_write(changed);
+	if (rc != 0)
+		return rc;
+
+	/* Every slice of a (pool, target) with all three roles: its links say so. */
+	for (r = 0; r < (int)dss_eng.e_devtab[DSS_DEV_WAL].dt_nr; r++) {
+		const struct dss_devtab_ent *w = &dss_eng.e_devtab[DSS_DEV_WAL].dt_ents[r];
+		const struct dss_devtab_ent *e[DSS_DEV_ROLE_NR];
+		char                         path[PATH_MAX], link[PATH_MAX], dev[PATH_MAX];
+		uint64_t                     off, len;
+		bool                         good = true;
+		int                          k;
+
+		e[DSS_DEV_WAL] = w;
+		for (k = 1; k < DSS_DEV_ROLE_NR; k++)
+			e[k] = dss_devtab_find(&dss_eng.e_devtab[k], w->de_pool, w->de_tgt, k);
+		if (e[DSS_DEV_META] == NULL || e[DSS_DEV_DATA] == NULL ||
+		    w->de_tgt >= dss_eng.e_params.dp_nr_targets)
+			continue; /* an unfinished create: its pool is removed by the pool service */
+		rc = shard_path(path, sizeof(path), (int)w->de_tgt, w->de_pool);
+		if (rc != 0)
+			return rc;
+		for (k = 0; k < DSS_DEV_ROLE_NR && good; k++) {
+			good = dss_path(link, sizeof(link), "%s/%s", path, region_file[k]) == 0 &&
+			       bio_slice_link_read(link, dev, sizeof(dev), &off, &len) == 0 &&
+			       strcmp(dev, dss_eng.e_params.dp_dev[k]) == 0 &&
+			       off == e[k]->de_off && len == e[k]->de_len;
+		}
+		if (good)
+			continue;
+		D_WARN("%s: links rewritten from the device tables\n", path);
+		rc = shard_links_write(path, e);
+		if (rc != 0) {
+			DL_ERROR(rc, "%s: cannot write the links of a shard", path);
+			return rc;
+		}
+		nlinks++;
+	}
+	D_INFO("device tables: %u/%u/%u slices, %u freed, %u shards relinked\n",
+	       dss_eng.e_devtab[0].dt_nr, dss_eng.e_devtab[1].dt_nr, dss_eng.e_devtab[2].dt_nr,
+	       nfreed, nlinks);
+	return 0;
+}
+
+int
+dss_storage_devices(struct dss_dev_space *ds, int max)
+{
+	int r;
+
+	if (!dss_devmode())
+		return 0;
+	for (r = 0; r < DSS_DEV_ROLE_NR && r < max; r++) {
+		const struct dss_devtab *dt = &dss_eng.e_devtab[r];
+
+		ds[r].ds_path   = dss_eng.e_params.dp_dev[r];
+		ds[r].ds_role   = dev_role_name[r];
+		ds[r].ds_total  = dss_devtab_usable(dt);
+		ds[r].ds_free   = ds[r].ds_total - MIN(ds[r].ds_total, dss_devtab_used(dt));
+		ds[r].ds_slices = dt->dt_nr;
+	}
+	return r;
 }

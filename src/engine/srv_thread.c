@@ -154,6 +154,58 @@ out:
 	return rc;
 }
 
+/* A target's call to the system thread. */
+struct dss_syscall {
+	int (*sc_fn)(void *arg);
+	void              *sc_arg;
+	int                sc_rc;
+	bool               sc_done;
+	struct sched      *sc_sched; /* the caller's */
+	struct sched_cond *sc_cond;
+};
+
+static void
+syscall_done(void *arg)
+{
+	struct dss_syscall *sc = arg;
+
+	sc->sc_done = true;
+	sched_cond_broadcast(sc->sc_cond);
+}
+
+static void
+syscall_run(void *arg)
+{
+	struct dss_syscall *sc = arg;
+
+	sc->sc_rc = sc->sc_fn(sc->sc_arg);
+	while (sched_post(sc->sc_sched, syscall_done, sc) != 0)
+		sched_sleep_ns(dss_eng.e_sys.x_sched, 1000000);
+}
+
+int
+dss_sys_run(int (*fn)(void *arg), void *arg)
+{
+	struct dss_syscall sc = {.sc_fn = fn, .sc_arg = arg, .sc_rc = -DER_NOMEM};
+	struct dss_xs     *xs;
+
+	if (dss_tgt_self() < 0)
+		return fn(arg);
+	xs          = dss_xs_self();
+	sc.sc_sched = xs->x_sched;
+	sc.sc_cond  = sched_cond_create(xs->x_sched);
+	if (sc.sc_cond == NULL)
+		return -DER_NOMEM;
+	if (sched_post(dss_eng.e_sys.x_sched, syscall_run, &sc) != 0) {
+		sched_cond_destroy(sc.sc_cond);
+		return -DER_NOMEM;
+	}
+	while (!sc.sc_done)
+		sched_cond_wait(sc.sc_cond);
+	sched_cond_destroy(sc.sc_cond);
+	return sc.sc_rc;
+}
+
 int
 dss_tgt_run(int tgt, int (*fn)(int tgt, void *arg), void *arg)
 {
@@ -336,6 +388,8 @@ sys_start_ult(void *arg)
 	rc = xs_net_init(xs);
 	if (rc == 0 && dss_eng.e_formatted) {
 		rc = dss_sysdb_open();
+		if (rc == 0)
+			rc = dss_devs_reconcile();
 		if (rc == 0)
 			rc = dss_modules_load();
 		if (rc == 0)

@@ -82,6 +82,20 @@ mgmt_storage_query(struct rpc_req *req, void *arg)
 	denc_u32(&e, dss_nr_targets());
 	denc_u64(&e, mu.mu_meta);
 	denc_u64(&e, mu.mu_data);
+	{
+		/* block devices (none with a data directory): path, role, space, slices */
+		struct dss_dev_space ds[3];
+		int                  i, n = dss_storage_devices(ds, 3);
+
+		denc_u32(&e, (uint32_t)n);
+		for (i = 0; i < n; i++) {
+			denc_str(&e, ds[i].ds_path);
+			denc_str(&e, ds[i].ds_role);
+			denc_u64(&e, ds[i].ds_total);
+			denc_u64(&e, ds[i].ds_free);
+			denc_u32(&e, ds[i].ds_slices);
+		}
+	}
 	dss_reply(req, rc, &e);
 }
 

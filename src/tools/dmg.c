@@ -757,6 +757,8 @@ dmg_pct_string(uint64_t part, uint64_t total, char *buf, size_t len)
 		snprintf(buf, len, "%d %%", (int)((double)part / (double)total * 100));
 }
 
+#define DMG_DEVS_MAX 3
+
 static int
 dmg_cmd_storage_query_usage(struct dmg *d)
 {
@@ -768,8 +770,14 @@ dmg_cmd_storage_query_usage(struct dmg *d)
 	char               tot[DCLI_SIZE_STRLEN], fr[DCLI_SIZE_STRLEN], used[16];
 	char               pm[DCLI_SIZE_STRLEN], pdata[DCLI_SIZE_STRLEN], tgts[16];
 	void              *reply = NULL;
-	uint32_t           len   = 0, ntgts;
+	uint32_t           len   = 0, ntgts, ndev, i;
 	uint64_t           total, free, pmeta, pd;
+	struct {
+		char     path[256];
+		char     role[8];
+		uint64_t total, free;
+		uint32_t slices;
+	} devs[DMG_DEVS_MAX];
 	int                rc;
 
 	rc = dmg_call(d, DSP_MGMT_STORAGE_QUERY, NULL, &reply, &len);
@@ -781,6 +789,15 @@ dmg_cmd_storage_query_usage(struct dmg *d)
 	ntgts = ddec_u32(&dd);
 	pmeta = ddec_u64(&dd);
 	pd    = ddec_u64(&dd);
+	/* block devices, from servers that have them */
+	ndev = ddec_left(&dd) > 0 ? ddec_count(&dd, DMG_DEVS_MAX, 8 + 8 + 8 + 8 + 4) : 0;
+	for (i = 0; i < ndev; i++) {
+		ddec_str(&dd, devs[i].path, sizeof(devs[i].path));
+		ddec_str(&dd, devs[i].role, sizeof(devs[i].role));
+		devs[i].total  = ddec_u64(&dd);
+		devs[i].free   = ddec_u64(&dd);
+		devs[i].slices = ddec_u32(&dd);
+	}
 	rc    = ddec_finish(&dd);
 	D_FREE(reply);
 	if (rc != 0)
@@ -806,6 +823,20 @@ dmg_cmd_storage_query_usage(struct dmg *d)
 		dcli_json_kuint(&j, "targets", ntgts);
 		dcli_json_kuint(&j, "pools_meta_bytes", pmeta);
 		dcli_json_kuint(&j, "pools_data_bytes", pd);
+		if (ndev > 0) {
+			dcli_json_key(&j, "devices");
+			dcli_json_arr_begin(&j);
+			for (i = 0; i < ndev; i++) {
+				dcli_json_obj_begin(&j);
+				dcli_json_kstr(&j, "path", devs[i].path);
+				dcli_json_kstr(&j, "role", devs[i].role);
+				dcli_json_kuint(&j, "total_bytes", devs[i].total);
+				dcli_json_kuint(&j, "avail_bytes", devs[i].free);
+				dcli_json_kuint(&j, "slices", devs[i].slices);
+				dcli_json_obj_end(&j);
+			}
+			dcli_json_arr_end(&j);
+		}
 		dcli_json_obj_end(&j);
 		dcli_json_obj_end(&j);
 		dcli_json_obj_end(&j);
@@ -831,6 +862,31 @@ dmg_cmd_storage_query_usage(struct dmg *d)
 	if (rc == 0)
 		rc = dcli_table_print(&t, stdout);
 	dcli_table_fini(&t);
+	if (rc == 0 && ndev > 0) {
+		static const char *const dhdr[] = {"Device", "Role", "Total", "Free", "Used",
+						   "Slices"};
+		char                     sl[16];
+
+		printf("\n");
+		rc = dcli_table_init(&t, 6, dhdr);
+		for (i = 0; rc == 0 && i < ndev; i++) {
+			dcli_format_size(devs[i].total, tot, sizeof(tot));
+			dcli_format_size(devs[i].free, fr, sizeof(fr));
+			dmg_pct_string(devs[i].total - MIN(devs[i].total, devs[i].free),
+				       devs[i].total, used, sizeof(used));
+			snprintf(sl, sizeof(sl), "%u", devs[i].slices);
+			row[0] = devs[i].path;
+			row[1] = devs[i].role;
+			row[2] = tot;
+			row[3] = fr;
+			row[4] = used;
+			row[5] = sl;
+			rc     = dcli_table_add_row(&t, row);
+		}
+		if (rc == 0)
+			rc = dcli_table_print(&t, stdout);
+		dcli_table_fini(&t);
+	}
 	return rc;
 }
 

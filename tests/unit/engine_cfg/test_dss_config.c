@@ -122,7 +122,9 @@ test_good_variants(void **state)
 
 	(void)state;
 	/* Block devices, one tier per role, sizes in the tier of the role. */
-	assert_int_equal(load_text("engines:\n"
+	assert_int_equal(load_text("control_metadata:\n"
+				   "  path: /var/lib/dstor-ctl\n"
+				   "engines:\n"
 				   "- targets: 2\n"
 				   "  storage:\n"
 				   "  - class: kdev\n"
@@ -147,6 +149,7 @@ test_good_variants(void **state)
 	assert_int_equal(c.dc_meta_size, 2000000000ULL);
 	assert_int_equal(c.dc_data_size, 0);
 	assert_null(c.dc_data_dir);
+	assert_string_equal(c.dc_ctl_dir, "/var/lib/dstor-ctl");
 	assert_int_equal(c.dc_nr_targets, 2);
 	assert_int_equal(dss_cfg_validate(&c, err, sizeof(err)), 0);
 	dss_cfg_fini(&c);
@@ -229,7 +232,7 @@ static const struct bad_case bad_cases[] = {
     {"port: 0x10\n", ":1: port: \"0x10\" is not a number (allowed: 1..65535)"},
     /* unknown and duplicate keys */
     {"name: a\nnmae: b\n", ":2: nmae: unknown key (allowed: name, port, listen_addr, "
-			   "provider, transport_config, engines)"},
+			   "provider, transport_config, engines, control_metadata)"},
     {"engines:\n- targets: 1\n  pinned_numa_node: 0\n",
      ":3: engines[0].pinned_numa_node: unknown key (allowed: targets, fabric_iface, provider, "
      "log_file, log_mask, storage)"},
@@ -287,6 +290,9 @@ static const struct bad_case bad_cases[] = {
      ":3: engines[0].storage[0].class: \"ram\" is not supported"},
     {"engines:\n- storage:\n  - class: dcpm\n", "engines[0].storage[0].class: \"dcpm\" is not "
 						"supported"},
+    {"control_metadata:\n  device: /dev/sdb1\n",
+     ":2: control_metadata.device: \"/dev/sdb1\" is not supported"},
+    {"control_metadata:\n  size: 1\n", ":2: control_metadata.size"},
     {"engines:\n- storage:\n  - class: tape\n",
      ":3: engines[0].storage[0].class: \"tape\" is not a storage class (allowed: file, kdev, "
      "nvme, bdev)"},
@@ -537,6 +543,21 @@ v_relative_dev(struct dss_config *c)
 }
 
 static void
+v_devs_no_ctl(struct dss_config *c)
+{
+	set(&c->dc_data_dir, NULL);
+	set(&c->dc_wal_dev, "/dev/a");
+	set(&c->dc_meta_dev, "/dev/b");
+	set(&c->dc_data_dev, "/dev/c");
+}
+
+static void
+v_ctl_with_dir(struct dss_config *c)
+{
+	set(&c->dc_ctl_dir, "/ctl");
+}
+
+static void
 v_small_wal(struct dss_config *c)
 {
 	c->dc_wal_size = (1 << 20) - 1;
@@ -550,6 +571,8 @@ v_small_data(struct dss_config *c)
 
 static const struct validate_case validate_cases[] = {
     {v_no_name, "name: missing"},
+    {v_devs_no_ctl, "control_metadata.path: missing"},
+    {v_ctl_with_dir, "control_metadata.path: /ctl is given with a file tier"},
     {v_bad_name, "name: \"a/b\" is not a system name (allowed: 1..63 of"},
     {v_long_name, "name: \"0123456789"},
     {v_no_addr, "listen_addr: missing"},
@@ -598,6 +621,7 @@ test_validate(void **state)
 	set(&c.dc_wal_dev, "/dev/a");
 	set(&c.dc_meta_dev, "/dev/b");
 	set(&c.dc_data_dev, "/dev/c");
+	set(&c.dc_ctl_dir, "/var/lib/dstor");
 	c.dc_wal_size  = DSS_CFG_WAL_SIZE_MIN;
 	c.dc_meta_size = DSS_CFG_META_SIZE_MIN;
 	c.dc_data_size = DSS_CFG_DATA_SIZE_MIN;
