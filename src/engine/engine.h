@@ -9,7 +9,23 @@
  * Targets own, for every pool, their shard's durable store (a vos_store in
  * DIR/tgt<i>/<pool uuid>/). The system thread owns the system database (a
  * vos_store in DIR/sys/) and runs the management, pool and container
- * services. Nothing on the data path is shared between threads: a service
+ * services.
+ *
+ * STORAGE
+ * Either a data directory (files; the embedded mode) or three block devices,
+ * one per region role (wal, meta, data), shared by every target and every
+ * pool: each (pool, target) gets one slice of each device, allocated first
+ * fit in the device's table (at the start of the device, two copies, so a
+ * torn update leaves the previous table) and made durable before the shard
+ * is formatted; a destroy frees them after the shard is gone. DIR is then
+ * the control directory (control_metadata.path): superblock, system
+ * database, and per shard three slice links (bio.h). `dmg storage format`
+ * writes the tables (a device holding one needs force); a start refuses
+ * devices of another system or role, frees the slices of pools without a
+ * record (the pool service removes CREATING and DESTROYING pools itself,
+ * which frees theirs) and rewrites links that disagree with the tables.
+ * The tables are written with plain system calls on the system thread
+ * (format, pool create and destroy only). Nothing on the data path is shared between threads: a service
  * keeps per-target state in arrays indexed by target, each slot touched
  * only by its own target thread, and work for another thread is a message
  * (dss_tgt_run / dss_tgt_foreach). The main thread only starts and stops.
@@ -142,12 +158,14 @@ struct dss_shard_size {
 #define DSS_SHARD_DATA_MIN (16ull << 20)
 int  dss_shard_split(uint64_t share, struct dss_shard_size *sz);
 
-/* Create (format) and open the calling target's shard of pool. -DER_EXIST,
- * -DER_NOSPACE, -DER_IO. */
+/* Create (format) and open the calling target's shard of pool (on block
+ * devices: its slices are allocated first, by the system thread).
+ * -DER_EXIST, -DER_NOSPACE (also: no free run on a device), -DER_IO. */
 int  dss_shard_create(const uuid_t pool, const struct dss_shard_size *sz);
 /* Open an existing shard (recovers it). -DER_NONEXIST. */
 int  dss_shard_open(const uuid_t pool);
-/* Close (with a checkpoint) and, if destroy, remove its files. */
+/* Close (with a checkpoint) and, if destroy, remove its files (and free its
+ * slices on block devices). */
 int  dss_shard_close(const uuid_t pool, bool destroy);
 /* The open store of the calling target's shard, NULL if none. */
 struct vos_store *dss_shard_store(const uuid_t pool);
