@@ -790,7 +790,7 @@ dmg_cmd_storage_query_usage(struct dmg *d)
 	pmeta = ddec_u64(&dd);
 	pd    = ddec_u64(&dd);
 	/* block devices, from servers that have them */
-	ndev = ddec_left(&dd) > 0 ? ddec_count(&dd, DMG_DEVS_MAX, 8 + 8 + 8 + 8 + 4) : 0;
+	ndev = ddec_left(&dd) > 0 ? ddec_count(&dd, DMG_DEVS_MAX, 4 + 4 + 8 + 8 + 4) : 0;
 	for (i = 0; i < ndev; i++) {
 		ddec_str(&dd, devs[i].path, sizeof(devs[i].path));
 		ddec_str(&dd, devs[i].role, sizeof(devs[i].role));
