@@ -614,6 +614,16 @@ d_time_elapsed(const struct timespec start)
 	return d_timediff(&start, &now);
 }
 
+/* Now (monotonic) in nanoseconds: for intervals and deadlines. */
+static inline uint64_t
+d_gettime_ns(void)
+{
+	struct timespec now;
+
+	d_gettime(&now);
+	return (uint64_t)now.tv_sec * NSEC_PER_SEC + (uint64_t)now.tv_nsec;
+}
+
 /* Now (monotonic, in microseconds) plus sec_diff seconds. */
 static inline uint64_t
 d_timeus_secdiff(unsigned int sec_diff)

@@ -47,10 +47,7 @@ bio_region_name(enum bio_region_kind kind)
 uint64_t
 bio_now_usec(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	return d_timeus_secdiff(0);
 }
 
 bool

@@ -324,10 +324,7 @@ eq_reap(struct dc_eq *eq, unsigned int n, daos_event_t **evs)
 static uint64_t
 dc_now_us(void)
 {
-	struct timespec ts;
-
-	d_gettime(&ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	return d_timeus_secdiff(0);
 }
 
 int

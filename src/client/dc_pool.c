@@ -186,9 +186,13 @@ pool_disconnect_reply(struct dc_op *op, struct rpc_call *call, void *arg)
 	return 0;
 }
 
-/* Start an op on a pool handle: the reference is the op's. */
+/*
+ * Start an op on a pool handle, its private state size bytes (zeroed) that
+ * begin with the struct pool_ref holding the op's reference to the pool.
+ */
 static int
-pool_op_start(daos_handle_t poh, daos_event_t *ev, struct dc_op **opp, struct pool_ref **prp)
+pool_op_start_priv(daos_handle_t poh, daos_event_t *ev, size_t size, struct dc_op **opp,
+		   void **privp)
 {
 	struct pool_ref *pr;
 	struct dc_pool  *pool;
@@ -199,7 +203,7 @@ pool_op_start(daos_handle_t poh, daos_event_t *ev, struct dc_op **opp, struct po
 	pool = dc_pool_get(poh);
 	if (pool == NULL)
 		return -DER_NO_HDL;
-	D_ALLOC_PTR(pr);
+	D_ALLOC(pr, size);
 	if (pr == NULL) {
 		dc_pool_put(pool);
 		return -DER_NOMEM;
@@ -210,8 +214,14 @@ pool_op_start(daos_handle_t poh, daos_event_t *ev, struct dc_op **opp, struct po
 		pool_ref_free(pr);
 		return rc;
 	}
-	*prp = pr;
+	*privp = pr;
 	return 0;
+}
+
+static int
+pool_op_start(daos_handle_t poh, daos_event_t *ev, struct dc_op **opp, struct pool_ref **prp)
+{
+	return pool_op_start_priv(poh, ev, sizeof(**prp), opp, (void **)prp);
 }
 
 static void
@@ -294,36 +304,18 @@ daos_pool_query(daos_handle_t poh, d_rank_list_t **ranks, daos_pool_info_t *info
 		daos_prop_t *pool_prop, daos_event_t *ev)
 {
 	struct pool_query *pq;
-	struct dc_pool    *pool;
 	struct dc_op      *op;
 	struct denc        e;
 	int                rc;
 
 	dc_lock();
-	rc = dc_initialized();
+	rc = pool_op_start_priv(poh, ev, sizeof(*pq), &op, (void **)&pq);
 	if (rc != 0)
 		goto out;
-	pool = dc_pool_get(poh);
-	if (pool == NULL) {
-		rc = -DER_NO_HDL;
-		goto out;
-	}
-	D_ALLOC_PTR(pq);
-	if (pq == NULL) {
-		dc_pool_put(pool);
-		rc = -DER_NOMEM;
-		goto out;
-	}
-	pq->pq_ref.pr_pool = pool;
-	pq->pq_info        = info;
-	pq->pq_prop        = pool_prop;
-	pq->pq_ranks       = ranks;
-	rc                 = dc_op_create(ev, pq, pool_ref_free, &op);
-	if (rc != 0) {
-		pool_ref_free(pq);
-		goto out;
-	}
-	pool_hdl_encode(&e, pool);
+	pq->pq_info  = info;
+	pq->pq_prop  = pool_prop;
+	pq->pq_ranks = ranks;
+	pool_hdl_encode(&e, pq->pq_ref.pr_pool);
 	dc_op_rpc(op, 0, DSP_POOL_QUERY, &e, NULL, NULL, pool_query_reply, NULL);
 	rc = dc_op_run(op, ev);
 out:
@@ -371,7 +363,6 @@ daos_pool_list_cont(daos_handle_t poh, daos_size_t *ncont, struct daos_pool_cont
 		    daos_event_t *ev)
 {
 	struct pool_list_cont *pl;
-	struct dc_pool        *pool;
 	struct dc_op          *op;
 	struct denc            e;
 	int                    rc;
@@ -379,29 +370,12 @@ daos_pool_list_cont(daos_handle_t poh, daos_size_t *ncont, struct daos_pool_cont
 	if (ncont == NULL)
 		return -DER_INVAL;
 	dc_lock();
-	rc = dc_initialized();
+	rc = pool_op_start_priv(poh, ev, sizeof(*pl), &op, (void **)&pl);
 	if (rc != 0)
 		goto out;
-	pool = dc_pool_get(poh);
-	if (pool == NULL) {
-		rc = -DER_NO_HDL;
-		goto out;
-	}
-	D_ALLOC_PTR(pl);
-	if (pl == NULL) {
-		dc_pool_put(pool);
-		rc = -DER_NOMEM;
-		goto out;
-	}
-	pl->pl_ref.pr_pool = pool;
-	pl->pl_ncont       = ncont;
-	pl->pl_cbuf        = cbuf;
-	rc                 = dc_op_create(ev, pl, pool_ref_free, &op);
-	if (rc != 0) {
-		pool_ref_free(pl);
-		goto out;
-	}
-	pool_hdl_encode(&e, pool);
+	pl->pl_ncont = ncont;
+	pl->pl_cbuf  = cbuf;
+	pool_hdl_encode(&e, pl->pl_ref.pr_pool);
 	dc_op_rpc(op, 0, DSP_POOL_LIST_CONT, &e, NULL, NULL, pool_list_cont_reply, NULL);
 	rc = dc_op_run(op, ev);
 out:
@@ -441,7 +415,6 @@ daos_pool_query_target(daos_handle_t poh, uint32_t tgt, d_rank_t rank, daos_targ
 		       daos_event_t *ev)
 {
 	struct pool_tgt_query *tq;
-	struct dc_pool        *pool;
 	struct dc_op          *op;
 	struct denc            e;
 	int                    rc;
@@ -449,28 +422,11 @@ daos_pool_query_target(daos_handle_t poh, uint32_t tgt, d_rank_t rank, daos_targ
 	if (info == NULL)
 		return -DER_INVAL;
 	dc_lock();
-	rc = dc_initialized();
+	rc = pool_op_start_priv(poh, ev, sizeof(*tq), &op, (void **)&tq);
 	if (rc != 0)
 		goto out;
-	pool = dc_pool_get(poh);
-	if (pool == NULL) {
-		rc = -DER_NO_HDL;
-		goto out;
-	}
-	D_ALLOC_PTR(tq);
-	if (tq == NULL) {
-		dc_pool_put(pool);
-		rc = -DER_NOMEM;
-		goto out;
-	}
-	tq->tq_ref.pr_pool = pool;
-	tq->tq_info        = info;
-	rc                 = dc_op_create(ev, tq, pool_ref_free, &op);
-	if (rc != 0) {
-		pool_ref_free(tq);
-		goto out;
-	}
-	pool_hdl_encode(&e, pool);
+	tq->tq_info = info;
+	pool_hdl_encode(&e, tq->tq_ref.pr_pool);
 	denc_u32(&e, rank);
 	denc_u32(&e, tgt);
 	dc_op_rpc(op, 0, DSP_POOL_QUERY_TARGET, &e, NULL, NULL, pool_query_target_reply, NULL);
@@ -493,7 +449,6 @@ pool_attr_call(daos_handle_t poh, uint16_t opc, int n, char const *const names[]
 	       void *buf, void const *const values[], size_t sizes[], daos_event_t *ev)
 {
 	struct pool_attr *pa;
-	struct dc_pool   *pool;
 	struct dc_op     *op;
 	struct denc       e;
 	dc_op_reply_t     cb = dc_reply_status;
@@ -508,30 +463,13 @@ pool_attr_call(daos_handle_t poh, uint16_t opc, int n, char const *const names[]
 	if (rc != 0)
 		return rc;
 	dc_lock();
-	rc = dc_initialized();
+	rc = pool_op_start_priv(poh, ev, sizeof(*pa), &op, (void **)&pa);
 	if (rc != 0)
 		goto out;
-	pool = dc_pool_get(poh);
-	if (pool == NULL) {
-		rc = -DER_NO_HDL;
-		goto out;
-	}
-	D_ALLOC_PTR(pa);
-	if (pa == NULL) {
-		dc_pool_put(pool);
-		rc = -DER_NOMEM;
-		goto out;
-	}
-	pa->pa_ref.pr_pool   = pool;
-	pa->pa_out.ao_buf    = buf;
-	pa->pa_out.ao_sizes  = sizes;
-	pa->pa_out.ao_n      = (uint32_t)n;
-	rc                   = dc_op_create(ev, pa, pool_ref_free, &op);
-	if (rc != 0) {
-		pool_ref_free(pa);
-		goto out;
-	}
-	pool_hdl_encode(&e, pool);
+	pa->pa_out.ao_buf   = buf;
+	pa->pa_out.ao_sizes = sizes;
+	pa->pa_out.ao_n     = (uint32_t)n;
+	pool_hdl_encode(&e, pa->pa_ref.pr_pool);
 	if (opc != DSP_POOL_ATTR_LIST)
 		dc_attr_encode(&e, n, names, values, sizes);
 	if (opc == DSP_POOL_ATTR_LIST)

@@ -697,10 +697,7 @@ dcli_table_fini(struct dcli_table *t)
 uint64_t
 dcli_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return d_gettime_ns();
 }
 
 void

@@ -73,15 +73,6 @@ agg_config(void)
 		D_INFO("aggregation lag %" PRIu64 " ms (%s)\n", ms, CONT_AGG_LAG_ENV);
 }
 
-static uint64_t
-agg_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* The newest bound the clock allows now. */
 static daos_epoch_t
 agg_clock_bound(void)
@@ -171,7 +162,7 @@ agg_now(struct cont_agg_ent *ae, daos_epoch_t epoch)
 		ae->ae_bound = epoch;
 	if (ae->ae_bound == 0 || ae->ae_bound == ae->ae_set)
 		return 0;
-	return agg_set(ae, vs, agg_now_ns());
+	return agg_set(ae, vs, d_gettime_ns());
 }
 
 static int
@@ -380,7 +371,7 @@ agg_ult(void *arg)
 		slept = 0;
 		clock = agg_clock_bound();
 		d_list_for_each_entry(ae, agg_list(tgt), ae_link)
-			agg_tick_one(ae, clock, agg_now_ns());
+			agg_tick_one(ae, clock, d_gettime_ns());
 	}
 	tgt_agg_drop_pool(tgt, NULL);
 }

@@ -811,25 +811,41 @@ pool_hdl_decode(struct ddec *d, struct ds_pool **poolp, struct ds_pool_hdl **hp)
 	return *hp == NULL ? -DER_NO_HDL : 0;
 }
 
+/*
+ * How a request on a pool handle starts: false when the server does not
+ * serve now (the request is answered: return at once); else *rc is the
+ * handle's lookup at the head of the body, d left after it, and the caller
+ * ends with dss_reply() and dss_req_end().
+ */
+static bool
+pool_req_begin(struct rpc_req *req, struct ddec *d, struct ds_pool **poolp,
+	       struct ds_pool_hdl **hp, int *rc)
+{
+	const void *body;
+	uint32_t    len;
+
+	*rc = dss_req_begin();
+	if (*rc != 0) {
+		dss_reply(req, *rc, NULL);
+		return false;
+	}
+	body = rpc_req_body(req, &len);
+	ddec_init(d, body, len);
+	*rc = pool_hdl_decode(d, poolp, hp);
+	return true;
+}
+
 static void
 pool_disconnect_handler(struct rpc_req *req, void *arg)
 {
 	struct ds_pool     *pool;
 	struct ds_pool_hdl *h;
 	struct ddec         d;
-	const void         *body;
-	uint32_t            len;
 	int                 rc;
 
 	(void)arg;
-	rc = dss_req_begin();
-	if (rc != 0) {
-		dss_reply(req, rc, NULL);
+	if (!pool_req_begin(req, &d, &pool, &h, &rc))
 		return;
-	}
-	body = rpc_req_body(req, &len);
-	ddec_init(&d, body, len);
-	rc = pool_hdl_decode(&d, &pool, &h);
 	if (rc == 0) {
 		pool->p_busy++;
 		rc = pool_hdl_drop(pool, h);
@@ -847,20 +863,12 @@ pool_query_handler(struct rpc_req *req, void *arg)
 	struct dsp_pool_info pi;
 	struct ddec          d;
 	struct denc          e;
-	const void          *body;
-	uint32_t             len;
 	int                  rc;
 
 	(void)arg;
-	denc_init(&e);
-	rc = dss_req_begin();
-	if (rc != 0) {
-		dss_reply(req, rc, NULL);
+	if (!pool_req_begin(req, &d, &pool, &h, &rc))
 		return;
-	}
-	body = rpc_req_body(req, &len);
-	ddec_init(&d, body, len);
-	rc = pool_hdl_decode(&d, &pool, &h);
+	denc_init(&e);
 	if (rc == 0)
 		rc = ds_pool_query(pool, &pi);
 	if (rc == 0) {
@@ -901,20 +909,13 @@ pool_query_target_handler(struct rpc_req *req, void *arg)
 	struct ds_pool_hdl  *h;
 	struct ddec          d;
 	struct denc          e;
-	const void          *body;
-	uint32_t             len, rank, tgt;
+	uint32_t             rank, tgt;
 	int                  rc;
 
 	(void)arg;
-	denc_init(&e);
-	rc = dss_req_begin();
-	if (rc != 0) {
-		dss_reply(req, rc, &e);
+	if (!pool_req_begin(req, &d, &ti.ti_pool, &h, &rc))
 		return;
-	}
-	body = rpc_req_body(req, &len);
-	ddec_init(&d, body, len);
-	rc   = pool_hdl_decode(&d, &ti.ti_pool, &h);
+	denc_init(&e);
 	rank = ddec_u32(&d);
 	tgt  = ddec_u32(&d);
 	if (rc == 0)
@@ -945,19 +946,11 @@ pool_attr_handler(struct rpc_req *req, void *arg)
 	struct ds_pool_hdl *h;
 	struct ddec         d;
 	struct denc         e;
-	const void         *body;
-	uint32_t            len;
 	int                 rc;
 
-	denc_init(&e);
-	rc = dss_req_begin();
-	if (rc != 0) {
-		dss_reply(req, rc, &e);
+	if (!pool_req_begin(req, &d, &pool, &h, &rc))
 		return;
-	}
-	body = rpc_req_body(req, &len);
-	ddec_init(&d, body, len);
-	rc = pool_hdl_decode(&d, &pool, &h);
+	denc_init(&e);
 	if (rc == 0 && (opc == DSP_POOL_ATTR_SET || opc == DSP_POOL_ATTR_DEL) &&
 	    !(h->ph_flags & (DAOS_PC_RW | DAOS_PC_EX)))
 		rc = -DER_NO_PERM;

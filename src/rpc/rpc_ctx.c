@@ -49,10 +49,7 @@ static char            rpc_part_name[RPC_PEER_NAME_MAX];
 uint64_t
 rpc_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return d_gettime_ns();
 }
 
 bool

@@ -259,10 +259,7 @@ sched_current(void)
 static uint64_t
 sched_now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+	return d_gettime_ns();
 }
 
 static void

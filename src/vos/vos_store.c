@@ -662,10 +662,7 @@ store_mark_used(void *arg, const struct vos_data_addr *addr, uint64_t len)
 static uint64_t
 store_now_usec(void)
 {
-	struct timespec ts;
-
-	d_gettime(&ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+	return d_timeus_secdiff(0);
 }
 
 static int
