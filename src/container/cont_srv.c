@@ -272,6 +272,11 @@ cont_prop_check(const struct dsp_prop *p, bool creating)
 	case DAOS_PROP_CO_OWNER:
 	case DAOS_PROP_CO_OWNER_GROUP:
 		return p->dp_kind != DSP_PROP_VAL ? 0 : -DER_INVAL;
+	case DAOS_PROP_CO_ROOTS:
+		/* a middleware's (DFS's) root objects, kept as they come */
+		return p->dp_kind == DSP_PROP_BYTES && p->dp_val == sizeof(struct daos_prop_co_roots)
+			   ? 0
+			   : -DER_INVAL;
 	default:
 		return -DER_INVAL;
 	}

@@ -791,6 +791,54 @@ test_fork(void **state)
 	close_cont(); /* the server still knows both handles */
 }
 
+/* A middleware's root objects (DAOS_PROP_CO_ROOTS): kept at create, set later, read back. */
+static void
+test_cont_roots(void **state)
+{
+	struct daos_prop_co_roots roots = {0}, *got;
+	struct daos_prop_entry   *e;
+	daos_prop_t              *prop = daos_prop_alloc(2), *back = daos_prop_alloc(1);
+	daos_handle_t             poh, coh;
+	uuid_t                    uuid;
+
+	(void)state;
+	assert_non_null(prop);
+	assert_non_null(back);
+	roots.cr_oids[0].lo = 1;
+	roots.cr_oids[1].lo = 2;
+	prop->dpp_entries[0].dpe_type = DAOS_PROP_CO_LABEL;
+	assert_int_equal(daos_prop_entry_set_str(&prop->dpp_entries[0], "rooted", 6), 0);
+	prop->dpp_entries[1].dpe_type = DAOS_PROP_CO_ROOTS;
+	assert_int_equal(daos_prop_entry_set_ptr(&prop->dpp_entries[1], &roots, sizeof(roots)), 0);
+	assert_int_equal(daos_pool_connect("lp", NULL, DAOS_PC_RW, &poh, NULL, NULL), 0);
+	assert_int_equal(daos_cont_create(poh, &uuid, prop, NULL), 0);
+	assert_int_equal(daos_cont_open(poh, "rooted", DAOS_COO_RW, &coh, NULL, NULL), 0);
+	back->dpp_entries[0].dpe_type = DAOS_PROP_CO_ROOTS;
+	assert_int_equal(daos_cont_query(coh, NULL, back, NULL), 0);
+	e = daos_prop_entry_get(back, DAOS_PROP_CO_ROOTS);
+	assert_non_null(e);
+	got = e->dpe_val_ptr;
+	assert_memory_equal(got, &roots, sizeof(roots));
+
+	/* set later, as a middleware does once it has made its objects */
+	roots.cr_oids[2].hi = 7;
+	daos_prop_free(back);
+	back = daos_prop_alloc(1);
+	back->dpp_entries[0].dpe_type = DAOS_PROP_CO_ROOTS;
+	assert_int_equal(daos_prop_entry_set_ptr(&back->dpp_entries[0], &roots, sizeof(roots)), 0);
+	assert_int_equal(daos_cont_set_prop(coh, back, NULL), 0);
+	daos_prop_free(back);
+	back = daos_prop_alloc(1);
+	back->dpp_entries[0].dpe_type = DAOS_PROP_CO_ROOTS;
+	assert_int_equal(daos_cont_query(coh, NULL, back, NULL), 0);
+	got = daos_prop_entry_get(back, DAOS_PROP_CO_ROOTS)->dpe_val_ptr;
+	assert_int_equal(got->cr_oids[2].hi, 7);
+	daos_prop_free(back);
+	daos_prop_free(prop);
+	assert_int_equal(daos_cont_close(coh, NULL), 0);
+	assert_int_equal(daos_pool_disconnect(poh, NULL), 0);
+}
+
 /* The calls that need no handle: pools of the system, classes, HLC, ranks. */
 static void
 test_api_helpers(void **state)
@@ -853,6 +901,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_bad_input),     cmocka_unit_test(test_api_helpers),
 	    cmocka_unit_test(test_pool_attrs),    cmocka_unit_test(test_anchor_split),
 	    cmocka_unit_test(test_query_target),  cmocka_unit_test(test_fork),
+	    cmocka_unit_test(test_cont_roots),
 	};
 
 	if (argc == 4 && strcmp(argv[1], "child") == 0)
