@@ -529,10 +529,19 @@ daos_cont_create_snap_opt(daos_handle_t coh, daos_epoch_t *epoch, char *name,
 
 	if (!(opts & DAOS_SNAP_OPT_CR) || (opts & ~(DAOS_SNAP_OPT_CR | DAOS_SNAP_OPT_OIT)))
 		return -DER_INVAL;
-	if (opts & DAOS_SNAP_OPT_OIT)
-		return -DER_NOTSUPPORTED; /* object id tables come with the OIT work */
 	if (name != NULL && strlen(name) > DSP_LABEL_MAX)
 		return -DER_INVAL;
+	if (opts & DAOS_SNAP_OPT_OIT) {
+		daos_epoch_t snap;
+
+		/* the snapshot, then its object ID table (dc_oit.c) on the caller's event */
+		rc = daos_cont_create_snap_opt(coh, &snap, name, DAOS_SNAP_OPT_CR, NULL);
+		if (rc != 0)
+			return rc;
+		if (epoch != NULL)
+			*epoch = snap;
+		return daos_cont_snap_oit_create(coh, snap, NULL, ev);
+	}
 	dc_lock();
 	rc = cont_op_start(DAOS_HDL_INVAL, coh, ev, &op, &co);
 	if (rc != 0)

@@ -254,6 +254,14 @@ void          dc_tx_fail(struct dc_tx *tx, int rc);
  */
 int  dc_op_run(struct dc_op *op, daos_event_t *ev);
 
+/*
+ * Blocking: up to *nr objects of target tgt with something visible at epoch,
+ * after anchor (zeroed at first; EOF at the end); *nr returns how many. The
+ * object ID tables (dc_oit.c) are built from these.
+ */
+int dc_cont_list_objs(daos_handle_t coh, uint32_t tgt, daos_epoch_t epoch, daos_anchor_t *anchor,
+		      daos_obj_id_t *oids, uint32_t *nr);
+
 /* ---- user attributes (dc_attr.c): what pools and containers share ---- */
 
 struct dc_attr_out {

@@ -1500,6 +1500,85 @@ daos_obj_query_key(daos_handle_t oh, daos_handle_t th, uint64_t flags, daos_key_
 
 /* ---- object classes by name ---- */
 
+/* ---- a target's objects (object ID tables, dc_oit.c) ---- */
+
+struct list_objs {
+	daos_anchor_t *lo_anchor;
+	daos_obj_id_t *lo_oids;
+	uint32_t      *lo_nr;
+};
+
+static int
+list_objs_reply(struct dc_op *op, struct rpc_call *call, void *arg)
+{
+	struct list_objs *lo = arg;
+	struct ddec       d;
+	const uint8_t    *wa;
+	size_t            alen;
+	uint32_t          n, i;
+
+	(void)op;
+	if (call->rc_rc != 0)
+		return call->rc_rc;
+	ddec_init(&d, call->rc_reply, call->rc_reply_len);
+	wa = ddec_bytes(&d, &alen);
+	n  = ddec_count(&d, *lo->lo_nr, 16);
+	if (ddec_finish(&d) != 0 || alen != DOP_ANCHOR_LEN)
+		return -DER_PROTO;
+	for (i = 0; i < n; i++) {
+		lo->lo_oids[i].lo = ddec_u64(&d);
+		lo->lo_oids[i].hi = ddec_u64(&d);
+	}
+	if (ddec_finish(&d) != 0)
+		return -DER_PROTO;
+	anchor_from_wire(lo->lo_anchor, wa);
+	*lo->lo_nr = n;
+	return 0;
+}
+
+int
+dc_cont_list_objs(daos_handle_t coh, uint32_t tgt, daos_epoch_t epoch, daos_anchor_t *anchor,
+		  daos_obj_id_t *oids, uint32_t *nr)
+{
+	struct list_objs lo = {.lo_anchor = anchor, .lo_oids = oids, .lo_nr = nr};
+	struct dop_head  h  = {0};
+	struct dc_cont  *cont;
+	struct dc_op    *op;
+	struct denc      e;
+	uint8_t          wa[DOP_ANCHOR_LEN];
+	int              rc;
+
+	if (anchor == NULL || oids == NULL || nr == NULL || *nr == 0 || epoch == 0)
+		return -DER_INVAL;
+	dc_lock();
+	cont = dc_cont_get(coh);
+	if (cont == NULL) {
+		dc_unlock();
+		return -DER_NO_HDL;
+	}
+	if (tgt >= cont->dc_pool->dp_nr_targets) {
+		dc_cont_put(cont);
+		dc_unlock();
+		return -DER_INVAL;
+	}
+	uuid_copy(h.dh_pool, cont->dc_pool->dp_uuid);
+	uuid_copy(h.dh_coh, cont->dc_coh);
+	h.dh_epoch = epoch;
+	dc_cont_put(cont);
+	rc = dc_op_create(NULL, NULL, NULL, &op);
+	if (rc == 0) {
+		anchor_to_wire(anchor, wa);
+		denc_init(&e);
+		dop_head_encode(&e, &h);
+		denc_bytes(&e, wa, sizeof(wa));
+		denc_u32(&e, MIN(*nr, (uint32_t)DOP_LIST_MAX));
+		dc_op_rpc(op, (int)tgt + 1, DOP_LIST_OBJ, &e, NULL, NULL, list_objs_reply, &lo);
+		rc = dc_op_run(op, NULL);
+	}
+	dc_unlock();
+	return rc;
+}
+
 /* ---- parallel dkey listing: one anchor per group ---- */
 
 /* The object's number of groups, or an error. */

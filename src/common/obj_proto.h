@@ -71,6 +71,8 @@ enum dop_opcode {
 	DOP_QUERY_KEY = 406,
 	DOP_TX_COMMIT = 407,
 	DOP_QUERY_EPOCH = 408,
+	DOP_LIST_OBJ  = 409, /* head (oid unused, epoch), bytes anchor, u32 nr -> bytes anchor,
+			      * u32 n, n × (u64 lo, u64 hi): the target's objects at epoch */
 };
 
 enum dop_txo_kind {

@@ -805,6 +805,60 @@ out:
 	obj_req_end(&orq, rc, &e);
 }
 
+/* ---- the container's objects (object ID tables) ---- */
+
+static void
+obj_list_obj_handler(struct rpc_req *req, void *arg)
+{
+	struct obj_req  orq;
+	daos_obj_id_t  *oids = NULL;
+	vos_anchor_t    anchor;
+	struct denc     e;
+	uint32_t        nr, i;
+	int             rc;
+
+	(void)arg;
+	denc_init(&e);
+	rc = obj_req_begin(req, &orq, false);
+	if (rc == 0)
+		rc = obj_anchor_decode(&orq.or_dec, &anchor);
+	if (rc != 0)
+		goto out;
+	nr = ddec_u32(&orq.or_dec);
+	if (ddec_finish(&orq.or_dec) != 0) {
+		rc = -DER_PROTO;
+		goto out;
+	}
+	if (nr == 0 || orq.or_head.dh_epoch == 0) {
+		rc = -DER_INVAL;
+		goto out;
+	}
+	/* a listing is a read of every object: below the aggregation bound only at a snapshot */
+	rc = ds_cont_agg_read_check(orq.or_hdl->th_pool, orq.or_hdl->th_cont,
+				    orq.or_head.dh_epoch);
+	if (rc != 0)
+		goto out;
+	nr = MIN(nr, (uint32_t)DOP_LIST_MAX);
+	D_ALLOC_ARRAY(oids, nr);
+	if (oids == NULL) {
+		rc = -DER_NOMEM;
+		goto out;
+	}
+	rc = vos_cont_list_objs(orq.or_vos, orq.or_hdl->th_cont, orq.or_head.dh_epoch, &anchor,
+				&nr, oids);
+	if (rc != 0)
+		goto out;
+	denc_bytes(&e, &anchor, sizeof(anchor));
+	denc_u32(&e, nr);
+	for (i = 0; i < nr; i++) {
+		denc_u64(&e, oids[i].lo);
+		denc_u64(&e, oids[i].hi);
+	}
+out:
+	D_FREE(oids);
+	obj_req_end(&orq, rc, &e);
+}
+
 static int
 obj_init_tgt(int tgt, struct rpc_ctx *ctx)
 {
@@ -821,6 +875,7 @@ obj_init_tgt(int tgt, struct rpc_ctx *ctx)
 		{DOP_LIST_RECX, obj_list_recx_handler, 0},
 		{DOP_QUERY_KEY, obj_query_key_handler, 0},
 		{DOP_QUERY_EPOCH, obj_query_epoch_handler, 0},
+		{DOP_LIST_OBJ, obj_list_obj_handler, 0},
 	};
 	size_t i;
 	int    rc;

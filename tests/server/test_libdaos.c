@@ -839,6 +839,130 @@ test_cont_roots(void **state)
 	assert_int_equal(daos_pool_disconnect(poh, NULL), 0);
 }
 
+static int oit_marked_seen;
+
+static int
+oit_keep_marked(daos_obj_id_t oid, d_iov_t *marker)
+{
+	(void)oid;
+	if (marker == NULL)
+		return 0;
+	oit_marked_seen++;
+	return marker->iov_len == 4 && memcmp(marker->iov_buf, "done", 4) == 0;
+}
+
+/* All the IDs of `oids` (n of them) and nothing else, listed in pieces of room. */
+static void
+oit_expect(daos_handle_t oit, const daos_obj_id_t *oids, uint32_t n, uint32_t room,
+	   int (*list)(daos_handle_t, daos_obj_id_t *, uint32_t *, daos_anchor_t *,
+		       daos_event_t *))
+{
+	daos_anchor_t anchor = {0};
+	daos_obj_id_t got[32];
+	uint32_t      total = 0, k, i, j;
+
+	while (!daos_anchor_is_eof(&anchor)) {
+		k = room;
+		assert_int_equal(list(oit, got, &k, &anchor, NULL), 0);
+		assert_true(k <= room);
+		for (i = 0; i < k; i++) {
+			for (j = 0; j < n; j++)
+				if (got[i].lo == oids[j].lo && got[i].hi == oids[j].hi)
+					break;
+			assert_true(j < n);
+		}
+		total += k;
+	}
+	assert_int_equal(total, n);
+}
+
+/* Object ID tables: a snapshot's objects, listed, marked, filtered, destroyed. */
+static void
+test_oit(void **state)
+{
+	static const daos_oclass_id_t cls[] = {OC_S1, OC_S2, OC_SX};
+	daos_obj_id_t oids[12], later = {.lo = 500, .hi = 0}, out[8];
+	daos_handle_t oh, oit, eqh;
+	daos_anchor_t anchor = {0};
+	daos_epoch_t  snap, plain;
+	daos_event_t  ev;
+	daos_key_t    dkey;
+	daos_iod_t    iod = {0};
+	d_sg_list_t   sgl;
+	d_iov_t       iov, m;
+	uint64_t      v = 7;
+	uint32_t      i, k;
+	bool          flag;
+
+	(void)state;
+	open_cont("oit");
+	d_iov_set(&dkey, "d", 1);
+	d_iov_set(&iod.iod_name, "a", 1);
+	iod.iod_type = DAOS_IOD_SINGLE;
+	iod.iod_size = sizeof(v);
+	iod.iod_nr   = 1;
+	d_iov_set(&iov, &v, sizeof(v));
+	sgl.sg_nr   = 1;
+	sgl.sg_iovs = &iov;
+	for (i = 0; i < 12; i++) {
+		oids[i].lo = 100 + i;
+		oids[i].hi = 0;
+		assert_int_equal(daos_obj_generate_oid(t_coh, &oids[i], 0, cls[i % 3], 0, 0), 0);
+		assert_int_equal(daos_obj_open(t_coh, oids[i], DAOS_OO_RW, &oh, NULL), 0);
+		assert_int_equal(daos_obj_update(oh, DAOS_TX_NONE, 0, &dkey, 1, &iod, &sgl, NULL), 0);
+		assert_int_equal(daos_obj_close(oh, NULL), 0);
+	}
+	assert_int_equal(daos_cont_create_snap(t_coh, &plain, NULL, NULL), 0);
+	assert_int_equal(daos_cont_create_snap_opt(t_coh, &snap, NULL,
+						   DAOS_SNAP_OPT_CR | DAOS_SNAP_OPT_OIT, NULL),
+			 0);
+	/* written after the snapshot: not in its table */
+	assert_int_equal(daos_obj_generate_oid(t_coh, &later, 0, OC_S1, 0, 0), 0);
+	assert_int_equal(daos_obj_open(t_coh, later, DAOS_OO_RW, &oh, NULL), 0);
+	assert_int_equal(daos_obj_update(oh, DAOS_TX_NONE, 0, &dkey, 1, &iod, &sgl, NULL), 0);
+	assert_int_equal(daos_obj_close(oh, NULL), 0);
+
+	assert_int_equal(daos_oit_open(t_coh, plain, &oit, NULL), -DER_NONEXIST);
+	assert_int_equal(daos_cont_snap_oit_create(t_coh, snap + 1, NULL, NULL), -DER_NONEXIST);
+	assert_int_equal(daos_cont_snap_oit_create(t_coh, snap, "named", NULL), -DER_NOSYS);
+	assert_int_equal(daos_oit_open(t_coh, snap, &oit, NULL), 0);
+	oit_expect(oit, oids, 12, 5, daos_oit_list);
+
+	/* marks: three set, one set then cleared */
+	d_iov_set(&m, "done", 4);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(daos_oit_mark(oit, oids[i], &m, NULL), 0);
+	assert_int_equal(daos_oit_mark(oit, oids[3], NULL, NULL), 0);
+	oit_expect(oit, oids + 3, 9, 4, daos_oit_list_unmarked);
+	k = ARRAY_SIZE(out);
+	assert_int_equal(daos_oit_list_filter(oit, out, &k, &anchor, oit_keep_marked, NULL), 0);
+	assert_int_equal(k, 3);
+	assert_int_equal(oit_marked_seen, 3);
+	assert_int_equal(daos_oit_mark(oit, later, &m, NULL), -DER_NONEXIST);
+	d_iov_set(&m, "0123456789012345678901234567890123", 34);
+	assert_int_equal(daos_oit_mark(oit, oids[0], &m, NULL), -DER_INVAL);
+	d_iov_set(&m, NULL, 0);
+	assert_int_equal(daos_oit_mark(oit, oids[0], &m, NULL), -DER_INVAL);
+
+	/* on an event queue */
+	assert_int_equal(daos_eq_create(&eqh), 0);
+	assert_int_equal(daos_event_init(&ev, eqh, NULL), 0);
+	memset(&anchor, 0, sizeof(anchor));
+	k = ARRAY_SIZE(out);
+	assert_int_equal(daos_oit_list(oit, out, &k, &anchor, &ev), 0);
+	assert_int_equal(daos_event_test(&ev, DAOS_EQ_WAIT, &flag), 0);
+	assert_true(flag);
+	assert_int_equal(ev.ev_error, 0);
+	assert_int_equal(k, ARRAY_SIZE(out));
+	assert_int_equal(daos_event_fini(&ev), 0);
+	assert_int_equal(daos_eq_destroy(eqh, 0), 0);
+
+	assert_int_equal(daos_cont_snap_oit_destroy(t_coh, oit, NULL), 0);
+	assert_int_equal(daos_oit_close(oit, NULL), 0);
+	assert_int_equal(daos_oit_open(t_coh, snap, &oit, NULL), -DER_NONEXIST);
+	close_cont();
+}
+
 /* The calls that need no handle: pools of the system, classes, HLC, ranks. */
 static void
 test_api_helpers(void **state)
@@ -901,7 +1025,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_bad_input),     cmocka_unit_test(test_api_helpers),
 	    cmocka_unit_test(test_pool_attrs),    cmocka_unit_test(test_anchor_split),
 	    cmocka_unit_test(test_query_target),  cmocka_unit_test(test_fork),
-	    cmocka_unit_test(test_cont_roots),
+	    cmocka_unit_test(test_cont_roots),    cmocka_unit_test(test_oit),
 	};
 
 	if (argc == 4 && strcmp(argv[1], "child") == 0)
