@@ -430,13 +430,15 @@ int
 daos_obj_query_max_epoch(daos_handle_t oh, daos_handle_t th, daos_epoch_t *epoch,
 			 daos_event_t *ev);
 
-/* Check that the object's replicas agree at epoch (DAOS_EPOCH_MAX: latest); -DER_MISMATCH. */
+/* Check that the object's replicas agree at epoch (DAOS_EPOCH_MAX: latest); -DER_MISMATCH.
+ * Every class here keeps one copy: 0 once the object opens. */
 int
 daos_obj_verify(daos_handle_t coh, daos_obj_id_t oid, daos_epoch_t epoch);
 
 /*
  * Split a dkey enumeration for parallel listing: *nr 0 asks how many anchors
- * to use; anchors (optional) receive them, or set each with daos_obj_anchor_set().
+ * to use (one per group; any other count but that one is -DER_INVAL); anchors
+ * (optional) receive them, or set each with daos_obj_anchor_set().
  */
 int
 daos_obj_anchor_split(daos_handle_t oh, uint32_t *nr, daos_anchor_t *anchors);

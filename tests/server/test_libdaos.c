@@ -710,8 +710,12 @@ test_anchor_split(void **state)
 	assert_int_equal(daos_obj_anchor_split(oh, &nr, NULL), 0);
 	assert_int_equal(nr, 2); /* SX over the two targets */
 	nr = 8;
+	assert_int_equal(daos_obj_anchor_split(oh, &nr, anchors), -DER_INVAL); /* one per group */
+	nr = 0;
 	assert_int_equal(daos_obj_anchor_split(oh, &nr, anchors), 0);
 	assert_int_equal(nr, 2);
+	assert_int_equal(daos_obj_verify(t_coh, oid, DAOS_EPOCH_MAX), 0);
+	assert_int_equal(daos_obj_verify(DAOS_HDL_INVAL, oid, DAOS_EPOCH_MAX), -DER_NO_HDL);
 	assert_int_equal(daos_obj_anchor_set(oh, 2, &anchors[0]), -DER_INVAL);
 	for (a = 0; a < nr; a++) {
 		seen = 0;
