@@ -996,6 +996,20 @@ test_api_helpers(void **state)
 	D_FREE(pools[0].mgpi_label);
 	d_rank_list_free(pools[0].mgpi_svc);
 
+	{
+		struct daos_sys_info *si = NULL;
+
+		assert_int_equal(daos_mgmt_get_sys_info(NULL, NULL), -DER_INVAL);
+		assert_int_equal(daos_mgmt_get_sys_info(NULL, &si), 0);
+		assert_string_equal(si->dsi_system_name, "daos_server");
+		assert_int_equal(si->dsi_nr_ranks, 1);
+		assert_int_equal(si->dsi_ranks[0].dru_rank, 0);
+		assert_non_null(strstr(si->dsi_ranks[0].dru_uri, "127.0.0.1:"));
+		assert_int_equal(si->dsi_nr_ms_ranks, 1);
+		daos_mgmt_put_sys_info(si);
+		daos_mgmt_put_sys_info(NULL);
+	}
+
 	assert_true(daos_oclass_nr(0) > 8);
 	len = daos_oclass_names_list(sizeof(names), names);
 	assert_true(len > 0 && (size_t)len < sizeof(names));
