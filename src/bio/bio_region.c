@@ -257,10 +257,12 @@ format_one(const struct bio_loc *loc, enum bio_region_kind kind, uint64_t size, 
 	if (blk == NULL)
 		return -DER_NOMEM;
 	memset(blk, 0, BIO_BLK_SIZE);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* a slice lives in something that exists: a vanished device must not come
+	 * back as a new regular file under /dev */
+	fd = open(path, O_RDWR | O_CLOEXEC | (loc->bo_slice ? 0 : O_CREAT), 0600);
 	if (fd < 0) {
-		D_ERROR("%s: cannot create %s region: %s\n", path, bio_region_name(kind),
-			strerror(errno));
+		D_ERROR("%s: cannot %s %s region: %s\n", path, loc->bo_slice ? "open" : "create",
+			bio_region_name(kind), strerror(errno));
 		bio_buf_free(blk);
 		return d_errno2der(errno);
 	}

@@ -197,6 +197,16 @@ slices_run(void)
 		if (S_ISBLK(st.st_mode))
 			assert_int_equal(bio_format(&bad, sizes, bt_uuid), -DER_INVAL);
 	}
+	/* a slice of a file or device that does not exist is not created */
+	{
+		char nodev[400];
+
+		snprintf(nodev, sizeof(nodev), "%s/nodev", bt_dir);
+		bad = lay;
+		bad.bl_path[BIO_REGION_META] = nodev;
+		assert_int_equal(bio_format(&bad, sizes, bt_uuid), -DER_NONEXIST);
+		assert_int_equal(access(nodev, F_OK), -1);
+	}
 	/* a size larger than its slice */
 	sizes[BIO_REGION_WAL] = sl_len[0] + 4096;
 	assert_int_equal(bio_format(&lay, sizes, bt_uuid), -DER_INVAL);
