@@ -113,6 +113,30 @@ if [ -n "${DSTOR_ACCESS_POINTS:-}" ]; then
 		--qd 8 --count 300
 fi
 
+step "kill -9 while pools are being created: their slices are all or nothing"
+for i in 1 2 3 4 5; do
+	timeout "$DMG_TIMEOUT" "$DMG" --host "127.0.0.1:$SRV_PORT" pool create --size 128MiB "mid$i" \
+		>"$WORK/mid$i.out" 2>&1 &
+	dmg_pid=$!
+	# dmg connects in a few ms and a create takes tens: 8 ms apart
+	sleep "0.0$(printf '%02d' $((i * 8)))"
+	srv_kill
+	wait "$dmg_pid"
+	srv_start -o "$CFG"
+	srv_wait
+	expect_rc 0 dmg -j pool list
+	npools=$(json_get 'len([p for p in j["response"]["pools"] if p["state"] == "Ready"])' "$OUT")
+	[ "$(json_get 'len(j["response"]["pools"])' "$OUT")" = "$npools" ] ||
+		fail "a pool not Ready after kill -9: $(cat "$OUT")"
+	echo "   kill $i: $npools pools Ready"
+	want="[$((npools * 2)), $((npools * 2)), $((npools * 2))]"
+	[ "$(slices)" = "$want" ] || fail "slices after a kill during create: $(cat "$OUT"), want $want"
+done
+for i in 1 2 3 4 5; do
+	dmg pool destroy --force "mid$i" >/dev/null 2>&1
+done
+[ "$(slices)" = "[2, 2, 2]" ] || fail "slices after destroying the mid pools: $(cat "$OUT")"
+
 step "destroy gives the slices back"
 expect_rc 0 dmg pool destroy --force tank
 [ "$(slices)" = "[0, 0, 0]" ] || fail "slices after destroy: $(cat "$OUT")"
