@@ -1098,7 +1098,6 @@ dss_cfg_validate(const struct dss_config *c, char *err, size_t errlen)
 	char        buf[DCLI_SIZE_STRLEN];
 	int         ndev = 0;
 	int         r;
-	int         s;
 	int         rc;
 
 	if (err != NULL && errlen > 0)
@@ -1181,15 +1180,7 @@ dss_cfg_validate(const struct dss_config *c, char *err, size_t errlen)
 		rc = cfg_vcheck(err, errlen, key, devs[r], cfg_chk_dev);
 		if (rc != 0)
 			return rc;
-		for (s = 0; s < r; s++)
-			if (strcmp(devs[s], devs[r]) == 0) {
-				/* BIO puts one region per device, header at offset 0. */
-				cfg_msg(err, errlen, NULL,
-					"engines[0].storage: %s is given for both %s and %s "
-					"(allowed: a different device for each role)",
-					devs[r], cfg_role_names[s], cfg_role_names[r]);
-				return -DER_INVAL;
-			}
+		/* one device may hold several roles: its table carves it among them */
 	}
 	if (ndev > 0) {
 		if (c->dc_ctl_dir == NULL) {

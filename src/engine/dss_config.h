@@ -53,9 +53,10 @@
  *                            wal, meta and data exactly once:
  *         - class: kdev              kdev, nvme and bdev are the same here
  *           bdev_list: [/dev/nvme0n1] one kernel block device per tier
- *           bdev_roles: [wal]        roles of that device (one role per device)
- *                                    every target and every pool get a slice
- *                                    of the device of each role
+ *           bdev_roles: [wal]        roles of that device (one device may hold
+ *                                    several: [wal, meta, data]); every target
+ *                                    and every pool get a slice of the device
+ *                                    of each role
  *           wal_size: 1GiB           optional, per target, only for a role of
  *                                    this tier
  * Sizes take DAOS's syntax (common/cli.h: "64MiB", "1.5TB", "4096"); no %.

@@ -12,8 +12,9 @@
  * services.
  *
  * STORAGE
- * Either a data directory (files; the embedded mode) or three block devices,
- * one per region role (wal, meta, data), shared by every target and every
+ * Either a data directory (files; the embedded mode) or block devices for
+ * the region roles wal, meta and data (one each, or one device for several
+ * roles, which then share its table), shared by every target and every
  * pool: each (pool, target) gets one slice of each device, allocated first
  * fit in the device's table (at the start of the device, two copies, so a
  * torn update leaves the previous table) and made durable before the shard

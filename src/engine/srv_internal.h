@@ -68,6 +68,9 @@ struct dss_engine {
 	/* device tables, one per role (block device storage): read by the main
 	 * thread at start, then the system thread's alone */
 	struct dss_devtab      e_devtab[DSS_DEV_ROLE_NR];
+	/* the role whose e_devtab slot holds the table of role r's device (roles on
+	 * one device share its first role's table) */
+	int                    e_dev_first[DSS_DEV_ROLE_NR];
 	struct rpc_boot       *e_boot;
 	uint16_t               e_port;    /* bound bootstrap port */
 	bool                   e_formatted;   /* the superblock was found at start */

@@ -112,6 +112,74 @@ dss_devtabs_fini(void)
 		dss_devtab_fini(&dss_eng.e_devtab[r]);
 }
 
+/* Are a and b the same device (the same path, or the same block device)? */
+static bool
+same_dev(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (strcmp(a, b) == 0)
+		return true;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && S_ISBLK(sa.st_mode) &&
+	       S_ISBLK(sb.st_mode) && sa.st_rdev == sb.st_rdev;
+}
+
+/* Roles on one device share one table: the one of its first role. */
+static void
+devs_map(const struct dss_params *p)
+{
+	int r, s;
+
+	for (r = 0; r < DSS_DEV_ROLE_NR; r++) {
+		dss_eng.e_dev_first[r] = r;
+		for (s = 0; s < r; s++)
+			if (same_dev(p->dp_dev[s], p->dp_dev[r])) {
+				dss_eng.e_dev_first[r] = dss_eng.e_dev_first[s];
+				break;
+			}
+	}
+}
+
+static struct dss_devtab *
+role_tab(int role)
+{
+	return &dss_eng.e_devtab[dss_eng.e_dev_first[role]];
+}
+
+/* The roles (bits) of the device that has role r; is r its first role? */
+static uint32_t
+dev_roles(int role)
+{
+	uint32_t m = 0;
+	int      s;
+
+	for (s = 0; s < DSS_DEV_ROLE_NR; s++)
+		if (dss_eng.e_dev_first[s] == dss_eng.e_dev_first[role])
+			m |= 1u << s;
+	return m;
+}
+
+static bool
+dev_first(int role)
+{
+	return dss_eng.e_dev_first[role] == role;
+}
+
+/* "wal", "wal,meta,data": the roles of the device that has role r. */
+static const char *
+dev_roles_str(int role, char *buf, size_t len)
+{
+	uint32_t m = dev_roles(role);
+	int      s;
+
+	buf[0] = '\0';
+	for (s = 0; s < DSS_DEV_ROLE_NR; s++)
+		if (m & (1u << s))
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+				 buf[0] != '\0' ? "," : "", dev_role_name[s]);
+	return buf;
+}
+
 /* Main thread, formatted storage: every device holds this system's table for its role. */
 static int
 devs_check(const struct dss_params *p, const struct dss_superblock *sb)
@@ -121,20 +189,24 @@ devs_check(const struct dss_params *p, const struct dss_superblock *sb)
 
 	for (r = 0; r < DSS_DEV_ROLE_NR; r++) {
 		struct dss_devtab *dt = &dss_eng.e_devtab[r];
+		char               roles[32];
 		bool               torn = false;
 
+		if (!dev_first(r))
+			continue;
+		dev_roles_str(r, roles, sizeof(roles));
 		rc = dss_devtab_read(p->dp_dev[r], dt, &torn);
 		if (rc == -DER_NONEXIST) {
 			fprintf(stderr,
 				"daos_server: %s (%s device) has no dstor device table, but %s is "
 				"formatted: not the devices this system was formatted on (refusing to "
 				"start; dmg storage format --force formats them again)\n",
-				p->dp_dev[r], dev_role_name[r], p->dp_dir);
+				p->dp_dev[r], roles, p->dp_dir);
 			return -DER_MISMATCH;
 		}
 		if (rc != 0) {
 			fprintf(stderr, "daos_server: %s (%s device): the device table is %s: %s\n",
-				p->dp_dev[r], dev_role_name[r],
+				p->dp_dev[r], roles,
 				rc == -DER_DF_INCOMPT ? "of a newer version" : "unreadable or corrupt",
 				d_errstr(rc));
 			return rc;
@@ -148,14 +220,14 @@ devs_check(const struct dss_params *p, const struct dss_superblock *sb)
 			fprintf(stderr,
 				"daos_server: %s (%s device) belongs to system format %s, %s to %s "
 				"(foreign storage; refusing to start)\n",
-				p->dp_dev[r], dev_role_name[r], got, p->dp_dir, want);
+				p->dp_dev[r], roles, got, p->dp_dir, want);
 			return -DER_MISMATCH;
 		}
-		if (dt->dt_roles != (1u << r)) {
+		if (dt->dt_roles != dev_roles(r)) {
 			fprintf(stderr,
 				"daos_server: %s was formatted for other roles than %s (the "
 				"configuration moved devices between roles; refusing to start)\n",
-				p->dp_dev[r], dev_role_name[r]);
+				p->dp_dev[r], roles);
 			return -DER_MISMATCH;
 		}
 	}
@@ -172,31 +244,40 @@ devs_format(bool force, const uuid_t sys)
 	int                      r, rc;
 
 	for (r = 0; r < DSS_DEV_ROLE_NR; r++) {
+		char roles[32];
 		bool torn = false;
 
+		if (!dev_first(r))
+			continue;
+		dev_roles_str(r, roles, sizeof(roles));
 		rc = dss_devtab_read(p->dp_dev[r], &old, &torn);
 		dss_devtab_fini(&old);
 		if (rc == 0 || rc == -DER_DF_INVAL || rc == -DER_DF_INCOMPT) {
 			if (!force) {
 				D_ERROR("%s (%s device) holds a %s dstor device table: use --force to "
 					"format it (every slice on it is lost)\n", p->dp_dev[r],
-					dev_role_name[r], rc == 0 ? "valid" : "damaged or newer");
+					roles, rc == 0 ? "valid" : "damaged or newer");
 				return -DER_EXIST;
 			}
 			D_WARN("%s: forced format: its device table is replaced\n", p->dp_dev[r]);
 		} else if (rc != -DER_NONEXIST) {
-			DL_ERROR(rc, "%s (%s device) cannot be used", p->dp_dev[r], dev_role_name[r]);
+			DL_ERROR(rc, "%s (%s device) cannot be used", p->dp_dev[r], roles);
 			return rc;
 		}
 	}
 	for (r = 0; r < DSS_DEV_ROLE_NR; r++) {
-		rc = dss_devtab_init(p->dp_dev[r], sys, 1u << r, &dss_eng.e_devtab[r]);
+		char roles[32];
+
+		if (!dev_first(r))
+			continue;
+		dev_roles_str(r, roles, sizeof(roles));
+		rc = dss_devtab_init(p->dp_dev[r], sys, dev_roles(r), &dss_eng.e_devtab[r]);
 		if (rc != 0) {
 			DL_ERROR(rc, "%s: cannot write the device table", p->dp_dev[r]);
 			return rc;
 		}
 		D_INFO("%s: %s device, %" PRIu64 " bytes for slices\n", p->dp_dev[r],
-		       dev_role_name[r], dss_devtab_usable(&dss_eng.e_devtab[r]));
+		       roles, dss_devtab_usable(&dss_eng.e_devtab[r]));
 	}
 	return 0;
 }
@@ -215,9 +296,14 @@ devs_write(const bool *changed)
 	int r, rc = 0;
 
 	for (r = 0; r < DSS_DEV_ROLE_NR; r++) {
-		int rc2;
+		bool any = false;
+		int  rc2, s;
 
-		if (!changed[r])
+		if (!dev_first(r))
+			continue;
+		for (s = 0; s < DSS_DEV_ROLE_NR; s++)
+			any |= changed[s] && dss_eng.e_dev_first[s] == r;
+		if (!any)
 			continue;
 		rc2 = dss_devtab_write(&dss_eng.e_devtab[r]);
 		if (rc2 != 0) {
@@ -238,14 +324,14 @@ devs_alloc(void *arg)
 	int               r, rc = 0;
 
 	for (r = 0; r < DSS_DEV_ROLE_NR && rc == 0; r++)
-		rc = dss_devtab_alloc(&dss_eng.e_devtab[r], sr->sr_pool, sr->sr_tgt, r,
+		rc = dss_devtab_alloc(role_tab(r), sr->sr_pool, sr->sr_tgt, r,
 				      sr->sr_len[r], &sr->sr_off[r]);
 	if (rc == 0)
 		rc = devs_write(changed);
 	if (rc != 0) {
 		/* in DRAM at once; on the devices with the next update (or at start) */
 		for (r = 0; r < DSS_DEV_ROLE_NR; r++)
-			dss_devtab_free(&dss_eng.e_devtab[r], sr->sr_pool, sr->sr_tgt);
+			dss_devtab_free(role_tab(r), sr->sr_pool, sr->sr_tgt);
 		if (rc == -DER_NOSPACE)
 			D_ERROR("pool " DF_UUID " tgt %u: no free run of %" PRIu64 "/%" PRIu64
 				"/%" PRIu64 " bytes on the wal/meta/data devices\n",
@@ -264,7 +350,7 @@ devs_free(void *arg)
 	int               r;
 
 	for (r = 0; r < DSS_DEV_ROLE_NR; r++)
-		changed[r] = dss_devtab_free(&dss_eng.e_devtab[r], sr->sr_pool, sr->sr_tgt) > 0;
+		changed[r] = dss_devtab_free(role_tab(r), sr->sr_pool, sr->sr_tgt) > 0;
 	return devs_write(changed);
 }
 
@@ -439,6 +525,8 @@ dss_storage_check(const struct dss_params *p, struct dss_superblock *sb, bool *b
 	int rc;
 
 	*blank = false;
+	if (dss_devmode())
+		devs_map(p);
 	rc     = dss_sb_read(p->dp_dir, sb);
 	if (rc == -DER_NONEXIST) {
 		if (dir_blank(p->dp_dir)) {
@@ -485,7 +573,7 @@ dss_storage_space(uint64_t *total, uint64_t *free)
 
 	if (dss_devmode()) {
 		/* what a pool's size is mostly made of: the DATA device */
-		const struct dss_devtab *dt = &dss_eng.e_devtab[DSS_DEV_DATA];
+		const struct dss_devtab *dt = role_tab(DSS_DEV_DATA);
 
 		*total = dss_devtab_usable(dt);
 		*free  = *total - MIN(*total, dss_devtab_used(dt));
@@ -1083,7 +1171,7 @@ dss_devs_reconcile(void)
 		struct dss_devtab *dt = &dss_eng.e_devtab[r];
 		uint32_t           i  = 0;
 
-		while (i < dt->dt_nr) {
+		while (dev_first(r) && i < dt->dt_nr) {
 			uuid_t pool;
 			void  *val;
 			size_t vlen;
@@ -1108,17 +1196,19 @@ dss_devs_reconcile(void)
 		return rc;
 
 	/* Every slice of a (pool, target) with all three roles: its links say so. */
-	for (r = 0; r < (int)dss_eng.e_devtab[DSS_DEV_WAL].dt_nr; r++) {
-		const struct dss_devtab_ent *w = &dss_eng.e_devtab[DSS_DEV_WAL].dt_ents[r];
+	for (r = 0; r < (int)role_tab(DSS_DEV_WAL)->dt_nr; r++) {
+		const struct dss_devtab_ent *w = &role_tab(DSS_DEV_WAL)->dt_ents[r];
 		const struct dss_devtab_ent *e[DSS_DEV_ROLE_NR];
 		char                         path[PATH_MAX], link[PATH_MAX], dev[PATH_MAX];
 		uint64_t                     off, len;
 		bool                         good = true;
 		int                          k;
 
+		if (w->de_role != DSS_DEV_WAL)
+			continue; /* another role of a shared device */
 		e[DSS_DEV_WAL] = w;
 		for (k = 1; k < DSS_DEV_ROLE_NR; k++)
-			e[k] = dss_devtab_find(&dss_eng.e_devtab[k], w->de_pool, w->de_tgt, k);
+			e[k] = dss_devtab_find(role_tab(k), w->de_pool, w->de_tgt, k);
 		if (e[DSS_DEV_META] == NULL || e[DSS_DEV_DATA] == NULL ||
 		    w->de_tgt >= dss_eng.e_params.dp_nr_targets)
 			continue; /* an unfinished create: its pool is removed by the pool service */
@@ -1150,18 +1240,22 @@ dss_devs_reconcile(void)
 int
 dss_storage_devices(struct dss_dev_space *ds, int max)
 {
-	int r;
+	static char roles[DSS_DEV_ROLE_NR][32]; /* system thread only */
+	int         r, n = 0;
 
 	if (!dss_devmode())
 		return 0;
-	for (r = 0; r < DSS_DEV_ROLE_NR && r < max; r++) {
+	for (r = 0; r < DSS_DEV_ROLE_NR && n < max; r++) {
 		const struct dss_devtab *dt = &dss_eng.e_devtab[r];
 
-		ds[r].ds_path   = dss_eng.e_params.dp_dev[r];
-		ds[r].ds_role   = dev_role_name[r];
-		ds[r].ds_total  = dss_devtab_usable(dt);
-		ds[r].ds_free   = ds[r].ds_total - MIN(ds[r].ds_total, dss_devtab_used(dt));
-		ds[r].ds_slices = dt->dt_nr;
+		if (!dev_first(r))
+			continue;
+		ds[n].ds_path   = dss_eng.e_params.dp_dev[r];
+		ds[n].ds_role   = dev_roles_str(r, roles[n], sizeof(roles[n]));
+		ds[n].ds_total  = dss_devtab_usable(dt);
+		ds[n].ds_free   = ds[n].ds_total - MIN(ds[n].ds_total, dss_devtab_used(dt));
+		ds[n].ds_slices = dt->dt_nr;
+		n++;
 	}
-	return r;
+	return n;
 }

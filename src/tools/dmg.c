@@ -774,7 +774,7 @@ dmg_cmd_storage_query_usage(struct dmg *d)
 	uint64_t           total, free, pmeta, pd;
 	struct {
 		char     path[256];
-		char     role[8];
+		char     role[16];
 		uint64_t total, free;
 		uint32_t slices;
 	} devs[DMG_DEVS_MAX];

@@ -4,7 +4,8 @@
 # dmg storage format writes their tables, storage query usage lists them, a
 # pool takes a slice of each per target and gives them back when destroyed,
 # kill -9 and a restart keep pool and data, a fresh control directory finds
-# the devices foreign (format refused without --force). The loop devices are
+# the devices foreign (format refused without --force), and one device can
+# hold all three roles. The loop devices are
 # always detached (EXIT trap, by the paths losetup printed). Needs root and
 # losetup: otherwise skipped (77).
 . "$(dirname "$0")/lib.sh"
@@ -151,4 +152,42 @@ expect_in "DER_EXIST" "$ERR"
 expect_rc 0 dmg storage format --force
 expect_rc 0 dmg pool create --size 128MiB again
 [ "$(slices)" = "[2, 2, 2]" ] || fail "slices after a forced format: $(cat "$OUT")"
+srv_stop
+
+step "one device for all three roles: its table carves it among them"
+CFG1="$WORK/daos_server_one.yml"
+cat >"$CFG1" <<YML
+name: integ_bdev1
+port: $SRV_PORT
+listen_addr: 127.0.0.1
+control_metadata:
+  path: $WORK/ctl1
+engines:
+  - targets: 2
+    log_file: $WORK/engine1.log
+    storage:
+      - class: kdev
+        bdev_list: [${DEV[data]}]
+        bdev_roles: [wal, meta, data]
+YML
+srv_start -o "$CFG1"
+srv_wait
+expect_rc 1 dmg storage format
+expect_rc 0 dmg storage format --force
+expect_rc 0 dmg -j storage query usage
+[ "$(json_get '[(d["path"], d["role"], d["slices"]) for d in list(j["response"]["host_storage_map"].values())[0]["storage"]["devices"]]' "$OUT")" = "[[\"${DEV[data]}\", \"wal,meta,data\", 0]]" ] ||
+	fail "usage of a shared device: $(cat "$OUT")"
+expect_rc 0 dmg pool create --size 256MiB one
+[ "$(slices)" = "[6]" ] || fail "slices of a pool on a shared device: $(cat "$OUT")"
+if [ -n "${DSTOR_ACCESS_POINTS:-}" ]; then
+	expect_rc 0 timeout 60 "$DAOS_TOOL" container create one c1
+	expect_rc 0 timeout 60 "$DAOS_PERF" --pool one --cont c1 --op fetch --size 64KiB \
+		--qd 8 --count 300
+fi
+srv_kill
+srv_start -o "$CFG1"
+srv_wait
+[ "$(slices)" = "[6]" ] || fail "slices on a shared device after kill -9: $(cat "$OUT")"
+expect_rc 0 dmg pool destroy --force one
+[ "$(slices)" = "[0]" ] || fail "slices on a shared device after destroy: $(cat "$OUT")"
 srv_stop

@@ -146,7 +146,7 @@ bd_slices(struct dc_sys *sys, uint32_t *slices, uint64_t *data_free)
 	struct denc e;
 	struct ddec d;
 	void       *reply;
-	char        dev[256], role[8];
+	char        dev[256], role[16];
 	uint32_t    n, i;
 
 	denc_init(&e);

@@ -588,7 +588,6 @@ static const struct validate_case validate_cases[] = {
     {v_empty_dir, "engines[0].storage[0].dir: \"\" is not a path"},
     {v_dir_and_dev, "engines[0].storage: both a data directory (/srv/d) and block devices"},
     {v_partial_devs, "engines[0].storage: meta device: missing"},
-    {v_same_dev, "engines[0].storage: /dev/a is given for both wal and data"},
     {v_relative_dev, "engines[0].storage: meta device: \"dev/b\" is not a device path"},
     {v_small_wal, "engines[0].storage: wal_size: 1048575 is too small (allowed: 0 for the "
 		  "default, or at least 1.0 MiB)"},
@@ -615,6 +614,13 @@ test_validate(void **state)
 		dss_cfg_fini(&c);
 	}
 	assert_int_equal(dss_cfg_validate(NULL, err, sizeof(err)), -DER_INVAL);
+
+	/* One device for two roles passes (its table carves it among them). */
+	assert_int_equal(dss_cfg_defaults(&c), 0);
+	v_same_dev(&c);
+	set(&c.dc_ctl_dir, "/ctl");
+	assert_int_equal(dss_cfg_validate(&c, err, sizeof(err)), 0);
+	dss_cfg_fini(&c);
 
 	/* Three distinct devices and sizes at the minimum pass. */
 	assert_int_equal(dss_cfg_defaults(&c), 0);
