@@ -34,6 +34,7 @@ struct dss_shard {
 
 /* The superblock: what a data directory belongs to. */
 #define DSS_SB_FILE    "superblock"
+#define DSS_DEVS_FILE  "devices"   /* a control directory: the devices it was formatted with */
 #define DSS_SB_MAGIC   0x3142535253544453ull /* "DSTSRSB1" */
 #define DSS_SB_VERSION 1u
 

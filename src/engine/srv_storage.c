@@ -9,7 +9,9 @@
  *   DIR/tgt<i>/<pool uuid>/   target i's shard of a pool (a vos_store)
  *
  * On block devices, DIR is the control directory (control_metadata.path)
- * and holds the same superblock and system database, while each shard's
+ * and holds the same superblock and system database, DIR/devices (which
+ * devices it was formatted with; a start as a data directory is refused
+ * when it is there), while each shard's
  * wal, meta and data files are slice links (bio.h) to its slice of the
  * device of that role. Each device starts with a device table
  * (srv_devtab.h) that says which slice belongs to which (pool, target,
@@ -282,6 +284,35 @@ devs_format(bool force, const uuid_t sys)
 	return 0;
 }
 
+/* DIR/devices: says that DIR is a control directory, and which devices it
+ * was formatted with (a text file for people; the tables are the truth). */
+static int
+devs_marker_write(void)
+{
+	const struct dss_params *p = &dss_eng.e_params;
+	char                     path[PATH_MAX], us[40], roles[32];
+	FILE                    *f;
+	int                      r, rc;
+
+	rc = dss_path(path, sizeof(path), "%s/" DSS_DEVS_FILE, p->dp_dir);
+	if (rc != 0)
+		return rc;
+	f = fopen(path, "w");
+	if (f == NULL)
+		return d_errno2der(errno);
+	fprintf(f, "# dstor: this directory is the control directory of storage on these devices\n");
+	for (r = 0; r < DSS_DEV_ROLE_NR; r++) {
+		if (!dev_first(r))
+			continue;
+		uuid_unparse_lower(dss_eng.e_devtab[r].dt_dev, us);
+		fprintf(f, "%s %s %s\n", p->dp_dev[r], dev_roles_str(r, roles, sizeof(roles)), us);
+	}
+	rc = fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -DER_IO;
+	if (fclose(f) != 0 && rc == 0)
+		rc = -DER_IO;
+	return rc;
+}
+
 struct slice_req {
 	uuid_t   sr_pool;
 	uint32_t sr_tgt;
@@ -466,7 +497,7 @@ dir_entry_ours(const char *name)
 	size_t n = strlen(name);
 
 	return strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "sys") == 0 ||
-	       strcmp(name, DSS_SB_FILE ".tmp") == 0 ||
+	       strcmp(name, DSS_SB_FILE ".tmp") == 0 || strcmp(name, DSS_DEVS_FILE) == 0 ||
 	       (strncmp(name, "tgt", 3) == 0 && n > 3 && strspn(name + 3, "0123456789") == n - 3) ||
 	       (n > 4 && strcmp(name + n - 4, ".pid") == 0) ||
 	       (n > 4 && strcmp(name + n - 4, ".log") == 0);
@@ -548,6 +579,20 @@ dss_storage_check(const struct dss_params *p, struct dss_superblock *sb, bool *b
 		fprintf(stderr, "daos_server: %s/%s is unreadable or corrupt: %s\n", p->dp_dir,
 			DSS_SB_FILE, d_errstr(rc));
 		return rc;
+	}
+	if (!dss_devmode()) {
+		char        path[PATH_MAX];
+		struct stat st;
+
+		if (dss_path(path, sizeof(path), "%s/" DSS_DEVS_FILE, p->dp_dir) == 0 &&
+		    stat(path, &st) == 0) {
+			fprintf(stderr,
+				"daos_server: %s is the control directory of storage on block devices "
+				"(see %s): start it with its configuration (control_metadata and kdev "
+				"tiers), not as a data directory\n",
+				p->dp_dir, path);
+			return -DER_MISMATCH;
+		}
 	}
 	if (strcmp(sb->sb_name, p->dp_name) != 0) {
 		fprintf(stderr,
@@ -1121,6 +1166,15 @@ dss_storage_format(bool force)
 		/* A crash after this and before the superblock leaves devices with a
 		 * table of a system that never was: the next format needs --force. */
 		rc = devs_format(force, sb.sb_uuid);
+		if (rc == 0)
+			rc = devs_marker_write();
+		if (rc != 0)
+			return rc;
+	} else {
+		/* what an unfinished format on block devices may have left */
+		rc = dss_path(path, sizeof(path), "%s/" DSS_DEVS_FILE, p->dp_dir);
+		if (rc == 0 && unlink(path) != 0 && errno != ENOENT)
+			rc = d_errno2der(errno);
 		if (rc != 0)
 			return rc;
 	}

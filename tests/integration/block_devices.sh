@@ -5,7 +5,8 @@
 # pool takes a slice of each per target and gives them back when destroyed,
 # kill -9 and a restart keep pool and data, a fresh control directory finds
 # the devices foreign (format refused without --force), and one device can
-# hold all three roles. The loop devices are
+# hold all three roles; the control directory is refused as a data directory.
+# The loop devices are
 # always detached (EXIT trap, by the paths losetup printed). Needs root and
 # losetup: otherwise skipped (77).
 . "$(dirname "$0")/lib.sh"
@@ -191,3 +192,8 @@ srv_wait
 expect_rc 0 dmg pool destroy --force one
 [ "$(slices)" = "[0]" ] || fail "slices on a shared device after destroy: $(cat "$OUT")"
 srv_stop
+
+step "the control directory is not a data directory"
+expect_rc 1 timeout 30 "$DAOS_SERVER" start --data-dir "$WORK/ctl1" --listen "127.0.0.1:$SRV_PORT"
+expect_in "is the control directory of storage on block devices" "$ERR"
+expect_in "${DEV[data]} wal,meta,data" "$WORK/ctl1/devices"
