@@ -1579,6 +1579,62 @@ dc_cont_list_objs(daos_handle_t coh, uint32_t tgt, daos_epoch_t epoch, daos_anch
 	return rc;
 }
 
+/* ---- listing from a key ---- */
+
+static int
+key2anchor_reply(struct dc_op *op, struct rpc_call *call, void *arg)
+{
+	struct obj_op *oo     = op->op_priv;
+	daos_anchor_t *anchor = oo->oo_out[0];
+	struct ddec    d;
+	const uint8_t *wa;
+	size_t         len;
+
+	(void)arg;
+	if (call->rc_rc != 0)
+		return call->rc_rc;
+	ddec_init(&d, call->rc_reply, call->rc_reply_len);
+	wa = ddec_bytes(&d, &len);
+	if (ddec_finish(&d) != 0 || len != DOP_ANCHOR_LEN)
+		return -DER_PROTO;
+	memset(anchor, 0, sizeof(*anchor));
+	anchor_from_wire(anchor, wa);
+	/* a dkey listing goes on through the groups after the dkey's own */
+	anchor->da_shard = (uint16_t)(uintptr_t)oo->oo_out[1];
+	return 0;
+}
+
+int
+daos_obj_key2anchor(daos_handle_t oh, daos_handle_t th, daos_key_t *dkey, daos_key_t *akey,
+		    daos_anchor_t *anchor, daos_event_t *ev)
+{
+	struct obj_op *oo;
+	struct dc_op  *op;
+	struct denc    e;
+	uint32_t       grp;
+	int            rc;
+
+	if (dkey == NULL || !key_valid(dkey) || anchor == NULL || (akey != NULL && !key_valid(akey)))
+		return -DER_INVAL;
+	dc_lock();
+	rc = obj_op_start(NULL, oh, th, false, 0, ev, &op, &oo);
+	if (rc != 0)
+		goto out;
+	grp           = obj_dkey_grp(oo->oo_obj, dkey);
+	oo->oo_out[0] = anchor;
+	oo->oo_out[1] = (void *)(uintptr_t)grp;
+	denc_init(&e);
+	obj_head(&e, oo, true, 0);
+	denc_bytes(&e, dkey->iov_buf, dkey->iov_len);
+	denc_bytes(&e, akey != NULL ? akey->iov_buf : NULL, akey != NULL ? akey->iov_len : 0);
+	dc_op_rpc(op, obj_grp_worker(oo->oo_obj, grp), DOP_KEY2ANCHOR, &e, NULL, NULL,
+		  key2anchor_reply, NULL);
+	rc = dc_op_run(op, ev);
+out:
+	dc_unlock();
+	return rc;
+}
+
 /* ---- parallel dkey listing: one anchor per group ---- */
 
 /* The object's number of groups, or an error. */

@@ -73,6 +73,8 @@ enum dop_opcode {
 	DOP_QUERY_EPOCH = 408,
 	DOP_LIST_OBJ  = 409, /* head (oid unused, epoch), bytes anchor, u32 nr -> bytes anchor,
 			      * u32 n, n × (u64 lo, u64 hi): the target's objects at epoch */
+	DOP_KEY2ANCHOR = 410, /* head, bytes dkey, bytes akey (empty: a dkey listing's) ->
+			       * bytes anchor: a listing that resumes at that key */
 };
 
 enum dop_txo_kind {

@@ -859,6 +859,39 @@ out:
 	obj_req_end(&orq, rc, &e);
 }
 
+/* ---- listing from a key (daos_obj_key2anchor) ---- */
+
+static void
+obj_key2anchor_handler(struct rpc_req *req, void *arg)
+{
+	struct obj_req orq;
+	vos_anchor_t   anchor;
+	const void    *dkey, *akey;
+	size_t         dlen, alen;
+	struct denc    e;
+	int            rc;
+
+	(void)arg;
+	denc_init(&e);
+	rc = obj_req_begin(req, &orq, false);
+	if (rc != 0)
+		goto out;
+	dkey = ddec_bytes(&orq.or_dec, &dlen);
+	akey = ddec_bytes(&orq.or_dec, &alen);
+	if (ddec_finish(&orq.or_dec) != 0) {
+		rc = -DER_PROTO;
+		goto out;
+	}
+	/* a listing of the akeys of dkey starts at akey; of dkeys, at dkey */
+	rc = dlen == 0 ? -DER_INVAL
+		       : vos_anchor_at(alen > 0 ? akey : dkey, (uint32_t)(alen > 0 ? alen : dlen),
+				       &anchor);
+	if (rc == 0)
+		denc_bytes(&e, &anchor, sizeof(anchor));
+out:
+	obj_req_end(&orq, rc, &e);
+}
+
 static int
 obj_init_tgt(int tgt, struct rpc_ctx *ctx)
 {
@@ -876,6 +909,7 @@ obj_init_tgt(int tgt, struct rpc_ctx *ctx)
 		{DOP_QUERY_KEY, obj_query_key_handler, 0},
 		{DOP_QUERY_EPOCH, obj_query_epoch_handler, 0},
 		{DOP_LIST_OBJ, obj_list_obj_handler, 0},
+		{DOP_KEY2ANCHOR, obj_key2anchor_handler, 0},
 	};
 	size_t i;
 	int    rc;

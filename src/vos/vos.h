@@ -388,6 +388,10 @@ int vos_obj_list_recx(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, dao
 		      const d_iov_t *dkey, const d_iov_t *akey, bool decr, vos_anchor_t *anchor,
 		      uint32_t *nr, struct vos_recx_desc *recxs);
 
+/* An anchor from which a listing (of keys of the kind of key) resumes at key
+ * itself, whether or not it exists. -DER_INVAL for an empty or long key. */
+int vos_anchor_at(const void *key, uint32_t len, vos_anchor_t *anchor);
+
 /* List objects of a container having something visible at epoch, by oid.
  * Same anchor rules. Errors: -DER_INVAL, -DER_NONEXIST (no such container). */
 int vos_cont_list_objs(struct vos *vos, const uuid_t cont, daos_epoch_t epoch,

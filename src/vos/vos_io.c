@@ -577,6 +577,7 @@ key_hash(const void *key, uint32_t len)
 }
 
 #define ANCHOR_HASHED 0x1
+#define ANCHOR_AT     0x2 /* resume at the key itself (vos_anchor_at), not after it */
 #define ANCHOR_PREFIX (sizeof(((vos_anchor_t *)0)->va_buf) - 8)
 
 static void
@@ -597,7 +598,18 @@ anchor_set_key(vos_anchor_t *an, const void *key, uint32_t len)
 	}
 }
 
-/* Put the cursor on the first key after the anchor. */
+int
+vos_anchor_at(const void *key, uint32_t len, vos_anchor_t *anchor)
+{
+	if (key == NULL || len == 0 || len > VOS_KEY_MAX || anchor == NULL)
+		return -DER_INVAL;
+	memset(anchor, 0, sizeof(*anchor));
+	anchor_set_key(anchor, key, len);
+	anchor->va_flags |= ANCHOR_AT;
+	return 0;
+}
+
+/* Put the cursor on the first key after the anchor (at it, for ANCHOR_AT). */
 static int
 anchor_seek(const struct btr_ops *ops, struct btr_root *r, struct btr_cursor *c,
 	    const vos_anchor_t *an)
@@ -621,7 +633,8 @@ anchor_seek(const struct btr_ops *ops, struct btr_root *r, struct btr_cursor *c,
 	    (an->va_flags & ANCHOR_HASHED && an->va_len != ANCHOR_PREFIX))
 		return -DER_INVAL;
 	if (!(an->va_flags & ANCHOR_HASHED)) {
-		btr_seek(ops, r, c, an->va_buf, an->va_len, BTR_SEEK_GT);
+		btr_seek(ops, r, c, an->va_buf, an->va_len,
+			 an->va_flags & ANCHOR_AT ? BTR_SEEK_GE : BTR_SEEK_GT);
 		return 0;
 	}
 	memcpy(&h, an->va_buf + ANCHOR_PREFIX, 8);
@@ -632,7 +645,8 @@ anchor_seek(const struct btr_ops *ops, struct btr_root *r, struct btr_cursor *c,
 		if (kl < ANCHOR_PREFIX || memcmp(k, an->va_buf, ANCHOR_PREFIX) != 0)
 			break;
 		if (key_hash(k, kl) == h) {
-			btr_next(c);
+			if (!(an->va_flags & ANCHOR_AT))
+				btr_next(c);
 			return 0;
 		}
 	}

@@ -739,6 +739,46 @@ test_anchor_split(void **state)
 	assert_int_equal(total, 64);
 	for (i = 0; i < 64; i++)
 		assert_int_equal(hits[i], 1);
+
+	/* daos_obj_key2anchor: a listing from "k40" is the whole listing's tail from it */
+	{
+		unsigned int order[64], from[64], nall = 0, nfrom = 0, at;
+		daos_anchor_t an = {0};
+
+		for (a = 0; a < 2; a++) {
+			if (a == 1) {
+				d_iov_set(&dkey, "k40", 3);
+				assert_int_equal(daos_obj_key2anchor(oh, DAOS_TX_NONE, &dkey, NULL, &an,
+								     NULL),
+						 0);
+			}
+			while (!daos_anchor_is_eof(&an)) {
+				n = ARRAY_SIZE(kds);
+				d_iov_set(&iov, buf, sizeof(buf));
+				assert_int_equal(daos_obj_list_dkey(oh, DAOS_TX_NONE, &n, kds, &sgl,
+								    &an, NULL),
+						 0);
+				for (i = 0, v = 0; i < n; v += kds[i].kd_key_len, i++) {
+					unsigned int k;
+
+					assert_int_equal(sscanf(buf + v, "k%02u", &k), 1);
+					if (a == 0)
+						order[nall++] = k;
+					else
+						from[nfrom++] = k;
+				}
+			}
+			memset(&an, 0, sizeof(an));
+		}
+		for (at = 0; at < nall && order[at] != 40; at++)
+			;
+		assert_true(at < nall);
+		assert_int_equal(nfrom, nall - at);
+		for (i = 0; i < nfrom; i++)
+			assert_int_equal(from[i], order[at + i]);
+		assert_int_equal(daos_obj_key2anchor(oh, DAOS_TX_NONE, NULL, NULL, &an, NULL),
+				 -DER_INVAL);
+	}
 	assert_int_equal(daos_obj_close(oh, NULL), 0);
 	assert_int_equal(daos_obj_anchor_split(oh, &nr, anchors), -DER_NO_HDL);
 	close_cont();

@@ -280,6 +280,29 @@ test_enumerate(void **state)
 			assert_int_equal(big[150], '0' + total++);
 	}
 	assert_int_equal(total, 4);
+	/* vos_anchor_at: at the long key "..2" itself (hashed), then at a short missing key */
+	memset(big, 'k', sizeof(big));
+	big[150] = '2';
+	assert_int_equal(vos_anchor_at(big, 160, &an), 0);
+	nr = 1;
+	assert_int_equal(vos_obj_list_keys(vos, tu_cont, ko, 5, NULL, &an, &nr, kds, big, sizeof(big)),
+			 0);
+	assert_int_equal(nr, 1);
+	assert_int_equal(big[150], '2');
+	k = 257;
+	assert_int_equal(vos_anchor_at(&k, 8, &an), 0);
+	nr = 3;
+	assert_int_equal(vos_obj_list_keys(vos, tu_cont, oid, 100, NULL, &an, &nr, kds, buf, 64), 0);
+	assert_int_equal(nr, 2); /* 300, 70000 */
+	memcpy(&k, buf, 8);
+	assert_int_equal(k, 300);
+	k = 300;
+	assert_int_equal(vos_anchor_at(&k, 8, &an), 0);
+	nr = 3;
+	assert_int_equal(vos_obj_list_keys(vos, tu_cont, oid, 100, NULL, &an, &nr, kds, buf, 64), 0);
+	assert_int_equal(nr, 2); /* the key itself first */
+	assert_int_equal(vos_anchor_at(NULL, 8, &an), -DER_INVAL);
+	assert_int_equal(vos_anchor_at(&k, 0, &an), -DER_INVAL);
 
 	/* Akeys of a dkey, and objects of the container. */
 	memset(&an, 0, sizeof(an));
