@@ -21,8 +21,9 @@
  * is formatted; a destroy frees them after the shard is gone. DIR is then
  * the control directory (control_metadata.path): superblock, system
  * database, and per shard three slice links (bio.h). `dmg storage format`
- * writes the tables (a device holding one needs force); a start refuses
- * devices of another system or role, frees the slices of pools without a
+ * writes the tables (a device holding one needs force); a start holds each
+ * device open with O_EXCL (a mounted device, or one another daos_server
+ * uses, is refused), refuses devices of another system or role, frees the slices of pools without a
  * record (the pool service removes CREATING and DESTROYING pools itself,
  * which frees theirs) and rewrites links that disagree with the tables.
  * The tables are written with plain system calls on the system thread

@@ -72,6 +72,7 @@ struct dss_engine {
 	/* the role whose e_devtab slot holds the table of role r's device (roles on
 	 * one device share its first role's table) */
 	int                    e_dev_first[DSS_DEV_ROLE_NR];
+	int                    e_dev_excl[DSS_DEV_ROLE_NR]; /* O_EXCL fds held (0: none) */
 	struct rpc_boot       *e_boot;
 	uint16_t               e_port;    /* bound bootstrap port */
 	bool                   e_formatted;   /* the superblock was found at start */

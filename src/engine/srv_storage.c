@@ -110,8 +110,12 @@ dss_devtabs_fini(void)
 {
 	int r;
 
-	for (r = 0; r < DSS_DEV_ROLE_NR; r++)
+	for (r = 0; r < DSS_DEV_ROLE_NR; r++) {
 		dss_devtab_fini(&dss_eng.e_devtab[r]);
+		if (dss_eng.e_dev_excl[r] > 0)
+			close(dss_eng.e_dev_excl[r]);
+		dss_eng.e_dev_excl[r] = 0;
+	}
 }
 
 /* Are a and b the same device (the same path, or the same block device)? */
@@ -126,8 +130,13 @@ same_dev(const char *a, const char *b)
 	       S_ISBLK(sb.st_mode) && sa.st_rdev == sb.st_rdev;
 }
 
-/* Roles on one device share one table: the one of its first role. */
-static void
+/*
+ * Roles on one device share one table: the one of its first role. Each
+ * device is held open with O_EXCL for the life of the process, so a device
+ * that is mounted, or used by another daos_server, is refused before
+ * anything is read or written (our own regions open it without O_EXCL).
+ */
+static int
 devs_map(const struct dss_params *p)
 {
 	int r, s;
@@ -139,7 +148,22 @@ devs_map(const struct dss_params *p)
 				dss_eng.e_dev_first[r] = dss_eng.e_dev_first[s];
 				break;
 			}
+		if (dss_eng.e_dev_first[r] != r)
+			continue;
+		dss_eng.e_dev_excl[r] = open(p->dp_dev[r], O_RDONLY | O_EXCL | O_CLOEXEC);
+		if (dss_eng.e_dev_excl[r] < 0) {
+			int err = errno;
+
+			dss_eng.e_dev_excl[r] = 0;
+			fprintf(stderr, "daos_server: %s: %s\n", p->dp_dev[r],
+				err == EBUSY ? "in use (mounted, or held by another daos_server or "
+					       "program): refusing to touch it"
+					     : strerror(err));
+			return err == ENOENT ? -DER_NONEXIST : err == EBUSY ? -DER_BUSY
+									    : d_errno2der(err);
+		}
 	}
+	return 0;
 }
 
 static struct dss_devtab *
@@ -556,8 +580,11 @@ dss_storage_check(const struct dss_params *p, struct dss_superblock *sb, bool *b
 	int rc;
 
 	*blank = false;
-	if (dss_devmode())
-		devs_map(p);
+	if (dss_devmode()) {
+		rc = devs_map(p);
+		if (rc != 0)
+			return rc;
+	}
 	rc     = dss_sb_read(p->dp_dir, sb);
 	if (rc == -DER_NONEXIST) {
 		if (dir_blank(p->dp_dir)) {

@@ -180,6 +180,10 @@ expect_rc 0 dmg -j storage query usage
 	fail "usage of a shared device: $(cat "$OUT")"
 expect_rc 0 dmg pool create --size 256MiB one
 [ "$(slices)" = "[6]" ] || fail "slices of a pool on a shared device: $(cat "$OUT")"
+# a second server on the same device (another control directory) is refused
+sed -e "s|$WORK/ctl1|$WORK/ctl2|" -e "s|^port: .*|port: $(free_port)|" "$CFG1" >"$WORK/second.yml"
+expect_rc 1 timeout 30 "$DAOS_SERVER" start -o "$WORK/second.yml"
+expect_in "${DEV[data]}: in use" "$ERR"
 if [ -n "${DSTOR_ACCESS_POINTS:-}" ]; then
 	expect_rc 0 timeout 60 "$DAOS_TOOL" container create one c1
 	expect_rc 0 timeout 60 "$DAOS_PERF" --pool one --cont c1 --op fetch --size 64KiB \
