@@ -306,7 +306,8 @@ typedef struct daos_pool_cont_filter {
 
 #define DAOS_POOL_CONT_FILTER_MAX_NPARTS (8)
 
-/* Start an empty filter; add parts (copied) with daos_pool_cont_filter_add(). */
+/* Start an empty filter; add parts with daos_pool_cont_filter_add(), which refers to
+ * each part (not copied) until daos_pool_cont_filter_fini(), as DAOS does. */
 int
 daos_pool_cont_filter_init(daos_pool_cont_filter_t *filt, uint32_t combine_func);
 

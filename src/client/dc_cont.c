@@ -759,6 +759,116 @@ out:
 	return rc;
 }
 
+/* ---- a pool's containers that pass a filter ---- */
+
+int
+daos_pool_cont_filter_init(daos_pool_cont_filter_t *filt, uint32_t combine_func)
+{
+	if (filt == NULL || combine_func > PCF_COMBINE_LOGICAL_OR)
+		return -DER_INVAL;
+	memset(filt, 0, sizeof(*filt));
+	filt->pcf_combine_func = combine_func;
+	return 0;
+}
+
+/* As DAOS: the filter refers to part (it is not copied) until fini. */
+int
+daos_pool_cont_filter_add(daos_pool_cont_filter_t *filt, daos_pool_cont_filter_part_t *part)
+{
+	daos_pool_cont_filter_part_t **parts;
+
+	if (filt == NULL || part == NULL)
+		return -DER_INVAL;
+	D_REALLOC_ARRAY(parts, filt->pcf_parts, filt->pcf_nparts, filt->pcf_nparts + 1);
+	if (parts == NULL)
+		return -DER_NOMEM;
+	filt->pcf_parts                     = parts;
+	filt->pcf_parts[filt->pcf_nparts++] = part;
+	return 0;
+}
+
+void
+daos_pool_cont_filter_fini(daos_pool_cont_filter_t *filt)
+{
+	if (filt == NULL)
+		return;
+	D_FREE(filt->pcf_parts);
+	filt->pcf_nparts = 0;
+}
+
+static int
+filter_cont_reply(struct dc_op *op, struct rpc_call *call, void *arg)
+{
+	struct cont_op              *co   = op->op_priv;
+	daos_size_t                 *ncont = co->co_out[0];
+	struct daos_pool_cont_info2 *cbuf = co->co_out[1];
+	struct dsp_cont_info         ci;
+	struct ddec                  d;
+	daos_size_t                  cap = *ncont;
+	uint32_t                     n, i;
+
+	(void)arg;
+	if (call->rc_rc != 0)
+		return call->rc_rc;
+	ddec_init(&d, call->rc_reply, call->rc_reply_len);
+	n = ddec_count(&d, DSP_LIST_MAX, 20);
+	if (ddec_finish(&d) != 0)
+		return -DER_PROTO;
+	*ncont = n;
+	if (cbuf == NULL)
+		return 0; /* the count only */
+	if (cap < n)
+		return -DER_TRUNC;
+	for (i = 0; i < n; i++) {
+		memset(&cbuf[i], 0, sizeof(cbuf[i]));
+		ddec_uuid(&d, cbuf[i].pci_id.pci_uuid);
+		ddec_str(&d, cbuf[i].pci_id.pci_label, sizeof(cbuf[i].pci_id.pci_label));
+		dsp_cont_info_decode(&d, &ci);
+		if (ddec_finish(&d) != 0)
+			return -DER_PROTO;
+		cont_info_fill(&ci, &cbuf[i].pci_cinfo);
+	}
+	return 0;
+}
+
+int
+daos_pool_filter_cont(daos_handle_t poh, daos_pool_cont_filter_t *filter, daos_size_t *ncont,
+		      struct daos_pool_cont_info2 *cbuf, daos_event_t *ev)
+{
+	struct cont_op *co;
+	struct dc_op   *op;
+	struct denc     e;
+	uint32_t        i, nparts = filter != NULL ? filter->pcf_nparts : 0;
+	int             rc;
+
+	if (ncont == NULL || nparts > DAOS_POOL_CONT_FILTER_MAX_NPARTS ||
+	    (nparts > 0 && filter->pcf_parts == NULL))
+		return -DER_INVAL;
+	for (i = 0; i < nparts; i++)
+		if (filter->pcf_parts[i] == NULL || filter->pcf_parts[i]->pcfp_func >= PCF_FUNC_MAX ||
+		    filter->pcf_parts[i]->pcfp_key >= PCF_KEY_MAX)
+			return -DER_INVAL;
+	dc_lock();
+	rc = cont_op_start(poh, DAOS_HDL_INVAL, ev, &op, &co);
+	if (rc != 0)
+		goto out;
+	co->co_out[0] = ncont;
+	co->co_out[1] = cbuf;
+	head_pool(&e, co->co_pool);
+	denc_u32(&e, filter != NULL ? filter->pcf_combine_func : PCF_COMBINE_LOGICAL_AND);
+	denc_u32(&e, nparts);
+	for (i = 0; i < nparts; i++) {
+		denc_u32(&e, filter->pcf_parts[i]->pcfp_func);
+		denc_u32(&e, filter->pcf_parts[i]->pcfp_key);
+		denc_u64(&e, filter->pcf_parts[i]->pcfp_val64);
+	}
+	dc_op_rpc(op, 0, DSP_POOL_FILTER_CONT, &e, NULL, NULL, filter_cont_reply, NULL);
+	rc = dc_op_run(op, ev);
+out:
+	dc_unlock();
+	return rc;
+}
+
 /* ---- aggregation and status ---- */
 
 int

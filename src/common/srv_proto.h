@@ -47,6 +47,8 @@ enum dsp_opcode {
 	DSP_POOL_ATTR_GET      = 205, /* ... as DSP_CONT_ATTR_GET */
 	DSP_POOL_ATTR_SET      = 206, /* ... as DSP_CONT_ATTR_SET */
 	DSP_POOL_ATTR_DEL      = 207, /* ... as DSP_CONT_ATTR_DEL */
+	DSP_POOL_FILTER_CONT   = 209, /* uuid pool, uuid handle, u32 combine, u32 n, n × (u32 func,
+				       *    u32 key, u64 value) -> u32 n, n × (uuid, str label, cinfo) */
 	DSP_POOL_QUERY_TARGET  = 208, /* uuid pool, uuid handle, u32 rank, u32 target -> u32 state
 				       *    (daos_target_state_t), u64 meta total, meta free,
 				       *    data total, data free */

@@ -13,6 +13,7 @@
  */
 #include <daos_prop.h>
 #include <daos_cont.h>
+#include <daos_pool.h>
 #include "rpc/rpc.h"
 #include "vos/vos.h"
 #include "pool/ds_pool.h"
@@ -1266,6 +1267,125 @@ out:
 	cont_req_end(&cr, rc);
 }
 
+/* ---- listing with a filter (daos_pool_filter_cont) ---- */
+
+struct cont_filter_part {
+	uint32_t fp_func;
+	uint32_t fp_key;
+	uint64_t fp_val;
+};
+
+static bool
+cont_filter_part_match(const struct ds_cont *c, const struct cont_filter_part *p)
+{
+	uint64_t v;
+
+	switch (p->fp_key) {
+	case PCF_KEY_MD_OTIME:
+		v = c->c_open_time;
+		break;
+	case PCF_KEY_MD_MTIME:
+		v = c->c_mod_time;
+		break;
+	case PCF_KEY_NUM_SNAPSHOTS:
+		v = c->c_nsnaps;
+		break;
+	default:
+		v = c->c_nhandles;
+		break;
+	}
+	switch (p->fp_func) {
+	case PCF_FUNC_EQ:
+		return v == p->fp_val;
+	case PCF_FUNC_NE:
+		return v != p->fp_val;
+	case PCF_FUNC_LT:
+		return v < p->fp_val;
+	case PCF_FUNC_LE:
+		return v <= p->fp_val;
+	case PCF_FUNC_GT:
+		return v > p->fp_val;
+	default:
+		return v >= p->fp_val;
+	}
+}
+
+/* AND: every part; OR: any part; no parts: every container. */
+static bool
+cont_filter_match(const struct ds_cont *c, uint32_t combine, const struct cont_filter_part *parts,
+		  uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		bool m = cont_filter_part_match(c, &parts[i]);
+
+		if (combine == PCF_COMBINE_LOGICAL_OR && m)
+			return true;
+		if (combine == PCF_COMBINE_LOGICAL_AND && !m)
+			return false;
+	}
+	return n == 0 || combine == PCF_COMBINE_LOGICAL_AND;
+}
+
+static void
+cont_filter_handler(struct rpc_req *req, void *arg)
+{
+	struct cont_filter_part parts[DAOS_POOL_CONT_FILTER_MAX_NPARTS];
+	struct dsp_cont_info    ci;
+	struct cont_req         cr;
+	struct ds_cont         *c;
+	struct denc             items;
+	uint32_t                combine, nparts, n = 0, len = 0, i;
+	void                   *buf = NULL;
+	int                     rc;
+
+	(void)arg;
+	denc_init(&items);
+	rc = cont_req_begin(req, &cr, false);
+	if (rc != 0)
+		goto out;
+	combine = ddec_u32(&cr.cr_dec);
+	nparts  = ddec_u32(&cr.cr_dec);
+	if (ddec_finish(&cr.cr_dec) != 0 || nparts > DAOS_POOL_CONT_FILTER_MAX_NPARTS) {
+		rc = ddec_finish(&cr.cr_dec) != 0 ? -DER_PROTO : -DER_INVAL;
+		goto out;
+	}
+	for (i = 0; i < nparts; i++) {
+		parts[i].fp_func = ddec_u32(&cr.cr_dec);
+		parts[i].fp_key  = ddec_u32(&cr.cr_dec);
+		parts[i].fp_val  = ddec_u64(&cr.cr_dec);
+		if (parts[i].fp_func >= PCF_FUNC_MAX || parts[i].fp_key >= PCF_KEY_MAX)
+			rc = -DER_INVAL;
+	}
+	if (rc == 0 && ddec_finish(&cr.cr_dec) != 0)
+		rc = -DER_PROTO;
+	if (rc == 0 && combine > PCF_COMBINE_LOGICAL_OR)
+		rc = -DER_INVAL;
+	if (rc != 0)
+		goto out;
+	d_list_for_each_entry(c, &cont_list, c_link) {
+		if (uuid_compare(c->c_pool, cr.cr_pool->p_uuid) != 0 || c->c_destroying ||
+		    n >= DSP_LIST_MAX || !cont_filter_match(c, combine, parts, nparts))
+			continue;
+		cont_info_fill(c, &ci);
+		denc_uuid(&items, c->c_uuid);
+		denc_str(&items, c->c_label);
+		dsp_cont_info_encode(&items, &ci);
+		n++;
+	}
+	rc = denc_finish(&items, 0, &buf, &len);
+	if (rc == 0) {
+		denc_u32(&cr.cr_enc, n);
+		denc_raw(&cr.cr_enc, buf, len);
+	}
+out:
+	if (rc != 0)
+		denc_fini(&items);
+	D_FREE(buf);
+	cont_req_end(&cr, rc);
+}
+
 static void
 cont_list_handler(struct rpc_req *req, void *arg)
 {
@@ -1326,6 +1446,7 @@ cont_init_sys(struct rpc_ctx *ctx)
 		{DSP_CONT_AGGREGATE, cont_aggregate_handler},
 		{DSP_CONT_LIST, cont_list_handler},
 		{DSP_POOL_LIST_CONT, cont_list_handler},
+		{DSP_POOL_FILTER_CONT, cont_filter_handler},
 	};
 	static bool hooked;
 	size_t      i;

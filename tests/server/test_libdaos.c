@@ -1007,6 +1007,76 @@ test_oit(void **state)
 	close_cont();
 }
 
+/* daos_pool_filter_cont: snapshot and handle counts, AND and OR, count only, TRUNC. */
+static void
+test_filter_cont(void **state)
+{
+	daos_pool_cont_filter_part_t snaps = {.pcfp_func = PCF_FUNC_GE, .pcfp_key = PCF_KEY_NUM_SNAPSHOTS,
+					      .pcfp_val64 = 2};
+	daos_pool_cont_filter_part_t open1 = {.pcfp_func = PCF_FUNC_EQ, .pcfp_key = PCF_KEY_NUM_HANDLES,
+					      .pcfp_val64 = 1};
+	struct daos_pool_cont_info2  got[64];
+	daos_pool_cont_filter_t      f;
+	daos_epoch_t                 ep;
+	daos_handle_t                poh, c1, c2;
+	daos_size_t                  n, all;
+	bool                         seen1 = false, seen2 = false;
+	uint32_t                     i;
+
+	(void)state;
+	assert_int_equal(daos_pool_connect("lp", NULL, DAOS_PC_RW, &poh, NULL, NULL), 0);
+	assert_int_equal(daos_cont_create_with_label(poh, "filt1", NULL, NULL, NULL), 0);
+	assert_int_equal(daos_cont_create_with_label(poh, "filt2", NULL, NULL, NULL), 0);
+	assert_int_equal(daos_cont_open(poh, "filt1", DAOS_COO_RW, &c1, NULL, NULL), 0);
+	assert_int_equal(daos_cont_open(poh, "filt2", DAOS_COO_RW, &c2, NULL, NULL), 0);
+	assert_int_equal(daos_cont_create_snap(c1, &ep, NULL, NULL), 0);
+	assert_int_equal(daos_cont_create_snap(c1, &ep, NULL, NULL), 0);
+
+	/* no filter: every container; count only */
+	all = 0;
+	assert_int_equal(daos_pool_filter_cont(poh, NULL, &all, NULL, NULL), 0);
+	assert_true(all >= 2);
+	n = 1;
+	assert_int_equal(daos_pool_filter_cont(poh, NULL, &n, got, NULL), -DER_TRUNC);
+
+	/* AND: at least two snapshots and one handle: filt1, not filt2 */
+	assert_int_equal(daos_pool_cont_filter_init(&f, PCF_COMBINE_LOGICAL_AND), 0);
+	assert_int_equal(daos_pool_cont_filter_add(&f, &snaps), 0);
+	assert_int_equal(daos_pool_cont_filter_add(&f, &open1), 0);
+	n = ARRAY_SIZE(got);
+	assert_int_equal(daos_pool_filter_cont(poh, &f, &n, got, NULL), 0);
+	for (i = 0; i < n; i++) {
+		assert_true(got[i].pci_cinfo.ci_nsnapshots >= 2);
+		assert_int_equal(got[i].pci_cinfo.ci_nhandles, 1);
+		seen1 = seen1 || strcmp(got[i].pci_id.pci_label, "filt1") == 0;
+		seen2 = seen2 || strcmp(got[i].pci_id.pci_label, "filt2") == 0;
+	}
+	assert_true(seen1 && !seen2);
+	daos_pool_cont_filter_fini(&f);
+
+	/* OR: both */
+	assert_int_equal(daos_pool_cont_filter_init(&f, PCF_COMBINE_LOGICAL_OR), 0);
+	assert_int_equal(daos_pool_cont_filter_add(&f, &snaps), 0);
+	assert_int_equal(daos_pool_cont_filter_add(&f, &open1), 0);
+	n = ARRAY_SIZE(got);
+	assert_int_equal(daos_pool_filter_cont(poh, &f, &n, got, NULL), 0);
+	seen1 = seen2 = false;
+	for (i = 0; i < n; i++) {
+		seen1 = seen1 || strcmp(got[i].pci_id.pci_label, "filt1") == 0;
+		seen2 = seen2 || strcmp(got[i].pci_id.pci_label, "filt2") == 0;
+	}
+	assert_true(seen1 && seen2);
+	for (i = 0; i < DAOS_POOL_CONT_FILTER_MAX_NPARTS; i++)
+		assert_int_equal(daos_pool_cont_filter_add(&f, &snaps), 0);
+	assert_int_equal(daos_pool_filter_cont(poh, &f, &n, got, NULL), -DER_INVAL);
+	daos_pool_cont_filter_fini(&f);
+	assert_int_equal(daos_pool_cont_filter_init(&f, 7), -DER_INVAL);
+
+	assert_int_equal(daos_cont_close(c1, NULL), 0);
+	assert_int_equal(daos_cont_close(c2, NULL), 0);
+	assert_int_equal(daos_pool_disconnect(poh, NULL), 0);
+}
+
 /* The calls that need no handle: pools of the system, classes, HLC, ranks. */
 static void
 test_api_helpers(void **state)
@@ -1084,6 +1154,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_pool_attrs),    cmocka_unit_test(test_anchor_split),
 	    cmocka_unit_test(test_query_target),  cmocka_unit_test(test_fork),
 	    cmocka_unit_test(test_cont_roots),    cmocka_unit_test(test_oit),
+	    cmocka_unit_test(test_filter_cont),
 	};
 
 	if (argc == 4 && strcmp(argv[1], "child") == 0)
