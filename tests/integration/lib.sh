@@ -82,12 +82,24 @@ step() {
 }
 
 # A TCP port nobody listens on now (the kernel's choice, released at once).
+# A port nobody listens on now, below the kernel's ephemeral range (as the
+# server tests' srv_free_port): one from that range may be taken meanwhile by
+# any process's bind(0) or connect(), and a test that binds it again (a
+# restart, the busy-port step of make_run.sh) would then lose it.
 free_port() {
-	python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
+	python3 -c 'import random, socket
+lo = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for _ in range(1000):
+    port = random.randrange(20000, lo) if lo > 22000 else 0
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        s.close()
+        continue
+    print(s.getsockname()[1])
+    s.close()
+    break'
 }
 
 srv_start() {
