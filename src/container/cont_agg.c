@@ -34,7 +34,7 @@
 
 #define CONT_AGG_LAG_ENV    "DSTOR_AGG_LAG_MS"
 #define CONT_AGG_LAG_MS     20000u /* default: transactions may last this long */
-#define CONT_AGG_SLICE_NS   (100ull * 1000 * 1000)
+#define CONT_AGG_SLICE_NS   (250ull * 1000 * 1000) /* a stop waits at most this */
 
 struct cont_agg_ent {
 	d_list_t      ae_link;
