@@ -1000,8 +1000,9 @@ cont_set_prop_handler(struct rpc_req *req, void *arg)
 	rc = props.dps_nr == 0 ? -DER_INVAL : cont_props_check(&props, false, c->c_pool, c);
 	if (rc == 0)
 		rc = dsp_props_merge(&saved, &c->c_props);
-	if (rc == 0)
-		rc = dsp_props_merge(&c->c_props, &props);
+	if (rc != 0)
+		goto out; /* nothing changed yet: there is nothing to put back */
+	rc = dsp_props_merge(&c->c_props, &props);
 	if (rc == 0) {
 		c->c_mod_time = d_hlc_get();
 		rc            = cont_rec_put(c);
