@@ -1005,3 +1005,291 @@ daos_cont_global2local(daos_handle_t poh, d_iov_t glob, daos_handle_t *coh)
 	dc_unlock();
 	return rc;
 }
+
+/* ---- access control lists and owners (DAOS_PROP_CO_ACL, _OWNER, _OWNER_GROUP) ---- */
+
+/*
+ * The ACL calls go through the container's properties: get is a query, the
+ * others set DAOS_PROP_CO_ACL, which the container service validates
+ * (daos_acl_validate) before storing it. Update and delete read the ACL,
+ * change it here and write it back: two requests, so two clients changing
+ * one container's ACL at once may lose one's change (DAOS does both on the
+ * server). The ACL is stored and returned, not yet enforced on open.
+ */
+
+#define CONT_ACL_UPDATE 0 /* co_val of an update; a delete's is 1 + the principal type */
+
+static int
+cont_get_acl_reply(struct dc_op *op, struct rpc_call *call, void *arg)
+{
+	static const uint32_t types[] = {DAOS_PROP_CO_ACL, DAOS_PROP_CO_OWNER,
+					 DAOS_PROP_CO_OWNER_GROUP};
+	struct cont_op       *co      = op->op_priv;
+	struct dsp_cont_info  ci;
+	struct dsp_props      props;
+	daos_prop_t          *prop;
+	struct ddec           d;
+	uint32_t              i;
+	int                   rc;
+
+	(void)arg;
+	if (call->rc_rc != 0)
+		return call->rc_rc;
+	ddec_init(&d, call->rc_reply, call->rc_reply_len);
+	dsp_cont_info_decode(&d, &ci);
+	rc = dsp_props_decode(&d, &props);
+	if (rc != 0)
+		return rc;
+	prop = daos_prop_alloc(ARRAY_SIZE(types));
+	if (prop == NULL) {
+		dsp_props_fini(&props);
+		return -DER_NOMEM;
+	}
+	for (i = 0; i < ARRAY_SIZE(types); i++)
+		prop->dpp_entries[i].dpe_type = types[i];
+	rc = dc_prop_from_dsp(&props, prop);
+	dsp_props_fini(&props);
+	if (rc != 0) {
+		daos_prop_free(prop);
+		return rc;
+	}
+	*(daos_prop_t **)co->co_out[0] = prop;
+	return 0;
+}
+
+int
+daos_cont_get_acl(daos_handle_t coh, daos_prop_t **acl_prop, daos_event_t *ev)
+{
+	struct cont_op *co;
+	struct dc_op   *op;
+	struct denc     e;
+	int             rc;
+
+	if (acl_prop == NULL)
+		return -DER_INVAL;
+	dc_lock();
+	rc = cont_op_start(DAOS_HDL_INVAL, coh, ev, &op, &co);
+	if (rc != 0)
+		goto out;
+	co->co_out[0] = acl_prop;
+	head_cont(&e, co->co_cont);
+	dc_op_rpc(op, 0, DSP_CONT_QUERY, &e, NULL, NULL, cont_get_acl_reply, NULL);
+	rc = dc_op_run(op, ev);
+out:
+	dc_unlock();
+	return rc;
+}
+
+int
+daos_cont_overwrite_acl(daos_handle_t coh, struct daos_acl *acl, daos_event_t *ev)
+{
+	daos_prop_t *prop;
+	int          rc;
+
+	if (daos_acl_validate(acl) != 0)
+		return -DER_INVAL;
+	prop = daos_prop_alloc(1);
+	if (prop == NULL)
+		return -DER_NOMEM;
+	prop->dpp_entries[0].dpe_type    = DAOS_PROP_CO_ACL;
+	prop->dpp_entries[0].dpe_val_ptr = daos_acl_dup(acl);
+	if (prop->dpp_entries[0].dpe_val_ptr == NULL) {
+		daos_prop_free(prop);
+		return -DER_NOMEM;
+	}
+	/* encoded before it returns: prop may go at once, also with an event */
+	rc = daos_cont_set_prop(coh, prop, ev);
+	daos_prop_free(prop);
+	return rc;
+}
+
+/* The container's ACL from a query reply's properties (empty if it has none). */
+static int
+cont_acl_of(const struct dsp_props *props, struct daos_acl **aclp)
+{
+	const struct dsp_prop *p = dsp_props_find(props, DAOS_PROP_CO_ACL);
+	struct daos_acl       *acl;
+
+	if (p == NULL || p->dp_kind != DSP_PROP_BYTES || p->dp_val == 0) {
+		*aclp = daos_acl_create(NULL, 0);
+		return *aclp == NULL ? -DER_NOMEM : 0;
+	}
+	if (p->dp_val < sizeof(*acl) || p->dp_val > sizeof(*acl) + DAOS_ACL_MAX_ACE_LEN)
+		return -DER_PROTO;
+	D_ALLOC(acl, p->dp_val);
+	if (acl == NULL)
+		return -DER_NOMEM;
+	memcpy(acl, p->dp_str, p->dp_val);
+	if (sizeof(*acl) + acl->dal_len != p->dp_val || daos_acl_validate(acl) != 0) {
+		daos_acl_free(acl);
+		return -DER_PROTO;
+	}
+	*aclp = acl;
+	return 0;
+}
+
+/* The current ACL is back: change it as asked and write it back. */
+static int
+cont_acl_change_reply(struct dc_op *op, struct rpc_call *call, void *arg)
+{
+	struct cont_op      *co  = op->op_priv;
+	struct daos_acl     *acl = NULL;
+	struct daos_ace     *ace;
+	struct dsp_cont_info ci;
+	struct dsp_props     props;
+	struct dsp_prop      dp;
+	struct dsp_props     one = {.dps_nr = 1, .dps_props = &dp};
+	struct ddec          d;
+	struct denc          e;
+	int                  rc;
+
+	(void)arg;
+	if (call->rc_rc != 0)
+		return call->rc_rc;
+	ddec_init(&d, call->rc_reply, call->rc_reply_len);
+	dsp_cont_info_decode(&d, &ci);
+	rc = dsp_props_decode(&d, &props);
+	if (rc != 0)
+		return rc;
+	rc = cont_acl_of(&props, &acl);
+	dsp_props_fini(&props);
+	if (rc != 0)
+		return rc;
+	if (co->co_val == CONT_ACL_UPDATE) {
+		struct daos_acl *changes = (struct daos_acl *)co->co_buf;
+
+		for (ace = daos_acl_get_next_ace(changes, NULL); rc == 0 && ace != NULL;
+		     ace = daos_acl_get_next_ace(changes, ace))
+			rc = daos_acl_add_ace(&acl, ace);
+	} else {
+		rc = daos_acl_remove_ace(&acl, (enum daos_acl_principal_type)(co->co_val - 1),
+					 co->co_buf);
+	}
+	if (rc == 0) {
+		dp.dp_type = DAOS_PROP_CO_ACL;
+		dp.dp_kind = DSP_PROP_BYTES;
+		dp.dp_val  = (uint64_t)daos_acl_get_size(acl);
+		dp.dp_str  = (char *)acl;
+		head_cont(&e, co->co_cont);
+		dsp_props_encode(&e, &one);
+		dc_op_rpc(op, 0, DSP_CONT_SET_PROP, &e, NULL, NULL, dc_reply_status, NULL);
+	}
+	daos_acl_free(acl);
+	return rc;
+}
+
+/* Read, change (co_val, co_buf: what) and write back the ACL. buf is the op's. */
+static int
+cont_acl_change(daos_handle_t coh, uint64_t what, char *buf, daos_event_t *ev)
+{
+	struct cont_op *co;
+	struct dc_op   *op;
+	struct denc     e;
+	int             rc;
+
+	dc_lock();
+	rc = cont_op_start(DAOS_HDL_INVAL, coh, ev, &op, &co);
+	if (rc != 0) {
+		D_FREE(buf);
+		goto out;
+	}
+	co->co_val = what;
+	co->co_buf = buf;
+	head_cont(&e, co->co_cont);
+	dc_op_rpc(op, 0, DSP_CONT_QUERY, &e, NULL, NULL, cont_acl_change_reply, NULL);
+	rc = dc_op_run(op, ev);
+out:
+	dc_unlock();
+	return rc;
+}
+
+int
+daos_cont_update_acl(daos_handle_t coh, struct daos_acl *acl, daos_event_t *ev)
+{
+	struct daos_acl *copy;
+
+	if (daos_acl_validate(acl) != 0)
+		return -DER_INVAL;
+	copy = daos_acl_dup(acl);
+	if (copy == NULL)
+		return -DER_NOMEM;
+	return cont_acl_change(coh, CONT_ACL_UPDATE, (char *)copy, ev);
+}
+
+int
+daos_cont_delete_acl(daos_handle_t coh, enum daos_acl_principal_type type, d_string_t name,
+		     daos_event_t *ev)
+{
+	char *copy = NULL;
+
+	if ((unsigned int)type >= NUM_DAOS_ACL_TYPES)
+		return -DER_INVAL;
+	if (type == DAOS_ACL_USER || type == DAOS_ACL_GROUP) {
+		if (!daos_acl_principal_is_valid(name))
+			return -DER_INVAL;
+		D_STRNDUP(copy, name, DAOS_ACL_MAX_PRINCIPAL_LEN);
+		if (copy == NULL)
+			return -DER_NOMEM;
+	}
+	return cont_acl_change(coh, 1 + (uint64_t)type, copy, ev);
+}
+
+/* New owner user and/or group; check: they must exist here (getpwnam/getgrnam). */
+static int
+cont_set_owner(daos_handle_t coh, d_string_t user, d_string_t group, bool check,
+	       daos_event_t *ev)
+{
+	const char  *names[2] = {user, group};
+	uint32_t     types[2] = {DAOS_PROP_CO_OWNER, DAOS_PROP_CO_OWNER_GROUP};
+	daos_prop_t *prop;
+	uint32_t     nr = 0;
+	uid_t        uid;
+	gid_t        gid;
+	int          i;
+	int          rc = 0;
+
+	for (i = 0; i < 2; i++) {
+		if (names[i] == NULL)
+			continue;
+		if (!daos_acl_principal_is_valid(names[i]))
+			return -DER_INVAL;
+		if (check)
+			rc = i == 0 ? daos_acl_principal_to_uid(names[i], &uid)
+				    : daos_acl_principal_to_gid(names[i], &gid);
+		if (rc != 0)
+			return rc;
+		nr++;
+	}
+	if (nr == 0)
+		return -DER_INVAL;
+	prop = daos_prop_alloc(nr);
+	if (prop == NULL)
+		return -DER_NOMEM;
+	for (i = 0, nr = 0; i < 2; i++) {
+		if (names[i] == NULL)
+			continue;
+		prop->dpp_entries[nr].dpe_type = types[i];
+		D_STRNDUP(prop->dpp_entries[nr].dpe_str, names[i], DAOS_ACL_MAX_PRINCIPAL_LEN);
+		if (prop->dpp_entries[nr].dpe_str == NULL) {
+			daos_prop_free(prop);
+			return -DER_NOMEM;
+		}
+		nr++;
+	}
+	rc = daos_cont_set_prop(coh, prop, ev);
+	daos_prop_free(prop);
+	return rc;
+}
+
+int
+daos_cont_set_owner(daos_handle_t coh, d_string_t user, d_string_t group, daos_event_t *ev)
+{
+	return cont_set_owner(coh, user, group, true, ev);
+}
+
+int
+daos_cont_set_owner_no_check(daos_handle_t coh, d_string_t user, d_string_t group,
+			     daos_event_t *ev)
+{
+	return cont_set_owner(coh, user, group, false, ev);
+}

@@ -19,6 +19,7 @@
 #include "pool/ds_pool.h"
 #include "sched/sched.h"
 #include "cont_internal.h"
+#include "common/acl.h"
 
 #define CONT_REC_VERSION 1u
 #define CONT_SNAP_MAX    1024
@@ -270,9 +271,14 @@ cont_prop_check(const struct dsp_prop *p, bool creating)
 	case DAOS_PROP_CO_SCRUBBER_DISABLED:
 		break;
 	case DAOS_PROP_CO_ACL:
+		/* kept only if well formed (daos_acl_validate), not enforced yet */
+		return p->dp_kind == DSP_PROP_BYTES ? dacl_check_bytes(p->dp_str, p->dp_val)
+						    : -DER_INVAL;
 	case DAOS_PROP_CO_OWNER:
 	case DAOS_PROP_CO_OWNER_GROUP:
-		return p->dp_kind != DSP_PROP_VAL ? 0 : -DER_INVAL;
+		return p->dp_kind == DSP_PROP_STR && daos_acl_principal_is_valid(p->dp_str)
+			   ? 0
+			   : -DER_INVAL;
 	case DAOS_PROP_CO_ROOTS:
 		/* a middleware's (DFS's) root objects, kept as they come */
 		return p->dp_kind == DSP_PROP_BYTES && p->dp_val == sizeof(struct daos_prop_co_roots)
@@ -326,6 +332,26 @@ cont_props_check(const struct dsp_props *props, bool creating, const uuid_t pool
 	return 0;
 }
 
+/* DAOS's default container ACL: the owner may do all, the owner group read and write. */
+static int
+cont_acl_default(struct dsp_props *p)
+{
+	struct daos_acl *acl = dacl_cont_default();
+	struct dsp_prop  dp;
+	struct dsp_props one = {.dps_nr = 1, .dps_props = &dp};
+	int              rc;
+
+	if (acl == NULL)
+		return -DER_NOMEM;
+	dp.dp_type = DAOS_PROP_CO_ACL;
+	dp.dp_kind = DSP_PROP_BYTES;
+	dp.dp_val  = (uint64_t)daos_acl_get_size(acl);
+	dp.dp_str  = (char *)acl;
+	rc         = dsp_props_merge(p, &one);
+	daos_acl_free(acl);
+	return rc;
+}
+
 /* DAOS's defaults, with checksums on (CRC32, server verify) as our users expect. */
 static int
 cont_props_default(struct dsp_props *p)
@@ -358,6 +384,8 @@ cont_props_default(struct dsp_props *p)
 		rc = dsp_props_set_str(p, DAOS_PROP_CO_OWNER, "root@");
 	if (rc == 0)
 		rc = dsp_props_set_str(p, DAOS_PROP_CO_OWNER_GROUP, "root@");
+	if (rc == 0)
+		rc = cont_acl_default(p);
 	return rc;
 }
 

@@ -8,7 +8,9 @@
  *   punch, checksums;
  * - events: many updates in flight on one EQ, parent events, completion
  *   callbacks, daos_event_test;
- * - handle sharing: another process uses global handles with no connect.
+ * - handle sharing: another process uses global handles with no connect;
+ * - container ACLs and owners: the default ACL, get/overwrite/update/delete,
+ *   set_owner, bad ACLs refused by the client and by the service.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -1144,6 +1146,201 @@ test_api_helpers(void **state)
 	assert_null(daos_rank_list_parse(NULL, ","));
 }
 
+/* The ACL of a container's properties as its entries' text, one per line. */
+static void
+acl_prop_text(daos_prop_t *prop, char *buf, size_t size)
+{
+	struct daos_prop_entry *e = daos_prop_entry_get(prop, DAOS_PROP_CO_ACL);
+	char                  **strs;
+	size_t                  nr, i, len = 0;
+
+	assert_non_null(e);
+	assert_non_null(e->dpe_val_ptr);
+	assert_int_equal(daos_acl_to_strs(e->dpe_val_ptr, &strs, &nr), 0);
+	buf[0] = '\0';
+	for (i = 0; i < nr; i++) {
+		len += snprintf(buf + len, size - len, "%s\n", strs[i]);
+		free(strs[i]);
+	}
+	free(strs);
+}
+
+static void
+get_acl_text(daos_handle_t coh, char *buf, size_t size)
+{
+	daos_prop_t *prop = NULL;
+
+	assert_int_equal(daos_cont_get_acl(coh, &prop, NULL), 0);
+	acl_prop_text(prop, buf, size);
+	daos_prop_free(prop);
+}
+
+/* Container ACLs and owners: stored, validated by the service, returned (not enforced). */
+static void
+test_cont_acl(void **state)
+{
+	const char  *first[]  = {"A::alice@:r", "A:G:staff@:rw", "A::OWNER@:rw"};
+	const char  *update[] = {"A::bob@:w", "A::alice@:rwt", "A::EVERYONE@:r"};
+	const char  *dup[]    = {"A::OWNER@:rw"};
+	daos_handle_t poh, coh, coh2, eqh;
+	daos_event_t  ev, *evp;
+	daos_prop_t  *prop = NULL, *cprop;
+	struct daos_prop_entry *e;
+	struct daos_acl *acl, *bad;
+	uint8_t       *raw;
+	char           text[1024];
+	bool           flag;
+
+	(void)state;
+	assert_int_equal(daos_pool_connect("lp", NULL, DAOS_PC_RW, &poh, NULL, NULL), 0);
+	assert_int_equal(daos_cont_create_with_label(poh, "aclc", NULL, NULL, NULL), 0);
+	assert_int_equal(daos_cont_open(poh, "aclc", DAOS_COO_RW, &coh, NULL, NULL), 0);
+
+	/* DAOS's default: the owner may do all, the owner group read and write */
+	assert_int_equal(daos_cont_get_acl(coh, &prop, NULL), 0);
+	assert_int_equal(prop->dpp_nr, 3);
+	acl_prop_text(prop, text, sizeof(text));
+	assert_string_equal(text, "A::OWNER@:rwdtTaAo\nA:G:GROUP@:rwtT\n");
+	e = daos_prop_entry_get(prop, DAOS_PROP_CO_OWNER);
+	assert_non_null(e);
+	assert_string_equal(e->dpe_str, "root@");
+	e = daos_prop_entry_get(prop, DAOS_PROP_CO_OWNER_GROUP);
+	assert_non_null(e);
+	assert_string_equal(e->dpe_str, "root@");
+	daos_prop_free(prop);
+	assert_int_equal(daos_cont_get_acl(coh, NULL, NULL), -DER_INVAL);
+
+	/* overwrite, then read back byte for byte */
+	assert_int_equal(daos_acl_from_strs(first, 3, &acl), 0);
+	assert_int_equal(daos_cont_overwrite_acl(coh, acl, NULL), 0);
+	assert_int_equal(daos_cont_get_acl(coh, &prop, NULL), 0);
+	e = daos_prop_entry_get(prop, DAOS_PROP_CO_ACL);
+	assert_int_equal(daos_acl_get_size(e->dpe_val_ptr), daos_acl_get_size(acl));
+	assert_memory_equal(e->dpe_val_ptr, acl, daos_acl_get_size(acl));
+	daos_prop_free(prop);
+	daos_acl_free(acl);
+	get_acl_text(coh, text, sizeof(text));
+	assert_string_equal(text, "A::OWNER@:rw\nA::alice@:r\nA:G:staff@:rw\n");
+
+	/* update: new principals in their place, known ones replaced */
+	assert_int_equal(daos_acl_from_strs(update, 3, &acl), 0);
+	assert_int_equal(daos_cont_update_acl(coh, acl, NULL), 0);
+	daos_acl_free(acl);
+	get_acl_text(coh, text, sizeof(text));
+	assert_string_equal(text,
+			    "A::OWNER@:rw\nA::alice@:rwt\nA::bob@:w\nA:G:staff@:rw\nA::EVERYONE@:r\n");
+
+	/* delete */
+	assert_int_equal(daos_cont_delete_acl(coh, DAOS_ACL_USER, "bob@", NULL), 0);
+	assert_int_equal(daos_cont_delete_acl(coh, DAOS_ACL_USER, "bob@", NULL), -DER_NONEXIST);
+	assert_int_equal(daos_cont_delete_acl(coh, DAOS_ACL_EVERYONE, NULL, NULL), 0);
+	assert_int_equal(daos_cont_delete_acl(coh, DAOS_ACL_OWNER_GROUP, NULL, NULL),
+			 -DER_NONEXIST);
+	assert_int_equal(daos_cont_delete_acl(coh, DAOS_ACL_GROUP, NULL, NULL), -DER_INVAL);
+	assert_int_equal(daos_cont_delete_acl(coh, DAOS_ACL_GROUP, "staff", NULL), -DER_INVAL);
+	assert_int_equal(daos_cont_delete_acl(coh, (enum daos_acl_principal_type)9, NULL, NULL),
+			 -DER_INVAL);
+	get_acl_text(coh, text, sizeof(text));
+	assert_string_equal(text, "A::OWNER@:rw\nA::alice@:rwt\nA:G:staff@:rw\n");
+
+	/* bad ACLs: refused by the client, and by the service when the client lets one by */
+	assert_int_equal(daos_cont_overwrite_acl(coh, NULL, NULL), -DER_INVAL);
+	assert_int_equal(daos_cont_update_acl(coh, NULL, NULL), -DER_INVAL);
+	assert_int_equal(daos_acl_from_strs(dup, 1, &acl), 0);
+	bad = malloc(8 + 2 * acl->dal_len); /* the owner twice */
+	memcpy(bad, acl, 8 + acl->dal_len);
+	memcpy(bad->dal_ace + acl->dal_len, acl->dal_ace, acl->dal_len);
+	bad->dal_len *= 2;
+	assert_int_equal(daos_cont_overwrite_acl(coh, bad, NULL), -DER_INVAL);
+	assert_int_equal(daos_cont_update_acl(coh, bad, NULL), -DER_INVAL);
+	cprop = daos_prop_alloc(1);
+	cprop->dpp_entries[0].dpe_type = DAOS_PROP_CO_ACL;
+	assert_int_equal(daos_prop_entry_set_ptr(&cprop->dpp_entries[0], bad, 8 + bad->dal_len),
+			 0);
+	assert_int_equal(daos_cont_set_prop(coh, cprop, NULL), -DER_INVAL);
+	raw = cprop->dpp_entries[0].dpe_val_ptr;
+	raw[8 + 9] = 0x04; /* bit 10 of the first entry's allow perms: unknown; one owner left */
+	((struct daos_acl *)raw)->dal_len = acl->dal_len;
+	assert_int_equal(daos_cont_set_prop(coh, cprop, NULL), -DER_INVAL);
+	/* nothing changed */
+	get_acl_text(coh, text, sizeof(text));
+	assert_string_equal(text, "A::OWNER@:rw\nA::alice@:rwt\nA:G:staff@:rw\n");
+	assert_int_equal(daos_cont_create_with_label(poh, "aclbad", cprop, NULL, NULL), -DER_INVAL);
+	daos_prop_free(cprop);
+	free(bad);
+
+	/* a container created with its own ACL keeps it */
+	cprop = daos_prop_alloc(1);
+	cprop->dpp_entries[0].dpe_type = DAOS_PROP_CO_ACL;
+	assert_int_equal(daos_prop_entry_set_ptr(&cprop->dpp_entries[0], acl, 8 + acl->dal_len),
+			 0);
+	assert_int_equal(daos_cont_create_with_label(poh, "acl2", cprop, NULL, NULL), 0);
+	daos_prop_free(cprop);
+	daos_acl_free(acl);
+	assert_int_equal(daos_cont_open(poh, "acl2", DAOS_COO_RW, &coh2, NULL, NULL), 0);
+	get_acl_text(coh2, text, sizeof(text));
+	assert_string_equal(text, "A::OWNER@:rw\n");
+	assert_int_equal(daos_cont_close(coh2, NULL), 0);
+	assert_int_equal(daos_cont_destroy(poh, "acl2", 0, NULL), 0);
+
+	/* owners */
+	assert_int_equal(daos_cont_set_owner(coh, "no_such_user_dstor@", NULL, NULL),
+			 -DER_NONEXIST);
+	assert_int_equal(daos_cont_set_owner(coh, NULL, "no_such_group_dstor@", NULL),
+			 -DER_NONEXIST);
+	assert_int_equal(daos_cont_set_owner(coh, NULL, NULL, NULL), -DER_INVAL);
+	assert_int_equal(daos_cont_set_owner(coh, "root", NULL, NULL), -DER_INVAL);
+	assert_int_equal(daos_cont_set_owner_no_check(coh, "x@y@", NULL, NULL), -DER_INVAL);
+	assert_int_equal(daos_cont_set_owner_no_check(coh, "alice@lab", "staff@lab", NULL), 0);
+	assert_int_equal(daos_cont_get_acl(coh, &prop, NULL), 0);
+	assert_string_equal(daos_prop_entry_get(prop, DAOS_PROP_CO_OWNER)->dpe_str, "alice@lab");
+	assert_string_equal(daos_prop_entry_get(prop, DAOS_PROP_CO_OWNER_GROUP)->dpe_str,
+			    "staff@lab");
+	daos_prop_free(prop);
+	assert_int_equal(daos_cont_set_owner(coh, NULL, "root@", NULL), 0);
+	assert_int_equal(daos_cont_set_owner(coh, "root@", NULL, NULL), 0);
+	assert_int_equal(daos_cont_get_acl(coh, &prop, NULL), 0);
+	assert_string_equal(daos_prop_entry_get(prop, DAOS_PROP_CO_OWNER)->dpe_str, "root@");
+	assert_string_equal(daos_prop_entry_get(prop, DAOS_PROP_CO_OWNER_GROUP)->dpe_str, "root@");
+	daos_prop_free(prop);
+	/* the service refuses an owner that is not a principal */
+	cprop = daos_prop_alloc(1);
+	cprop->dpp_entries[0].dpe_type = DAOS_PROP_CO_OWNER;
+	assert_int_equal(daos_prop_entry_set_str(&cprop->dpp_entries[0], "nobody", 6), 0);
+	assert_int_equal(daos_cont_set_prop(coh, cprop, NULL), -DER_INVAL);
+	daos_prop_free(cprop);
+
+	/* on an event queue: get, and update (a read and a write in one op) */
+	assert_int_equal(daos_eq_create(&eqh), 0);
+	assert_int_equal(daos_event_init(&ev, eqh, NULL), 0);
+	prop = NULL;
+	assert_int_equal(daos_cont_get_acl(coh, &prop, &ev), 0);
+	assert_int_equal(daos_eq_poll(eqh, 1, DAOS_EQ_WAIT, 1, &evp), 1);
+	assert_ptr_equal(evp, &ev);
+	assert_int_equal(ev.ev_error, 0);
+	acl_prop_text(prop, text, sizeof(text));
+	assert_string_equal(text, "A::OWNER@:rw\nA::alice@:rwt\nA:G:staff@:rw\n");
+	daos_prop_free(prop);
+	assert_int_equal(daos_acl_from_strs(update, 1, &acl), 0);
+	assert_int_equal(daos_cont_update_acl(coh, acl, &ev), 0);
+	daos_acl_free(acl); /* copied: the op does not need it */
+	assert_int_equal(daos_eq_poll(eqh, 1, DAOS_EQ_WAIT, 1, &evp), 1);
+	assert_int_equal(ev.ev_error, 0);
+	assert_int_equal(daos_cont_delete_acl(coh, DAOS_ACL_USER, "carol@", &ev), 0);
+	assert_int_equal(daos_eq_poll(eqh, 1, DAOS_EQ_WAIT, 1, &evp), 1);
+	assert_int_equal(ev.ev_error, -DER_NONEXIST);
+	assert_int_equal(daos_event_test(&ev, 0, &flag), 0);
+	assert_int_equal(daos_event_fini(&ev), 0);
+	assert_int_equal(daos_eq_destroy(eqh, 0), 0);
+	get_acl_text(coh, text, sizeof(text));
+	assert_string_equal(text, "A::OWNER@:rw\nA::alice@:rwt\nA::bob@:w\nA:G:staff@:rw\n");
+
+	assert_int_equal(daos_cont_close(coh, NULL), 0);
+	assert_int_equal(daos_cont_get_acl(coh, &prop, NULL), -DER_NO_HDL);
+	assert_int_equal(daos_cont_destroy(poh, "aclc", 0, NULL), 0);
+	assert_int_equal(daos_pool_disconnect(poh, NULL), 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1155,6 +1352,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_query_target),  cmocka_unit_test(test_fork),
 	    cmocka_unit_test(test_cont_roots),    cmocka_unit_test(test_oit),
 	    cmocka_unit_test(test_filter_cont),
+	    cmocka_unit_test(test_cont_acl),
 	};
 
 	if (argc == 4 && strcmp(argv[1], "child") == 0)
