@@ -241,6 +241,32 @@ slice_range(const struct bio_loc *loc, const char *name, uint64_t size, uint64_t
 	return 0;
 }
 
+/* Write zeros over [0, size) of a new region file (buffered; flushed with its header). */
+static int
+region_zero(int fd, const char *path, uint64_t size)
+{
+	const size_t chunk = 1u << 20;
+	uint64_t     off;
+	void        *zero;
+	int          rc = 0;
+
+	D_ALLOC(zero, chunk);
+	if (zero == NULL)
+		return -DER_NOMEM;
+	for (off = 0; off < size && rc == 0; off += chunk) {
+		size_t  n = (size_t)MIN((uint64_t)chunk, size - off);
+		ssize_t w = pwrite(fd, zero, n, (off_t)off);
+
+		if (w != (ssize_t)n) {
+			D_ERROR("%s: cannot write zeros at %" PRIu64 ": %s\n", path, off,
+				w < 0 ? strerror(errno) : "short write");
+			rc = w < 0 && errno == ENOSPC ? -DER_NOSPACE : -DER_IO;
+		}
+	}
+	D_FREE(zero);
+	return rc;
+}
+
 static int
 format_one(const struct bio_loc *loc, enum bio_region_kind kind, uint64_t size, const uuid_t uuid,
 	   uint64_t nonce)
@@ -315,6 +341,14 @@ format_one(const struct bio_loc *loc, enum bio_region_kind kind, uint64_t size, 
 			D_ERROR("%s: cannot preallocate %" PRIu64 " bytes: %s\n", path, size,
 				strerror(rc));
 			D_GOTO(out, rc = (rc == ENOSPC ? -DER_NOSPACE : d_errno2der(rc)));
+		}
+		/* The WAL is written in place over and over: blocks that are written once
+		 * now are no unwritten extents that each group commit's fdatasync would
+		 * have to convert (and log) later. */
+		if (kind == BIO_REGION_WAL) {
+			rc = region_zero(fd, path, size);
+			if (rc != 0)
+				goto out;
 		}
 	}
 
