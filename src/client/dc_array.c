@@ -785,25 +785,6 @@ array_clear(struct dc_array *arr, daos_handle_t th, uint64_t from, uint64_t to)
 	return rc;
 }
 
-/* Run a blocking body, then complete ev (if any) with its result. */
-static int
-array_finish_ev(daos_event_t *ev, int rc)
-{
-	struct dc_op *op;
-	int           crc;
-
-	if (ev == NULL)
-		return rc;
-	dc_lock();
-	crc = dc_op_create(ev, NULL, NULL, &op);
-	if (crc == 0) {
-		dc_op_fail(op, rc);
-		dc_op_launch(op);
-	}
-	dc_unlock();
-	return crc;
-}
-
 int
 daos_array_punch(daos_handle_t oh, daos_handle_t th, daos_array_iod_t *iod, daos_event_t *ev)
 {
@@ -825,7 +806,7 @@ daos_array_punch(daos_handle_t oh, daos_handle_t th, daos_array_iod_t *iod, daos
 					 iod->arr_rgs[i].rg_idx + iod->arr_rgs[i].rg_len);
 	dc_hdl_put(&arr->da_hdl);
 	dc_unlock();
-	return array_finish_ev(ev, rc);
+	return dc_ev_complete(ev, rc);
 }
 
 /* One zero cell at size - 1: what makes the size when nothing is stored there. */
@@ -874,7 +855,7 @@ daos_array_set_size(daos_handle_t oh, daos_handle_t th, daos_size_t size, daos_e
 		rc = array_mark_size(arr, th, size);
 	dc_hdl_put(&arr->da_hdl);
 	dc_unlock();
-	return array_finish_ev(ev, rc);
+	return dc_ev_complete(ev, rc);
 }
 
 int

@@ -810,6 +810,24 @@ dc_op_create_child(struct dc_op *parent, void *priv, void (*free_fn)(void *priv)
 
 static void dc_op_advance(struct dc_op *op);
 
+int
+dc_ev_complete(daos_event_t *ev, int rc)
+{
+	struct dc_op *op;
+	int           crc;
+
+	if (ev == NULL)
+		return rc;
+	dc_lock();
+	crc = dc_op_create(ev, NULL, NULL, &op);
+	if (crc == 0) {
+		dc_op_fail(op, rc);
+		dc_op_launch(op);
+	}
+	dc_unlock();
+	return crc;
+}
+
 void
 dc_op_fail(struct dc_op *op, int rc)
 {

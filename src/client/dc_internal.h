@@ -253,6 +253,9 @@ void          dc_tx_fail(struct dc_tx *tx, int rc);
  * to the event).
  */
 int  dc_op_run(struct dc_op *op, daos_event_t *ev);
+/* For a call whose work is done already, synchronously: ev NULL, return rc;
+ * else complete ev with rc (its error) and return 0, or the failure to. */
+int  dc_ev_complete(daos_event_t *ev, int rc);
 
 /*
  * Blocking: up to *nr objects of target tgt with something visible at epoch,

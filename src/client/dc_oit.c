@@ -11,7 +11,7 @@
  * object's handle.
  *
  * The calls do their work synchronously and then complete the event, if
- * any: building a table costs one update per object.
+ * any (dc_ev_complete): building a table costs one update per object.
  */
 #include "common/oclass.h"
 #include "dc_internal.h"
@@ -19,26 +19,6 @@
 #define OIT_DONE_KEY "oit"
 #define OIT_KEY_LEN  16
 #define OIT_LIST_MAX 1024
-
-/* The event, if any, completes with rc; the call returns what it should. */
-static int
-oit_done(daos_event_t *ev, int rc)
-{
-	struct dc_op *op;
-	int           rc2;
-
-	if (ev == NULL)
-		return rc;
-	dc_lock();
-	rc2 = dc_op_create(ev, NULL, NULL, &op);
-	if (rc2 == 0) {
-		if (rc != 0)
-			dc_op_fail(op, rc);
-		rc2 = dc_op_run(op, ev);
-	}
-	dc_unlock();
-	return rc2;
-}
 
 static int
 oit_oid(daos_handle_t coh, daos_epoch_t epoch, daos_obj_id_t *oid)
@@ -168,7 +148,7 @@ daos_cont_snap_oit_create(daos_handle_t coh, daos_epoch_t epoch, char *name, dao
 	int           rc;
 
 	if (name != NULL)
-		return oit_done(ev, -DER_NOSYS); /* as DAOS: named tables are not supported */
+		return dc_ev_complete(ev, -DER_NOSYS); /* as DAOS: named tables are not supported */
 	if (epoch == 0 || epoch == DAOS_EPOCH_MAX)
 		return -DER_INVAL;
 	rc = oit_is_snapshot(coh, epoch);
@@ -177,12 +157,12 @@ daos_cont_snap_oit_create(daos_handle_t coh, daos_epoch_t epoch, char *name, dao
 	if (rc == 0)
 		rc = daos_obj_open(coh, oid, DAOS_OO_RW, &oh, NULL);
 	if (rc != 0)
-		return oit_done(ev, rc);
+		return dc_ev_complete(ev, rc);
 	rc = oit_fill(coh, oh, epoch);
 	if (rc == 0)
 		rc = oit_value(oh, true, OIT_DONE_KEY, strlen(OIT_DONE_KEY), "p", &one, &len, 0);
 	(void)daos_obj_close(oh, NULL);
-	return oit_done(ev, rc);
+	return dc_ev_complete(ev, rc);
 }
 
 int
@@ -206,7 +186,7 @@ daos_oit_open(daos_handle_t coh, daos_epoch_t epoch, daos_handle_t *oh, daos_eve
 	if (rc == 0)
 		rc = daos_obj_open(coh, oid, DAOS_OO_RW, oh, NULL);
 	if (rc != 0)
-		return oit_done(ev, rc);
+		return dc_ev_complete(ev, rc);
 	rc = oit_value(*oh, false, OIT_DONE_KEY, strlen(OIT_DONE_KEY), "p", &one, &len, 0);
 	if (rc == 0 && len == 0)
 		rc = -DER_NONEXIST; /* no table for that epoch, or one cut short */
@@ -214,7 +194,7 @@ daos_oit_open(daos_handle_t coh, daos_epoch_t epoch, daos_handle_t *oh, daos_eve
 		(void)daos_obj_close(*oh, NULL);
 		*oh = DAOS_HDL_INVAL;
 	}
-	return oit_done(ev, rc);
+	return dc_ev_complete(ev, rc);
 }
 
 int
@@ -278,7 +258,7 @@ int
 daos_oit_list(daos_handle_t oh, daos_obj_id_t *oids, uint32_t *oids_nr, daos_anchor_t *anchor,
 	      daos_event_t *ev)
 {
-	return oit_done(ev, oit_walk(oh, oids, oids_nr, anchor, NULL));
+	return dc_ev_complete(ev, oit_walk(oh, oids, oids_nr, anchor, NULL));
 }
 
 static int
@@ -292,7 +272,7 @@ int
 daos_oit_list_unmarked(daos_handle_t oh, daos_obj_id_t *oids, uint32_t *oids_nr,
 		       daos_anchor_t *anchor, daos_event_t *ev)
 {
-	return oit_done(ev, oit_walk(oh, oids, oids_nr, anchor, oit_unmarked));
+	return dc_ev_complete(ev, oit_walk(oh, oids, oids_nr, anchor, oit_unmarked));
 }
 
 int
@@ -301,7 +281,7 @@ daos_oit_list_filter(daos_handle_t oh, daos_obj_id_t *oids, uint32_t *oids_nr,
 {
 	if (filter == NULL)
 		return -DER_INVAL;
-	return oit_done(ev, oit_walk(oh, oids, oids_nr, anchor, filter));
+	return dc_ev_complete(ev, oit_walk(oh, oids, oids_nr, anchor, filter));
 }
 
 int
@@ -327,5 +307,5 @@ daos_oit_mark(daos_handle_t oh, daos_obj_id_t oid, d_iov_t *marker, daos_event_t
 		d_iov_set(&ak, "m", 1);
 		rc = daos_obj_punch_akeys(oh, DAOS_TX_NONE, 0, &dk, 1, &ak, NULL);
 	}
-	return oit_done(ev, rc);
+	return dc_ev_complete(ev, rc);
 }

@@ -708,11 +708,8 @@ static void
 sysdb_agg_advance(daos_epoch_t written)
 {
 	static uint64_t last_ns;
-	struct timespec ts;
-	uint64_t        now;
+	uint64_t        now = d_gettime_ns();
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 	if (last_ns != 0 && now - last_ns < SYSDB_AGG_EVERY_NS)
 		return;
 	last_ns = now;
