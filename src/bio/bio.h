@@ -321,6 +321,11 @@ int bio_data_read(struct bio_target *bt, const struct bio_extent *ext, d_sg_list
 /* ---- data space allocator ---- */
 
 /* Reserve len bytes (rounded up to 4 KiB) of contiguous DATA space.
+ * The first reservation after bio_open() starts the DATA pre-writer (a file
+ * region only: zeros over never-written free blocks just ahead of the
+ * allocator, so later commits' fdatasyncs have no unwritten extents to
+ * convert). A reservation that finds no room while some of the pre-writer's
+ * zeros are in flight waits for them (yields) and looks again.
  * Errors: -DER_NOSPACE (no free run that long), -DER_INVAL (len 0). */
 int bio_alloc_reserve(struct bio_target *bt, uint64_t len, struct bio_extent *ext);
 
@@ -390,6 +395,7 @@ struct bio_stats {
 	uint64_t wal_bytes;        /* bytes written to WAL (with headers, padding) */
 	uint64_t data_writes;      /* DATA writes completed */
 	uint64_t data_bytes;       /* bytes written to DATA */
+	uint64_t data_zeroed;      /* never-written DATA zeroed ahead of the allocator */
 	uint64_t meta_bytes;       /* bytes written to META */
 	uint64_t ckpts;            /* checkpoints completed */
 	uint64_t ckpt_aborts;      /* checkpoints abandoned (image over the slot, I/O error) */

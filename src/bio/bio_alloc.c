@@ -14,9 +14,9 @@ blk_used(const struct bio_alloc *ba, uint64_t b)
 	return (ba->ba_bits[b / WORD_BITS] >> (b % WORD_BITS)) & 1;
 }
 
-/* Set (used = true) or clear n bits from b on. */
+/* Set (used = true) or clear n bits from b on; count: adjust ba_free. */
 static void
-blk_range_set(struct bio_alloc *ba, uint64_t b, uint64_t n, bool used)
+blk_range_mark(struct bio_alloc *ba, uint64_t b, uint64_t n, bool used, bool count)
 {
 	uint64_t end = b + n;
 
@@ -31,10 +31,38 @@ blk_range_set(struct bio_alloc *ba, uint64_t b, uint64_t n, bool used)
 			ba->ba_bits[b / WORD_BITS] &= ~mask;
 		b += cnt;
 	}
+	if (!count)
+		return;
 	if (used)
 		ba->ba_free -= n;
 	else
 		ba->ba_free += n;
+}
+
+static void
+blk_range_set(struct bio_alloc *ba, uint64_t b, uint64_t n, bool used)
+{
+	blk_range_mark(ba, b, n, used, true);
+}
+
+void
+bio_alloc_hold(struct bio_alloc *ba, uint64_t b, uint64_t n, bool hold)
+{
+	blk_range_mark(ba, b, n, hold, false);
+}
+
+uint64_t
+bio_alloc_free_run(const struct bio_alloc *ba, uint64_t from, uint64_t to, uint64_t *n)
+{
+	uint64_t b = from;
+	uint64_t e;
+
+	while (b < to && blk_used(ba, b))
+		b++;
+	for (e = b; e < to && !blk_used(ba, e); e++)
+		;
+	*n = e - b;
+	return b;
 }
 
 /* True when all n bits from b are in state used. */
@@ -146,18 +174,26 @@ bio_alloc_reserve(struct bio_target *bt, uint64_t len, struct bio_extent *ext)
 	if (len == 0 || ext == NULL)
 		return -DER_INVAL;
 	n = (len + BIO_BLK_SIZE - 1) / BIO_BLK_SIZE;
-	if (n > ba->ba_free)
-		return -DER_NOSPACE;
-	b = find_free_run(ba, ba->ba_hint, ba->ba_nblks, n);
-	if (b == UINT64_MAX)
-		b = find_free_run(ba, 0, ba->ba_hint + n - 1 < ba->ba_nblks ? ba->ba_hint + n - 1
-									 : ba->ba_nblks, n);
-	if (b == UINT64_MAX)
-		return -DER_NOSPACE;
+	for (;;) {
+		if (n > ba->ba_free)
+			return -DER_NOSPACE;
+		b = find_free_run(ba, ba->ba_hint, ba->ba_nblks, n);
+		if (b == UINT64_MAX)
+			b = find_free_run(ba, 0,
+					  ba->ba_hint + n - 1 < ba->ba_nblks ? ba->ba_hint + n - 1
+									     : ba->ba_nblks,
+					  n);
+		if (b != UINT64_MAX)
+			break;
+		/* the room may be under the pre-writer's zeros */
+		if (!bio_zero_wait(bt))
+			return -DER_NOSPACE;
+	}
 	blk_range_set(ba, b, n, true);
 	ba->ba_hint = b + n < ba->ba_nblks ? b + n : 0;
 	ext->be_off = (b + 1) * BIO_BLK_SIZE;
 	ext->be_len = n * BIO_BLK_SIZE;
+	bio_zero_kick(bt);
 	return 0;
 }
 

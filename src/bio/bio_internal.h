@@ -127,6 +127,10 @@ struct bio_alloc {
 	d_list_t  ba_deferred;  /* alloc_deferred, in LSN order of arrival */
 };
 
+#define BIO_ZERO_CHUNK      (1u << 20) /* pre-writer bookkeeping and write unit */
+#define BIO_ZERO_AHEAD_MIN  8          /* chunks zeroed ahead of an idle allocator */
+#define BIO_ZERO_AHEAD      64         /* ... and of a busy one */
+
 #define BIO_DBUF_CLASSES 9  /* 4 KiB, 8 KiB, ... 1 MiB */
 #define BIO_DBUF_KEEP    8   /* buffers kept per class */
 
@@ -184,6 +188,21 @@ struct bio_target {
 	void              *bt_dbuf[BIO_DBUF_CLASSES][BIO_DBUF_KEEP];
 	uint32_t           bt_dbuf_nr[BIO_DBUF_CLASSES];
 
+	/* DATA pre-writer (bio_zero.c): never-written blocks ahead of the hint */
+	uint64_t          *bt_zmap;           /* 1 bit per chunk: written once, or zeroed */
+	uint64_t           bt_zchunks;        /* chunks of DATA (the last may be short) */
+	uint64_t           bt_zchunks_done;
+	uint64_t           bt_zero_ahead;     /* window, chunks past the hint's chunk */
+	uint64_t           bt_zero_hint_chunk;
+	uint64_t           bt_zero_held;      /* blocks held by the write in flight */
+	uint32_t           bt_zero_waiters;   /* reservations waiting for that write */
+	uint64_t           bt_zero_unsynced;  /* bytes zeroed since the last fdatasync */
+	void              *bt_zero_buf;       /* BIO_ZERO_CHUNK of zeros */
+	bool               bt_zero_started;
+	bool               bt_zero_running;
+	struct bio_cond   *bt_zero_cond;      /* wakes the pre-writer */
+	struct bio_cond   *bt_zero_idle;      /* its write finished, or it left */
+
 	struct bio_stats   bt_stats;
 };
 
@@ -208,6 +227,9 @@ int  bio_pwrite(struct bio_target *bt, struct bio_region *r, const void *buf, si
 		uint64_t off, bool dsync);
 int  bio_pread(struct bio_target *bt, struct bio_region *r, void *buf, size_t len, uint64_t off);
 int  bio_fdatasync(struct bio_target *bt, struct bio_region *r);
+/* A write whose failure is only reported: the target is not made faulty. */
+int  bio_pwrite_soft(struct bio_target *bt, struct bio_region *r, const void *buf, size_t len,
+		     uint64_t off);
 /* Make DATA writes up to completion count gen durable: joins a running
  * fdatasync of DATA or starts one. -DER_IO (the target goes faulty). */
 int  bio_data_sync(struct bio_target *bt, uint64_t gen);
@@ -229,11 +251,25 @@ void bio_cond_wait(struct bio_cond *c);
 void bio_cond_signal(struct bio_cond *c);
 void bio_cond_broadcast(struct bio_cond *c);
 int  bio_ult_create(struct bio_target *bt, void (*fn)(void *), void *arg);
+void bio_ult_yield(struct bio_target *bt);
 
 /* bio_alloc.c */
 int  bio_alloc_init(struct bio_alloc *ba, uint64_t region_size);
 void bio_alloc_fini(struct bio_alloc *ba);
 void bio_alloc_durable(struct bio_target *bt, uint64_t durable_lsn);
+/* First free run in blocks [from, to): its start, *n its length (0: none). */
+uint64_t bio_alloc_free_run(const struct bio_alloc *ba, uint64_t from, uint64_t to, uint64_t *n);
+/* Hold (or release) free blocks [b, b + n) so nothing is handed out there;
+ * held blocks still count as free. */
+void bio_alloc_hold(struct bio_alloc *ba, uint64_t b, uint64_t n, bool hold);
+
+/* bio_zero.c: the DATA pre-writer */
+int  bio_zero_open(struct bio_target *bt);
+void bio_zero_close(struct bio_target *bt);
+/* After a reservation: start the pre-writer, or tell it the hint moved. */
+void bio_zero_kick(struct bio_target *bt);
+/* A reservation found no room: wait if the pre-writer holds blocks (true). */
+bool bio_zero_wait(struct bio_target *bt);
 
 /* bio_wal.c */
 int  bio_wal_open(struct bio_target *bt);

@@ -79,16 +79,17 @@ bio_set_faulty(struct bio_target *bt, const char *why, int rc)
 
 enum io_op { IO_READ, IO_WRITE, IO_FSYNC };
 
-/* One submission, waited for; short transfers are continued. */
+/* One submission, waited for; short transfers are continued. soft: a
+ * failure is reported, not made the target's (the pre-writer's zeros). */
 static int
-region_io(struct bio_target *bt, struct bio_region *r, enum io_op op, void *buf, size_t len,
-	  uint64_t off, bool dsync)
+region_io_ex(struct bio_target *bt, struct bio_region *r, enum io_op op, void *buf, size_t len,
+	     uint64_t off, bool dsync, bool soft)
 {
 	size_t done = 0;
 
 	if (bt->bt_faulty)
 		return -DER_IO;
-	if (bio_fault(BIO_FI_IO_ERR)) {
+	if (!soft && bio_fault(BIO_FI_IO_ERR)) {
 		bio_set_faulty(bt, r->br_path, -DER_IO);
 		return -DER_IO;
 	}
@@ -116,6 +117,8 @@ region_io(struct bio_target *bt, struct bio_region *r, enum io_op op, void *buf,
 			D_ERROR("%s: %s of %zu bytes at %" PRIu64 ": %s\n", r->br_path,
 				op == IO_READ ? "read" : op == IO_WRITE ? "write" : "fdatasync",
 				len, off, strerror(-res));
+			if (soft)
+				return res == -ENOSPC ? -DER_NOSPACE : -DER_IO;
 			bio_set_faulty(bt, r->br_path, -DER_IO);
 			return -DER_IO;
 		}
@@ -124,12 +127,28 @@ region_io(struct bio_target *bt, struct bio_region *r, enum io_op op, void *buf,
 		if (res == 0) {
 			D_ERROR("%s: unexpected end of region at %" PRIu64 "\n", r->br_path,
 				off + done);
+			if (soft)
+				return -DER_IO;
 			bio_set_faulty(bt, r->br_path, -DER_IO);
 			return -DER_IO;
 		}
 		done += (size_t)res;
 	} while (done < len);
 	return 0;
+}
+
+static int
+region_io(struct bio_target *bt, struct bio_region *r, enum io_op op, void *buf, size_t len,
+	  uint64_t off, bool dsync)
+{
+	return region_io_ex(bt, r, op, buf, len, off, dsync, false);
+}
+
+int
+bio_pwrite_soft(struct bio_target *bt, struct bio_region *r, const void *buf, size_t len,
+		uint64_t off)
+{
+	return region_io_ex(bt, r, IO_WRITE, (void *)buf, len, off, false, true);
 }
 
 int
@@ -220,6 +239,12 @@ int
 bio_ult_create(struct bio_target *bt, void (*fn)(void *), void *arg)
 {
 	return sched_ult_create(bt->bt_sched, fn, arg);
+}
+
+void
+bio_ult_yield(struct bio_target *bt)
+{
+	sched_yield_ult(bt->bt_sched);
 }
 
 /* ---- DATA writes running beside the WAL append ---- */

@@ -6,6 +6,7 @@ target_free(struct bio_target *bt)
 {
 	int i;
 
+	bio_zero_close(bt);
 	bio_wal_close(bt);
 	bio_dbuf_fini(bt);
 	bio_alloc_fini(&bt->bt_alloc);
@@ -42,6 +43,9 @@ bio_open(struct sched *sched, const struct bio_layout *lay, const uuid_t uuid,
 			goto fail;
 	}
 	rc = bio_alloc_init(&bt->bt_alloc, bt->bt_reg[BIO_REGION_DATA].br_size);
+	if (rc != 0)
+		goto fail;
+	rc = bio_zero_open(bt);
 	if (rc != 0)
 		goto fail;
 	rc = bio_ckpt_open(bt);
