@@ -3,17 +3,21 @@
 # and rpc_perf against `rpc_perf --serve` in one run, over tcp and over shared
 # memory, on 127.0.0.1 only, and the ratios the server issue targets:
 # 8 B ping RTT <= 1.5 x tag_lat RTT, 1 MiB bulk >= 0.7 x tag_bw.
-#   bench/rpc.sh [--smoke] [--json] [--rpc-perf PATH] [--tls tcp|shm|both]
+#   bench/rpc.sh [--smoke] [--json] [--rpc-perf PATH] [--tls tcp|shm|both] [--rounds N]
+# This VM's loopback swings by 3x from one second to the next, so each figure is
+# measured in N rounds (default 3) that alternate limit and ours; a ratio is the
+# median of the N paired ratios, printed with their range.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-smoke=0 json=0 rp="$here/build/src/tools/rpc_perf" which=both
+smoke=0 json=0 rp="$here/build/src/tools/rpc_perf" which=both rounds=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--smoke) smoke=1; shift ;;
 	--json) json=1; shift ;;
 	--rpc-perf) rp=$2; shift 2 ;;
 	--tls) which=$2; shift 2 ;;
-	-h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+	--rounds) rounds=$2; shift 2 ;;
+	-h|--help) sed -n '2,9p' "$0"; exit 0 ;;
 	*) echo "rpc.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -34,10 +38,13 @@ cleanup() {
 trap cleanup EXIT
 
 if [ $smoke = 1 ]; then
-	nlat=2000 nbw=100 nping=2000 nbulk=100
+	nlat=2000 nbw=100 nping=2000 nbulk=100 rounds=${rounds:-1}
 else
-	nlat=100000 nbw=4000 nping=100000 nbulk=4000
+	nlat=100000 nbw=4000 nping=100000 nbulk=4000 rounds=${rounds:-3}
 fi
+case "$rounds" in
+'' | *[!0-9]* | 0) echo "rpc.sh: --rounds takes a positive number" >&2; exit 2 ;;
+esac
 case "$which" in
 both) tls_list="tcp shm" ;;
 tcp|shm) tls_list=$which ;;
@@ -101,37 +108,52 @@ ours() { # tls op size qd count -> JSON line
 
 results=()
 for t in $tls_list; do
-	read -r lat _ <<<"$(perftest "$t" tag_lat 8 "$nlat")"
-	read -r _ bw <<<"$(perftest "$t" tag_bw 1048576 "$nbw")"
 	serve_start "$t"
-	ping=$(ours "$t" ping 8 1 "$nping")
-	put=$(ours "$t" bulk_put 1048576 8 "$nbulk")
-	get=$(ours "$t" bulk_get 1048576 8 "$nbulk")
+	for _ in $(seq 1 "$rounds"); do
+		read -r lat _ <<<"$(perftest "$t" tag_lat 8 "$nlat")"
+		ping=$(ours "$t" ping 8 1 "$nping")
+		read -r _ bw <<<"$(perftest "$t" tag_bw 1048576 "$nbw")"
+		put=$(ours "$t" bulk_put 1048576 8 "$nbulk")
+		get=$(ours "$t" bulk_get 1048576 8 "$nbulk")
+		results+=("$t" "$lat" "$bw" "$ping" "$put" "$get")
+	done
 	serve_stop
-	results+=("$t" "$lat" "$bw" "$ping" "$put" "$get")
 done
 
 python3 - "$json" "${results[@]}" <<'PY'
-import json, sys
+import json, statistics, sys
 js, args = sys.argv[1] == "1", sys.argv[2:]
-out, rows = {}, []
+rounds = {}  # tls -> list of (lat, bw, ping, put, get)
 for i in range(0, len(args), 6):
-    t, lat, bw = args[i], float(args[i + 1]), float(args[i + 2])
-    ping, put, get = (json.loads(a) for a in args[i + 3:i + 6])
-    rtt = 2 * lat  # ucx_perftest reports half a round trip
-    r = {"ping_rtt": ping["p50_us"] / rtt, "bulk_put": put["mib_s"] / bw, "bulk_get": get["mib_s"] / bw}
-    out[t] = {"ucx_perftest": {"tag_lat_us": lat, "tag_lat_rtt_us": rtt, "tag_bw_mib_s": bw},
-              "rpc_perf": {"ping": ping, "bulk_put": put, "bulk_get": get},
-              "ratios": {k: round(v, 3) for k, v in r.items()}}
-    rows += [(t, "8 B ping RTT p50 (us)", ping["p50_us"], "tag_lat RTT (2 x %.2f)" % lat, rtt, r["ping_rtt"], "<= 1.5"),
-             (t, "1 MiB bulk_put QD8 (MiB/s)", put["mib_s"], "tag_bw 1 MiB", bw, r["bulk_put"], ">= 0.7"),
-             (t, "1 MiB bulk_get QD8 (MiB/s)", get["mib_s"], "tag_bw 1 MiB", bw, r["bulk_get"], ">= 0.7")]
+    rounds.setdefault(args[i], []).append(
+        (float(args[i + 1]), float(args[i + 2])) + tuple(json.loads(a) for a in args[i + 3:i + 6]))
+med = statistics.median
+out, rows = {}, []
+for t, rs in rounds.items():
+    # ucx_perftest reports half a round trip
+    pr = {"ping_rtt": [p["p50_us"] / (2 * lat) for lat, bw, p, u, g in rs],
+          "bulk_put": [u["mib_s"] / bw for lat, bw, p, u, g in rs],
+          "bulk_get": [g["mib_s"] / bw for lat, bw, p, u, g in rs]}
+    lat, bw = med(r[0] for r in rs), med(r[1] for r in rs)
+    ours = {k: {f: med(r[j][f] for r in rs) for f in ("iops", "mib_s", "p50_us", "p99_us")}
+            for j, k in ((2, "ping"), (3, "bulk_put"), (4, "bulk_get"))}
+    out[t] = {"rounds": len(rs),
+              "ucx_perftest": {"tag_lat_us": lat, "tag_lat_rtt_us": 2 * lat, "tag_bw_mib_s": bw},
+              "rpc_perf": ours,
+              "ratios": {k: round(med(v), 3) for k, v in pr.items()},
+              "ratio_range": {k: [round(min(v), 3), round(max(v), 3)] for k, v in pr.items()}}
+    rows += [(t, "8 B ping RTT p50 (us)", ours["ping"]["p50_us"], "tag_lat RTT (2 x %.2f)" % lat, 2 * lat, pr["ping_rtt"], "<= 1.5"),
+             (t, "1 MiB bulk_put QD8 (MiB/s)", ours["bulk_put"]["mib_s"], "tag_bw 1 MiB", bw, pr["bulk_put"], ">= 0.7"),
+             (t, "1 MiB bulk_get QD8 (MiB/s)", ours["bulk_get"]["mib_s"], "tag_bw 1 MiB", bw, pr["bulk_get"], ">= 0.7")]
 if js:
     print(json.dumps(out))
     sys.exit(0)
-print("%-4s %-28s %10s  %-24s %10s %7s %7s" % ("tls", "rpc_perf", "ours", "ucx_perftest", "limit", "ratio", "target"))
+n = max(len(rs) for rs in rounds.values())
+print("medians of %d round%s, each ratio the median of the paired rounds' ratios" % (n, "s" if n > 1 else ""))
+print("%-4s %-28s %10s  %-24s %10s %7s %-13s %7s" % ("tls", "rpc_perf", "ours", "ucx_perftest", "limit", "ratio", "range", "target"))
 for t, name, v, ref_name, ref, ratio, target in rows:
-    print("%-4s %-28s %10.2f  %-24s %10.2f %7.2f %7s" % (t, name, v, ref_name, ref, ratio, target))
+    print("%-4s %-28s %10.2f  %-24s %10.2f %7.2f %-13s %7s" % (t, name, v, ref_name, ref, med(ratio),
+          "%.2f-%.2f" % (min(ratio), max(ratio)), target))
 for t in out:
     p = out[t]["rpc_perf"]["ping"]
     print("%s: ping %.0f ops/s, p99 %.1f us" % (t, p["iops"], p["p99_us"]))
