@@ -1,23 +1,57 @@
 /*
  * A compact in-memory B+tree of item pointers. Inner nodes keep, per child,
  * a pointer to the smallest item below it (no key copies), so a key costs the
- * tree one pointer plus slack. Leaves start with room for one item and double
+ * tree one pointer and an 8-byte key prefix (struct btr_ent) plus slack. Leaves start with room for one item and double
  * up to BTR_ORDER; they are halved again when they empty out.
  */
 #include "vos_internal.h"
 
+/*
+ * An item and the first 8 bytes of its key as a big-endian number (the key
+ * itself for 8-byte integer keys): most comparisons of a search end on the
+ * prefix, without touching the item, whose cache line is a miss each time.
+ */
+struct btr_ent {
+	void    *e_item;
+	uint64_t e_pfx;
+};
+
 struct btr_leaf {
-	uint16_t l_n;
-	uint16_t l_cap;
-	uint32_t l_pad;
-	void    *l_item[];
+	uint16_t       l_n;
+	uint16_t       l_cap;
+	uint32_t       l_pad;
+	struct btr_ent l_ent[];
 };
 
 struct btr_inner {
-	uint32_t    i_n;
-	void       *i_child[BTR_ORDER];
-	const void *i_min[BTR_ORDER];
+	uint32_t       i_n;
+	void          *i_child[BTR_ORDER];
+	struct btr_ent i_min[BTR_ORDER]; /* smallest item below each child */
 };
+
+/* Order-preserving: a smaller prefix means a smaller key (equal: look closer). */
+static inline uint64_t
+key_pfx(const struct btr_root *r, const void *k, uint32_t kl)
+{
+	const uint8_t *b = k;
+	uint64_t       v = 0;
+	uint32_t       i;
+
+	if (r->br_kind == BTR_U64 && kl == 8) {
+		memcpy(&v, k, 8);
+		return v;
+	}
+	for (i = 0; i < 8; i++)
+		v = v << 8 | (i < kl ? b[i] : 0);
+	return v;
+}
+
+/* Prefixes order a search for k only when they were made the way k's is. */
+static inline bool
+pfx_usable(const struct btr_root *r, uint32_t kl)
+{
+	return r->br_kind != BTR_U64 || (!r->br_mixed && kl == 8);
+}
 
 int
 btr_cmp(const struct btr_root *r, const void *a, uint32_t alen, const void *b, uint32_t blen)
@@ -47,16 +81,29 @@ item_cmp(const struct btr_ops *ops, const struct btr_root *r, const void *item, 
 	return btr_cmp(r, ik, il, k, kl);
 }
 
+static int
+ent_cmp(const struct btr_ops *ops, const struct btr_root *r, const struct btr_ent *e,
+	const void *k, uint32_t kl, uint64_t kp, bool usep)
+{
+	if (usep) {
+		if (e->e_pfx != kp)
+			return e->e_pfx < kp ? -1 : 1;
+		if (r->br_kind == BTR_U64)
+			return 0; /* the prefix is the whole key */
+	}
+	return item_cmp(ops, r, e->e_item, k, kl);
+}
+
 static uint32_t
 node_count(void *node, int level)
 {
 	return level == 0 ? ((struct btr_leaf *)node)->l_n : ((struct btr_inner *)node)->i_n;
 }
 
-static const void *
+static struct btr_ent
 node_min(void *node, int level)
 {
-	return level == 0 ? ((struct btr_leaf *)node)->l_item[0] : ((struct btr_inner *)node)->i_min[0];
+	return level == 0 ? ((struct btr_leaf *)node)->l_ent[0] : ((struct btr_inner *)node)->i_min[0];
 }
 
 /* First index whose item is >= k; *exact when equal. */
@@ -64,12 +111,14 @@ static int
 leaf_search(const struct btr_ops *ops, const struct btr_root *r, struct btr_leaf *l, const void *k,
 	    uint32_t kl, bool *exact)
 {
-	int lo = 0, hi = l->l_n;
+	int      lo = 0, hi = l->l_n;
+	uint64_t kp   = key_pfx(r, k, kl);
+	bool     usep = pfx_usable(r, kl);
 
 	*exact = false;
 	while (lo < hi) {
 		int mid = (lo + hi) / 2;
-		int c   = item_cmp(ops, r, l->l_item[mid], k, kl);
+		int c   = ent_cmp(ops, r, &l->l_ent[mid], k, kl, kp, usep);
 
 		if (c == 0) {
 			*exact = true;
@@ -88,12 +137,14 @@ static int
 inner_search(const struct btr_ops *ops, const struct btr_root *r, struct btr_inner *in,
 	     const void *k, uint32_t kl)
 {
-	int lo = 1, hi = in->i_n;
+	int      lo = 1, hi = in->i_n;
+	uint64_t kp   = key_pfx(r, k, kl);
+	bool     usep = pfx_usable(r, kl);
 
 	while (lo < hi) {
 		int mid = (lo + hi) / 2;
 
-		if (item_cmp(ops, r, in->i_min[mid], k, kl) <= 0)
+		if (ent_cmp(ops, r, &in->i_min[mid], k, kl, kp, usep) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -106,7 +157,7 @@ leaf_alloc(uint16_t cap)
 {
 	struct btr_leaf *l;
 
-	D_ALLOC(l, sizeof(*l) + cap * sizeof(void *));
+	D_ALLOC(l, sizeof(*l) + cap * sizeof(struct btr_ent));
 	if (l != NULL)
 		l->l_cap = cap;
 	return l;
@@ -117,7 +168,7 @@ leaf_resize(struct btr_leaf **lp, uint16_t cap)
 {
 	struct btr_leaf *nl;
 
-	D_REALLOC_NZ(nl, *lp, sizeof(*nl) + cap * sizeof(void *));
+	D_REALLOC_NZ(nl, *lp, sizeof(*nl) + cap * sizeof(struct btr_ent));
 	if (nl == NULL)
 		return -DER_NOMEM;
 	nl->l_cap = cap;
@@ -141,7 +192,7 @@ btr_lookup(const struct btr_ops *ops, struct btr_root *r, const void *key, uint3
 		node = in->i_child[inner_search(ops, r, in, key, klen)];
 	}
 	i = leaf_search(ops, r, node, key, klen, &exact);
-	return exact ? ((struct btr_leaf *)node)->l_item[i] : NULL;
+	return exact ? ((struct btr_leaf *)node)->l_ent[i].e_item : NULL;
 }
 
 static int
@@ -150,6 +201,7 @@ leaf_insert(const struct btr_ops *ops, struct btr_root *r, void **nodep, void *i
 {
 	struct btr_leaf *l = *nodep;
 	struct btr_leaf *right;
+	struct btr_ent   ent = {item, key_pfx(r, k, kl)};
 	bool             exact;
 	int              pos, half, rc;
 
@@ -163,8 +215,8 @@ leaf_insert(const struct btr_ops *ops, struct btr_root *r, void **nodep, void *i
 				return rc;
 			*nodep = l;
 		}
-		memmove(&l->l_item[pos + 1], &l->l_item[pos], (l->l_n - pos) * sizeof(void *));
-		l->l_item[pos] = item;
+		memmove(&l->l_ent[pos + 1], &l->l_ent[pos], (l->l_n - pos) * sizeof(l->l_ent[0]));
+		l->l_ent[pos] = ent;
 		l->l_n++;
 		return 0;
 	}
@@ -172,18 +224,18 @@ leaf_insert(const struct btr_ops *ops, struct btr_root *r, void **nodep, void *i
 	if (right == NULL)
 		return -DER_NOMEM;
 	half = l->l_n / 2;
-	memcpy(right->l_item, &l->l_item[half], (l->l_n - half) * sizeof(void *));
+	memcpy(right->l_ent, &l->l_ent[half], (l->l_n - half) * sizeof(l->l_ent[0]));
 	right->l_n = l->l_n - half;
 	l->l_n     = half;
 	if (pos <= half) {
-		memmove(&l->l_item[pos + 1], &l->l_item[pos], (l->l_n - pos) * sizeof(void *));
-		l->l_item[pos] = item;
+		memmove(&l->l_ent[pos + 1], &l->l_ent[pos], (l->l_n - pos) * sizeof(l->l_ent[0]));
+		l->l_ent[pos] = ent;
 		l->l_n++;
 	} else {
 		pos -= half;
-		memmove(&right->l_item[pos + 1], &right->l_item[pos],
-			(right->l_n - pos) * sizeof(void *));
-		right->l_item[pos] = item;
+		memmove(&right->l_ent[pos + 1], &right->l_ent[pos],
+			(right->l_n - pos) * sizeof(right->l_ent[0]));
+		right->l_ent[pos] = ent;
 		right->l_n++;
 	}
 	*splitp = right;
@@ -191,10 +243,10 @@ leaf_insert(const struct btr_ops *ops, struct btr_root *r, void **nodep, void *i
 }
 
 static void
-inner_put(struct btr_inner *in, int pos, void *child, const void *min)
+inner_put(struct btr_inner *in, int pos, void *child, struct btr_ent min)
 {
 	memmove(&in->i_child[pos + 1], &in->i_child[pos], (in->i_n - pos) * sizeof(void *));
-	memmove(&in->i_min[pos + 1], &in->i_min[pos], (in->i_n - pos) * sizeof(void *));
+	memmove(&in->i_min[pos + 1], &in->i_min[pos], (in->i_n - pos) * sizeof(in->i_min[0]));
 	in->i_child[pos] = child;
 	in->i_min[pos]   = min;
 	in->i_n++;
@@ -232,7 +284,7 @@ node_insert(const struct btr_ops *ops, struct btr_root *r, void **nodep, int lev
 	}
 	half = in->i_n / 2;
 	memcpy(right->i_child, &in->i_child[half], (in->i_n - half) * sizeof(void *));
-	memcpy(right->i_min, &in->i_min[half], (in->i_n - half) * sizeof(void *));
+	memcpy(right->i_min, &in->i_min[half], (in->i_n - half) * sizeof(in->i_min[0]));
 	right->i_n = in->i_n - half;
 	in->i_n    = half;
 	if (i + 1 <= half)
@@ -253,12 +305,14 @@ btr_insert(const struct btr_ops *ops, struct btr_root *r, void *item)
 	int               rc;
 
 	k = ops->key(item, &kl);
+	if (r->br_kind == BTR_U64 && kl != 8)
+		r->br_mixed = 1; /* integer prefixes no longer order this tree */
 	if (r->br_node == NULL) {
 		struct btr_leaf *l = leaf_alloc(1);
 
 		if (l == NULL)
 			return -DER_NOMEM;
-		l->l_item[0] = item;
+		l->l_ent[0] = (struct btr_ent){item, key_pfx(r, k, kl)};
 		l->l_n       = 1;
 		r->br_node   = l;
 		r->br_height = 0;
@@ -305,7 +359,7 @@ inner_merge(struct btr_inner *in, int j, int level)
 
 		if (la->l_cap < na + nb && leaf_resize(&la, BTR_ORDER) != 0)
 			return;
-		memcpy(&la->l_item[na], lb->l_item, nb * sizeof(void *));
+		memcpy(&la->l_ent[na], lb->l_ent, nb * sizeof(la->l_ent[0]));
 		la->l_n += nb;
 		in->i_child[j] = la;
 		D_FREE(lb);
@@ -313,12 +367,12 @@ inner_merge(struct btr_inner *in, int j, int level)
 		struct btr_inner *ia = a, *ib = b;
 
 		memcpy(&ia->i_child[na], ib->i_child, nb * sizeof(void *));
-		memcpy(&ia->i_min[na], ib->i_min, nb * sizeof(void *));
+		memcpy(&ia->i_min[na], ib->i_min, nb * sizeof(ia->i_min[0]));
 		ia->i_n += nb;
 		D_FREE(ib);
 	}
 	memmove(&in->i_child[j + 1], &in->i_child[j + 2], (in->i_n - j - 2) * sizeof(void *));
-	memmove(&in->i_min[j + 1], &in->i_min[j + 2], (in->i_n - j - 2) * sizeof(void *));
+	memmove(&in->i_min[j + 1], &in->i_min[j + 2], (in->i_n - j - 2) * sizeof(in->i_min[0]));
 	in->i_n--;
 }
 
@@ -337,8 +391,8 @@ node_delete(const struct btr_ops *ops, struct btr_root *r, void **nodep, int lev
 		i = leaf_search(ops, r, l, k, kl, &exact);
 		if (!exact)
 			return NULL;
-		item = l->l_item[i];
-		memmove(&l->l_item[i], &l->l_item[i + 1], (l->l_n - i - 1) * sizeof(void *));
+		item = l->l_ent[i].e_item;
+		memmove(&l->l_ent[i], &l->l_ent[i + 1], (l->l_n - i - 1) * sizeof(l->l_ent[0]));
 		l->l_n--;
 		if (l->l_n > 0 && l->l_n * 4 <= l->l_cap && l->l_cap > 1 &&
 		    leaf_resize(&l, l->l_cap / 2) == 0)
@@ -354,7 +408,7 @@ node_delete(const struct btr_ops *ops, struct btr_root *r, void **nodep, int lev
 	if (node_count(child, level - 1) == 0) {
 		D_FREE(child);
 		memmove(&in->i_child[i], &in->i_child[i + 1], (in->i_n - i - 1) * sizeof(void *));
-		memmove(&in->i_min[i], &in->i_min[i + 1], (in->i_n - i - 1) * sizeof(void *));
+		memmove(&in->i_min[i], &in->i_min[i + 1], (in->i_n - i - 1) * sizeof(in->i_min[0]));
 		in->i_n--;
 		return item;
 	}
@@ -408,7 +462,7 @@ node_destroy(void *node, int level, void (*fn)(void *item, void *arg), void *arg
 		struct btr_leaf *l = node;
 
 		for (i = 0; fn != NULL && i < l->l_n; i++)
-			fn(l->l_item[i], arg);
+			fn(l->l_ent[i].e_item, arg);
 	} else {
 		struct btr_inner *in = node;
 
@@ -475,7 +529,7 @@ btr_item(const struct btr_cursor *c)
 {
 	if (!c->bc_valid)
 		return NULL;
-	return ((struct btr_leaf *)c->bc_node[0])->l_item[c->bc_idx[0]];
+	return ((struct btr_leaf *)c->bc_node[0])->l_ent[c->bc_idx[0]].e_item;
 }
 
 void
@@ -583,11 +637,13 @@ node_check(const struct btr_ops *ops, struct btr_root *r, void *node, int level,
 		if (l->l_n == 0 || l->l_n > l->l_cap || l->l_cap > BTR_ORDER)
 			return -DER_INVAL;
 		for (i = 0; i < l->l_n; i++) {
-			const void *k = ops->key(l->l_item[i], &kl);
+			const void *k = ops->key(l->l_ent[i].e_item, &kl);
 
 			if (*prev != NULL && item_cmp(ops, r, *prev, k, kl) >= 0)
 				return -DER_INVAL;
-			*prev = l->l_item[i];
+			if (l->l_ent[i].e_pfx != key_pfx(r, k, kl))
+				return -DER_INVAL;
+			*prev = l->l_ent[i].e_item;
 			(*count)++;
 		}
 		return 0;
@@ -597,7 +653,9 @@ node_check(const struct btr_ops *ops, struct btr_root *r, void *node, int level,
 	if (in->i_n == 0 || in->i_n > BTR_ORDER)
 		return -DER_INVAL;
 	for (i = 0; i < in->i_n; i++) {
-		if (in->i_min[i] != node_min(in->i_child[i], level - 1))
+		struct btr_ent m = node_min(in->i_child[i], level - 1);
+
+		if (in->i_min[i].e_item != m.e_item || in->i_min[i].e_pfx != m.e_pfx)
 			return -DER_INVAL;
 		rc = node_check(ops, r, in->i_child[i], level - 1, prev, count);
 		if (rc != 0)

@@ -23,6 +23,7 @@ struct btr_root {
 	uint32_t br_count;
 	uint8_t  br_height; /* 0: br_node is a leaf */
 	uint8_t  br_kind;   /* enum btr_kind */
+	uint8_t  br_mixed;  /* BTR_U64 holding a key that is not 8 bytes */
 };
 
 struct btr_cursor {
