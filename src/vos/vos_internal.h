@@ -5,9 +5,10 @@
 #include "vos.h"
 
 /* ---- ordered tree of items (vos_btree.c) ----
- * Items are caller structures; the tree stores pointers to them and finds
- * their keys through btr_ops.key. Leaves grow by doubling up to BTR_ORDER
- * entries, so a tree of one item costs one 24-byte allocation.
+ * Items are caller structures; the tree stores pointers to them, each with an
+ * 8-byte prefix of its key that settles most comparisons, and finds whole
+ * keys through btr_ops.key. Leaves grow by doubling up to BTR_ORDER entries,
+ * so a tree of one item costs one 24-byte allocation (8 header + 16 entry).
  */
 #define BTR_ORDER     32
 #define BTR_MAX_DEPTH 12
