@@ -566,11 +566,19 @@ wal_commit(struct bio_target *bt, const void *rec, size_t len, struct bio_io **i
 		/* the next group is written only once these writes are durable too
 		 * (wal_flusher): a crash then leaves only the newest group pointing at
 		 * DATA that may be missing */
+		g->wg_data_pending -= (uint32_t)nr_ios;
+		if (g->wg_data_pending == 0) {
+			bio_cond_signal(bt->bt_flush_cond);
+			bio_cond_broadcast(bt->bt_dsync_cond);
+		} else {
+			/* the group's other writes are about to land: one sync after
+			 * the last covers them all, where one started now would be
+			 * followed by another */
+			while (g->wg_data_pending > 0 && !bt->bt_faulty)
+				bio_cond_wait(bt->bt_dsync_cond);
+		}
 		dgen            = bt->bt_dsync_req; /* covers every write of ours: all completed */
 		g->wg_dsync_gen = MAX(g->wg_dsync_gen, dgen);
-		g->wg_data_pending -= (uint32_t)nr_ios;
-		if (g->wg_data_pending == 0)
-			bio_cond_signal(bt->bt_flush_cond);
 	}
 	if (g == NULL)
 		return rc;
