@@ -53,6 +53,20 @@ pfx_usable(const struct btr_root *r, uint32_t kl)
 	return r->br_kind != BTR_U64 || (!r->br_mixed && kl == 8);
 }
 
+/* A search key with its prefix, made once per tree operation. */
+struct btr_skey {
+	const void *k;
+	uint32_t    kl;
+	uint64_t    pfx;
+	bool        usep; /* pfx orders this search (pfx_usable) */
+};
+
+static inline struct btr_skey
+skey_make(const struct btr_root *r, const void *k, uint32_t kl)
+{
+	return (struct btr_skey){k, kl, key_pfx(r, k, kl), pfx_usable(r, kl)};
+}
+
 int
 btr_cmp(const struct btr_root *r, const void *a, uint32_t alen, const void *b, uint32_t blen)
 {
@@ -83,15 +97,15 @@ item_cmp(const struct btr_ops *ops, const struct btr_root *r, const void *item, 
 
 static int
 ent_cmp(const struct btr_ops *ops, const struct btr_root *r, const struct btr_ent *e,
-	const void *k, uint32_t kl, uint64_t kp, bool usep)
+	const struct btr_skey *sk)
 {
-	if (usep) {
-		if (e->e_pfx != kp)
-			return e->e_pfx < kp ? -1 : 1;
+	if (sk->usep) {
+		if (e->e_pfx != sk->pfx)
+			return e->e_pfx < sk->pfx ? -1 : 1;
 		if (r->br_kind == BTR_U64)
 			return 0; /* the prefix is the whole key */
 	}
-	return item_cmp(ops, r, e->e_item, k, kl);
+	return item_cmp(ops, r, e->e_item, sk->k, sk->kl);
 }
 
 static uint32_t
@@ -108,17 +122,15 @@ node_min(void *node, int level)
 
 /* First index whose item is >= k; *exact when equal. */
 static int
-leaf_search(const struct btr_ops *ops, const struct btr_root *r, struct btr_leaf *l, const void *k,
-	    uint32_t kl, bool *exact)
+leaf_search(const struct btr_ops *ops, const struct btr_root *r, struct btr_leaf *l,
+	    const struct btr_skey *sk, bool *exact)
 {
-	int      lo = 0, hi = l->l_n;
-	uint64_t kp   = key_pfx(r, k, kl);
-	bool     usep = pfx_usable(r, kl);
+	int lo = 0, hi = l->l_n;
 
 	*exact = false;
 	while (lo < hi) {
 		int mid = (lo + hi) / 2;
-		int c   = ent_cmp(ops, r, &l->l_ent[mid], k, kl, kp, usep);
+		int c   = ent_cmp(ops, r, &l->l_ent[mid], sk);
 
 		if (c == 0) {
 			*exact = true;
@@ -135,16 +147,14 @@ leaf_search(const struct btr_ops *ops, const struct btr_root *r, struct btr_leaf
 /* Last child whose minimum is <= k, or 0. */
 static int
 inner_search(const struct btr_ops *ops, const struct btr_root *r, struct btr_inner *in,
-	     const void *k, uint32_t kl)
+	     const struct btr_skey *sk)
 {
-	int      lo = 1, hi = in->i_n;
-	uint64_t kp   = key_pfx(r, k, kl);
-	bool     usep = pfx_usable(r, kl);
+	int lo = 1, hi = in->i_n;
 
 	while (lo < hi) {
 		int mid = (lo + hi) / 2;
 
-		if (ent_cmp(ops, r, &in->i_min[mid], k, kl, kp, usep) <= 0)
+		if (ent_cmp(ops, r, &in->i_min[mid], sk) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -179,33 +189,35 @@ leaf_resize(struct btr_leaf **lp, uint16_t cap)
 void *
 btr_lookup(const struct btr_ops *ops, struct btr_root *r, const void *key, uint32_t klen)
 {
-	void *node = r->br_node;
-	int   level;
-	bool  exact;
-	int   i;
+	struct btr_skey sk;
+	void           *node = r->br_node;
+	int             level;
+	bool            exact;
+	int             i;
 
 	if (node == NULL)
 		return NULL;
+	sk = skey_make(r, key, klen);
 	for (level = r->br_height; level > 0; level--) {
 		struct btr_inner *in = node;
 
-		node = in->i_child[inner_search(ops, r, in, key, klen)];
+		node = in->i_child[inner_search(ops, r, in, &sk)];
 	}
-	i = leaf_search(ops, r, node, key, klen, &exact);
+	i = leaf_search(ops, r, node, &sk, &exact);
 	return exact ? ((struct btr_leaf *)node)->l_ent[i].e_item : NULL;
 }
 
 static int
-leaf_insert(const struct btr_ops *ops, struct btr_root *r, void **nodep, void *item, const void *k,
-	    uint32_t kl, void **splitp)
+leaf_insert(const struct btr_ops *ops, struct btr_root *r, void **nodep, void *item,
+	    const struct btr_skey *sk, void **splitp)
 {
 	struct btr_leaf *l = *nodep;
 	struct btr_leaf *right;
-	struct btr_ent   ent = {item, key_pfx(r, k, kl)};
+	struct btr_ent   ent = {item, sk->pfx};
 	bool             exact;
 	int              pos, half, rc;
 
-	pos = leaf_search(ops, r, l, k, kl, &exact);
+	pos = leaf_search(ops, r, l, sk, &exact);
 	if (exact)
 		return -DER_EXIST;
 	if (l->l_n < l->l_cap || l->l_cap < BTR_ORDER) {
@@ -254,14 +266,14 @@ inner_put(struct btr_inner *in, int pos, void *child, struct btr_ent min)
 
 static int
 node_insert(const struct btr_ops *ops, struct btr_root *r, void **nodep, int level, void *item,
-	    const void *k, uint32_t kl, void **splitp)
+	    const struct btr_skey *sk, void **splitp)
 {
 	struct btr_inner *in = *nodep, *right = NULL;
 	void             *split = NULL;
 	int               i, rc, half;
 
 	if (level == 0)
-		return leaf_insert(ops, r, nodep, item, k, kl, splitp);
+		return leaf_insert(ops, r, nodep, item, sk, splitp);
 
 	/* A child's split cannot be undone: have our own sibling ready first. */
 	if (in->i_n == BTR_ORDER) {
@@ -269,8 +281,8 @@ node_insert(const struct btr_ops *ops, struct btr_root *r, void **nodep, int lev
 		if (right == NULL)
 			return -DER_NOMEM;
 	}
-	i  = inner_search(ops, r, in, k, kl);
-	rc = node_insert(ops, r, &in->i_child[i], level - 1, item, k, kl, &split);
+	i  = inner_search(ops, r, in, sk);
+	rc = node_insert(ops, r, &in->i_child[i], level - 1, item, sk, &split);
 	if (rc != 0 || split == NULL) {
 		if (rc == 0)
 			in->i_min[i] = node_min(in->i_child[i], level - 1);
@@ -299,6 +311,7 @@ int
 btr_insert(const struct btr_ops *ops, struct btr_root *r, void *item)
 {
 	struct btr_inner *root;
+	struct btr_skey   sk;
 	void             *split = NULL;
 	const void       *k;
 	uint32_t          kl;
@@ -307,12 +320,13 @@ btr_insert(const struct btr_ops *ops, struct btr_root *r, void *item)
 	k = ops->key(item, &kl);
 	if (r->br_kind == BTR_U64 && kl != 8)
 		r->br_mixed = 1; /* integer prefixes no longer order this tree */
+	sk = skey_make(r, k, kl);
 	if (r->br_node == NULL) {
 		struct btr_leaf *l = leaf_alloc(1);
 
 		if (l == NULL)
 			return -DER_NOMEM;
-		l->l_ent[0] = (struct btr_ent){item, key_pfx(r, k, kl)};
+		l->l_ent[0] = (struct btr_ent){item, sk.pfx};
 		l->l_n       = 1;
 		r->br_node   = l;
 		r->br_height = 0;
@@ -325,7 +339,7 @@ btr_insert(const struct btr_ops *ops, struct btr_root *r, void *item)
 	D_ALLOC_PTR(root);
 	if (root == NULL)
 		return -DER_NOMEM;
-	rc = node_insert(ops, r, &r->br_node, r->br_height, item, k, kl, &split);
+	rc = node_insert(ops, r, &r->br_node, r->br_height, item, &sk, &split);
 	if (rc != 0) {
 		D_FREE(root);
 		return rc;
@@ -377,8 +391,8 @@ inner_merge(struct btr_inner *in, int j, int level)
 }
 
 static void *
-node_delete(const struct btr_ops *ops, struct btr_root *r, void **nodep, int level, const void *k,
-	    uint32_t kl)
+node_delete(const struct btr_ops *ops, struct btr_root *r, void **nodep, int level,
+	    const struct btr_skey *sk)
 {
 	struct btr_inner *in;
 	void             *item, *child;
@@ -388,7 +402,7 @@ node_delete(const struct btr_ops *ops, struct btr_root *r, void **nodep, int lev
 	if (level == 0) {
 		struct btr_leaf *l = *nodep;
 
-		i = leaf_search(ops, r, l, k, kl, &exact);
+		i = leaf_search(ops, r, l, sk, &exact);
 		if (!exact)
 			return NULL;
 		item = l->l_ent[i].e_item;
@@ -400,8 +414,8 @@ node_delete(const struct btr_ops *ops, struct btr_root *r, void **nodep, int lev
 		return item;
 	}
 	in   = *nodep;
-	i    = inner_search(ops, r, in, k, kl);
-	item = node_delete(ops, r, &in->i_child[i], level - 1, k, kl);
+	i    = inner_search(ops, r, in, sk);
+	item = node_delete(ops, r, &in->i_child[i], level - 1, sk);
 	if (item == NULL)
 		return NULL;
 	child = in->i_child[i];
@@ -425,11 +439,13 @@ node_delete(const struct btr_ops *ops, struct btr_root *r, void **nodep, int lev
 void *
 btr_delete(const struct btr_ops *ops, struct btr_root *r, const void *key, uint32_t klen)
 {
-	void *item;
+	struct btr_skey sk;
+	void           *item;
 
 	if (r->br_node == NULL)
 		return NULL;
-	item = node_delete(ops, r, &r->br_node, r->br_height, key, klen);
+	sk   = skey_make(r, key, klen);
+	item = node_delete(ops, r, &r->br_node, r->br_height, &sk);
 	if (item == NULL)
 		return NULL;
 	r->br_count--;
@@ -584,6 +600,7 @@ void
 btr_seek(const struct btr_ops *ops, struct btr_root *r, struct btr_cursor *c, const void *key,
 	 uint32_t klen, enum btr_seek how)
 {
+	struct btr_skey  sk = skey_make(r, key, klen);
 	struct btr_leaf *l;
 	bool             exact;
 	int              level, pos;
@@ -593,13 +610,13 @@ btr_seek(const struct btr_ops *ops, struct btr_root *r, struct btr_cursor *c, co
 		return;
 	for (level = r->br_height; level > 0; level--) {
 		struct btr_inner *in = c->bc_node[level];
-		int               i  = inner_search(ops, r, in, key, klen);
+		int               i  = inner_search(ops, r, in, &sk);
 
 		c->bc_idx[level]      = i;
 		c->bc_node[level - 1] = in->i_child[i];
 	}
 	l   = c->bc_node[0];
-	pos = leaf_search(ops, r, l, key, klen, &exact);
+	pos = leaf_search(ops, r, l, &sk, &exact);
 	switch (how) {
 	case BTR_SEEK_GE:
 		break;
