@@ -30,10 +30,12 @@ val_fill(uint32_t i, uint8_t *buf, size_t len)
 		buf[k] = (uint8_t)(i * 131 + k * 7 + (k >> 10));
 }
 
+/* Every 7th value is large (DATA region), the rest inline; bounded so the
+ * 64 KiB buffers hold any key the long crash run reaches. */
 static size_t
 val_len(uint32_t i)
 {
-	return i % 7 == 0 ? 3 * 4096 + 5 * i : 10 + i % 300;
+	return i % 7 == 0 ? 3 * 4096 + 5 * (i % 8192) : 10 + i % 300;
 }
 
 static int
