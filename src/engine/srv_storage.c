@@ -1062,6 +1062,22 @@ dss_shard_open(const uuid_t pool)
 	return shard_add(xs, pool, path);
 }
 
+/* What the shard's storage did since it opened, for the log: how well group
+ * commit packs and how much went where. */
+static void
+shard_log_stats(struct dss_xs *xs, struct dss_shard *sh)
+{
+	struct bio_stats st;
+
+	bio_stats_get(vos_store_bio(sh->sh_store), &st);
+	D_INFO("target %u shard " DF_UUID ": WAL %" PRIu64 " groups, %" PRIu64
+	       " records (%.1f a group), %" PRIu64 " MiB; DATA %" PRIu64 " writes, %" PRIu64
+	       " MiB; %" PRIu64 " checkpoints\n",
+	       xs->x_tgt, DP_UUID(sh->sh_pool), st.wal_flushes, st.wal_records,
+	       st.records_per_flush, st.wal_bytes >> 20, st.data_writes, st.data_bytes >> 20,
+	       st.ckpts);
+}
+
 int
 dss_shard_close(const uuid_t pool, bool destroy)
 {
@@ -1072,6 +1088,7 @@ dss_shard_close(const uuid_t pool, bool destroy)
 
 	if (sh != NULL) {
 		d_list_del(&sh->sh_link);
+		shard_log_stats(xs, sh);
 		vos_store_close(sh->sh_store, destroy);
 		D_FREE(sh);
 	}
@@ -1094,6 +1111,7 @@ dss_shards_close_all(struct dss_xs *xs)
 
 	d_list_for_each_entry_safe(sh, tmp, &xs->x_shards, sh_link) {
 		d_list_del(&sh->sh_link);
+		shard_log_stats(xs, sh);
 		vos_store_close(sh->sh_store, false);
 		D_FREE(sh);
 	}
