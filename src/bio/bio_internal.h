@@ -127,6 +127,9 @@ struct bio_alloc {
 	d_list_t  ba_deferred;  /* alloc_deferred, in LSN order of arrival */
 };
 
+#define WAL_HOLD_MAX_US  500 /* longest a group waits for more committers */
+#define WAL_HOLD_STEP_US 20  /* how often a held group looks again */
+
 #define BIO_ZERO_CHUNK      (1u << 20) /* pre-writer bookkeeping and write unit */
 #define BIO_ZERO_AHEAD_MIN  8          /* chunks zeroed ahead of an idle allocator */
 #define BIO_ZERO_AHEAD      64         /* ... and of a busy one */
@@ -161,6 +164,12 @@ struct bio_target {
 	struct bio_cond *bt_seal_cond;      /* commits waiting for a new open group */
 	uint64_t           bt_grp_seq;        /* rounds sealed so far */
 	uint64_t           bt_done_seq;       /* rounds durable (in order) */
+	/* group hold (wal_flusher): committers expected in the next group, when
+	 * its wait began, and the smoothed time of a group write + flush */
+	uint32_t           bt_grp_expect;
+	bool               bt_seal_wanted;    /* a committer waits for the open group to go */
+	uint64_t           bt_grp_t0_us;
+	uint64_t           bt_grp_io_us;
 	uint64_t           bt_tail_lsn;       /* first LSN replay must deliver */
 	bool               bt_flusher_running;
 	struct bio_cond *bt_exit_cond;
@@ -251,6 +260,7 @@ void bio_cond_wait(struct bio_cond *c);
 void bio_cond_signal(struct bio_cond *c);
 void bio_cond_broadcast(struct bio_cond *c);
 int  bio_ult_create(struct bio_target *bt, void (*fn)(void *), void *arg);
+void bio_ult_sleep_us(struct bio_target *bt, uint64_t us);
 void bio_ult_yield(struct bio_target *bt);
 
 /* bio_alloc.c */

@@ -247,6 +247,12 @@ bio_ult_yield(struct bio_target *bt)
 	sched_yield_ult(bt->bt_sched);
 }
 
+void
+bio_ult_sleep_us(struct bio_target *bt, uint64_t us)
+{
+	sched_sleep_ns(bt->bt_sched, us * 1000);
+}
+
 /* ---- DATA writes running beside the WAL append ---- */
 
 struct bio_io {

@@ -347,6 +347,31 @@ wal_group_write(struct bio_target *bt, char *buf, uint64_t nblks, uint64_t bseq)
 	return bio_pwrite_flush(bt, r, buf, len, off);
 }
 
+/*
+ * Should the flusher hold the open group a little longer? Over a network the
+ * committers of the group just made durable come back with their clients'
+ * next requests a round trip later; sealing at once splits one set of
+ * clients into two half-size groups that each pay a full flush. So a group
+ * smaller than the last round's concurrency waits for the rest, for at most
+ * half a group's I/O time (WAL_HOLD_MAX_US at most). A lone committer, a
+ * full group or a closing target never waits. Returns true after a sleep.
+ */
+static bool
+wal_hold(struct bio_target *bt, struct wal_group *g)
+{
+	uint64_t hold = MIN(bt->bt_grp_io_us / 2, WAL_HOLD_MAX_US);
+	uint64_t now;
+
+	if (g->wg_nrec >= bt->bt_grp_expect || bt->bt_seal_wanted || bt->bt_closing ||
+	    bt->bt_faulty || hold == 0)
+		return false;
+	now = bio_now_usec();
+	if (now >= bt->bt_grp_t0_us + hold)
+		return false;
+	bio_ult_sleep_us(bt, MIN(WAL_HOLD_STEP_US, bt->bt_grp_t0_us + hold - now));
+	return true;
+}
+
 static void
 wal_flusher(void *arg)
 {
@@ -357,6 +382,7 @@ wal_flusher(void *arg)
 		struct wal_group_hdr *gh;
 		uint64_t              nblks;
 		uint64_t              bseq;
+		uint64_t              t0, now;
 		int                   rc;
 
 		if (g->wg_nrec == 0) {
@@ -365,6 +391,8 @@ wal_flusher(void *arg)
 			bio_cond_wait(bt->bt_flush_cond);
 			continue;
 		}
+		if (wal_hold(bt, g))
+			continue;
 		/* The previous group's DATA writes complete before this group is
 		 * written: so after a crash only records of the last durable group
 		 * can point at DATA that never made it (what replay may discard). */
@@ -394,11 +422,19 @@ wal_flusher(void *arg)
 
 		bt->bt_open_grp = !bt->bt_open_grp;
 		group_reset(&bt->bt_grp[bt->bt_open_grp], g->wg_seq + 1);
-		bt->bt_inflight = true;
+		bt->bt_inflight    = true;
+		bt->bt_seal_wanted = false;
 		bio_cond_broadcast(bt->bt_seal_cond);
 
+		t0 = bio_now_usec();
 		rc = bt->bt_faulty ? -DER_IO : wal_group_write(bt, g->wg_buf, nblks, bseq);
 		bt->bt_inflight = false;
+		/* what the next group should wait for: those just made durable are
+		 * likely to commit again, beside those already in the open group */
+		now               = bio_now_usec();
+		bt->bt_grp_io_us  = (bt->bt_grp_io_us * 7 + (now - t0)) / 8;
+		bt->bt_grp_expect = g->wg_nrec + bt->bt_grp[bt->bt_open_grp].wg_nrec;
+		bt->bt_grp_t0_us  = now;
 		if (rc != 0) {
 			bio_set_faulty(bt, "WAL group write", rc);
 		} else {
@@ -489,6 +525,7 @@ wal_append(struct bio_target *bt, const void *rec, size_t len, int nr_ios, bool 
 		g = &bt->bt_grp[bt->bt_open_grp];
 		if (g->wg_used + need > BIO_WAL_GROUP_MAX) {
 			/* This group is full: wait for it to be sealed. */
+			bt->bt_seal_wanted = true;
 			bio_cond_signal(bt->bt_flush_cond);
 			bio_cond_wait(bt->bt_seal_cond);
 			continue;
@@ -497,6 +534,7 @@ wal_append(struct bio_target *bt, const void *rec, size_t len, int nr_ios, bool 
 			break;
 		if (g->wg_nrec > 0) {
 			/* Let the open group go first: it fits in less. */
+			bt->bt_seal_wanted = true;
 			bio_cond_signal(bt->bt_flush_cond);
 			bio_cond_wait(bt->bt_seal_cond);
 			continue;
@@ -513,8 +551,11 @@ wal_append(struct bio_target *bt, const void *rec, size_t len, int nr_ios, bool 
 	memcpy(rh + 1, rec, len);
 	memset((char *)(rh + 1) + len, 0, need - WAL_REC_HDR_SZ - len);
 	rh->wr_csum = rec_csum(rh, rec);
-	if (g->wg_nrec == 0)
+	if (g->wg_nrec == 0) {
 		g->wg_first_lsn = rh->wr_lsn;
+		/* a hold counts from the later of this and the last group's end */
+		bt->bt_grp_t0_us = bio_now_usec();
+	}
 	g->wg_last_lsn = rh->wr_lsn;
 	g->wg_nrec++;
 	g->wg_used += need;
