@@ -105,7 +105,7 @@ struct rpc_ep;
 struct rpc_req;
 
 #define RPC_MAGIC          0x50525344u /* "DSRP" little-endian */
-#define RPC_PROTO_VERSION  1u
+#define RPC_PROTO_VERSION  2u /* 2: small messages may travel in batches */
 #define RPC_BODY_MAX       (64u * 1024)          /* largest body of one message */
 #define RPC_BULK_MAX       (256ull * 1024 * 1024) /* largest bulk payload of one message */
 #define RPC_OPC_MAX        1024u                 /* opcodes are < RPC_OPC_MAX */
@@ -157,6 +157,21 @@ int  rpc_wire_decode(const void *hdr, size_t hdr_len, uint64_t data_len,
 		     struct rpc_wire_hdr *h);
 #define RPC_WIRE_HDR_LEN 40u
 
+/*
+ * A batch: several small messages carried as the data of one UCX active
+ * message. Each is a frame: its AM header's length and its data's length
+ * (u32 little-endian each), then those bytes. rpc_wire_frame_put writes one
+ * at buf and returns its size (RPC_WIRE_FRAME_HDR + hdr_len + data_len);
+ * rpc_wire_frame_next reads the frame at *off of a batch of len bytes and
+ * moves *off past it: 1 for a frame, 0 at the end, -DER_PROTO when a length
+ * runs past the end.
+ */
+#define RPC_WIRE_FRAME_HDR 8u
+size_t rpc_wire_frame_put(void *buf, const void *hdr, uint32_t hdr_len, const void *data,
+			  uint32_t data_len);
+int    rpc_wire_frame_next(const void *batch, size_t len, size_t *off, const void **hdr,
+			   uint32_t *hdr_len, const void **data, uint32_t *data_len);
+
 /* ---- contexts ---- */
 
 struct rpc_ctx_attr {
@@ -172,6 +187,14 @@ int  rpc_ctx_create(const struct rpc_ctx_attr *attr, struct rpc_ctx **ctxp);
 void rpc_ctx_destroy(struct rpc_ctx *ctx);
 /* The worker's address (valid until destroy). */
 void rpc_ctx_address(struct rpc_ctx *ctx, const void **addr, size_t *len);
+
+/* Counts of what a context sent: messages, and the UCX sends that carried them
+ * (small messages sent while others are out share one send: see README.md). */
+struct rpc_ctx_stats {
+	uint64_t rs_msgs;  /* requests and replies */
+	uint64_t rs_sends; /* active messages that carried them */
+};
+void rpc_ctx_stats(struct rpc_ctx *ctx, struct rpc_ctx_stats *st);
 
 /*
  * Client mode: make progress for at most timeout_ms (0: only what is ready,

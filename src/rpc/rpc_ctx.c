@@ -139,6 +139,127 @@ rpc_kick(struct rpc_ctx *ctx)
 		ucp_worker_signal(ctx->c_worker);
 }
 
+/* ---- batches: many small messages, one send ---- */
+
+/*
+ * Over TCP each message costs a system call on both sides (and on loopback the
+ * sender's one runs the receiver's stack too): at hundreds of small requests
+ * in flight that, not the bytes, is the limit. So Nagle's rule: the only
+ * exchange in progress goes at once (a ping-pong waits for nothing); while
+ * others are out, a small message joins its endpoint's batch, and the progress
+ * loop's next turn sends each batch as one message.
+ */
+static bool
+rpc_batch_wanted(struct rpc_ctx *ctx, struct rpc_ep *ep)
+{
+	bool calls_gt1 = !d_list_empty(&ctx->c_calls) && ctx->c_calls.next->next != &ctx->c_calls;
+
+	/* the caller's own call or request is counted in c_calls or c_nr_reqs */
+	return ep->ep_batch != NULL || calls_gt1 ||
+	       ctx->c_nr_reqs + (d_list_empty(&ctx->c_calls) ? 0 : 1) > 1;
+}
+
+static void
+rpc_batch_sent_cb(void *request, ucs_status_t status, void *user_data)
+{
+	struct rpc_batch *b = user_data;
+
+	if (status != UCS_OK && status != UCS_ERR_CANCELED)
+		D_INFO("batch of %u messages not sent: %s\n", b->b_nr, ucs_status_string(status));
+	d_list_del(&b->b_link);
+	D_FREE(b);
+	ucp_request_free(request);
+}
+
+/* Send ep's open batch: a lone message as itself, more as one batch. */
+static void
+rpc_batch_flush(struct rpc_ep *ep)
+{
+	struct rpc_ctx     *ctx   = ep->ep_ctx;
+	struct rpc_batch   *b     = ep->ep_batch;
+	ucp_request_param_t param = {0};
+	ucs_status_ptr_t    sp;
+
+	if (b == NULL)
+		return;
+	ep->ep_batch = NULL;
+	b->b_ep      = NULL;
+	d_list_del(&b->b_link);
+	ctx->c_stats.rs_sends++;
+	param.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA |
+			     UCP_OP_ATTR_FIELD_FLAGS;
+	param.cb.send      = rpc_batch_sent_cb;
+	param.user_data    = b;
+	/* eager always: a batch is never fetched by rendezvous */
+	param.flags = UCP_AM_SEND_FLAG_REPLY | UCP_AM_SEND_FLAG_EAGER;
+	if (b->b_nr == 1) {
+		const void *hdr, *data;
+		uint32_t    hlen, dlen;
+		size_t      off = 0;
+
+		rpc_wire_frame_next(b->b_data, b->b_len, &off, &hdr, &hlen, &data, &dlen);
+		sp = ucp_am_send_nbx(ep->ep_uep, RPC_AM_ID, hdr, hlen, data, dlen, &param);
+	} else {
+		sp = ucp_am_send_nbx(ep->ep_uep, RPC_AM_BATCH_ID, NULL, 0, b->b_data, b->b_len,
+				     &param);
+	}
+	if (UCS_PTR_IS_PTR(sp)) {
+		d_list_add_tail(&b->b_link, &ctx->c_bsent);
+		return;
+	}
+	if (UCS_PTR_IS_ERR(sp))
+		D_INFO("%s: batch of %u messages not sent: %s\n", ctx->c_name, b->b_nr,
+		       ucs_status_string(UCS_PTR_STATUS(sp)));
+	D_FREE(b);
+}
+
+static void
+rpc_batch_flush_all(struct rpc_ctx *ctx)
+{
+	while (!d_list_empty(&ctx->c_batches))
+		rpc_batch_flush(d_list_entry(ctx->c_batches.next, struct rpc_batch, b_link)->b_ep);
+}
+
+/* An endpoint that failed or closes by force: its unsent messages go nowhere. */
+static void
+rpc_batch_drop(struct rpc_ep *ep)
+{
+	if (ep->ep_batch == NULL)
+		return;
+	d_list_del(&ep->ep_batch->b_link);
+	D_FREE(ep->ep_batch);
+}
+
+/* Queue a message (its AM header and data) on ep's batch, or return false:
+ * too large, or no memory; then the caller sends it on its own. */
+static bool
+rpc_batch_add(struct rpc_ep *ep, const void *hdr, uint32_t hlen, const void *data, uint32_t dlen)
+{
+	struct rpc_ctx *ctx  = ep->ep_ctx;
+	uint32_t        need = RPC_WIRE_FRAME_HDR + hlen + dlen;
+
+	if (need > RPC_BATCH_FRAME_MAX)
+		return false;
+	if (ep->ep_batch != NULL && ep->ep_batch->b_len + need > RPC_BATCH_BYTES)
+		rpc_batch_flush(ep);
+	if (ep->ep_batch == NULL) {
+		D_ALLOC_PTR_NZ(ep->ep_batch);
+		if (ep->ep_batch == NULL)
+			return false;
+		ep->ep_batch->b_ep  = ep;
+		ep->ep_batch->b_len = 0;
+		ep->ep_batch->b_nr  = 0;
+		d_list_add_tail(&ep->ep_batch->b_link, &ctx->c_batches);
+		rpc_kick(ctx);
+	}
+	ep->ep_batch->b_len +=
+	    (uint32_t)rpc_wire_frame_put(ep->ep_batch->b_data + ep->ep_batch->b_len, hdr, hlen,
+					 data, dlen);
+	ep->ep_batch->b_nr++;
+	ctx->c_stats.rs_msgs++;
+	return true;
+}
+
 /* ---- parking a ULT on one UCX request ---- */
 
 struct rpc_wait {
@@ -416,6 +537,7 @@ rpc_ep_error_cb(void *arg, ucp_ep_h uep, ucs_status_t status)
 	D_INFO("%s: endpoint to %s failed: %s\n", ctx->c_name,
 	       ep->ep_peer[0] ? ep->ep_peer : "peer", ucs_status_string(status));
 	ep->ep_failed = true;
+	rpc_batch_drop(ep);
 	d_list_for_each_entry_safe(cp, tmp, &ctx->c_calls, cp_link)
 		if (cp->cp_call->rc_ep == ep)
 			rpc_call_finish(cp, -DER_UNREACH);
@@ -430,6 +552,10 @@ rpc_ep_close(struct rpc_ep *ep, bool force)
 	ucp_request_param_t param = {0};
 	ucs_status_ptr_t    sp;
 
+	if (force || ep->ep_failed)
+		rpc_batch_drop(ep);
+	else
+		rpc_batch_flush(ep);
 	if (ep->ep_closed)
 		return;
 	ep->ep_closed = true;
@@ -720,6 +846,12 @@ rpc_call_start(struct rpc_ep *ep, struct rpc_call *call, rpc_call_cb_t cb, void 
 
 	if (rpc_fault(RPC_FI_DROP_REQ))
 		return 0; /* lost on the way: the caller's timeout ends it */
+	if (bulk == 0 && rpc_batch_wanted(ctx, ep) &&
+	    rpc_batch_add(ep, cp->cp_hdr, (uint32_t)hlen, buf, (uint32_t)count))
+		return 0;
+	rpc_batch_flush(ep); /* what was gathered for ep goes first */
+	ctx->c_stats.rs_msgs++;
+	ctx->c_stats.rs_sends++;
 	sp = ucp_am_send_nbx(ep->ep_uep, RPC_AM_ID, cp->cp_hdr, hlen, buf, count, &param);
 	if (UCS_PTR_IS_ERR(sp)) {
 		D_ERROR("%s: send failed: %s\n", ctx->c_name, ucs_status_string(UCS_PTR_STATUS(sp)));
@@ -1149,11 +1281,20 @@ rpc_reply(struct rpc_req *req, int status, const void *body, uint32_t body_len,
 			goto out;
 		}
 	} else {
+		struct rpc_ep *ep = req->rq_peer_ep;
+
+		if (ep != NULL && rpc_batch_wanted(ctx, ep) &&
+		    rpc_batch_add(ep, hdr, RPC_WIRE_HDR_LEN, body, body_len))
+			goto out;
 		/* The caller's body stays put while this ULT is parked: no copy. */
 		hlen  = RPC_WIRE_HDR_LEN;
 		buf   = (void *)body;
 		count = body_len;
 	}
+	if (req->rq_peer_ep != NULL)
+		rpc_batch_flush(req->rq_peer_ep); /* what was gathered for it goes first */
+	ctx->c_stats.rs_msgs++;
+	ctx->c_stats.rs_sends++;
 	st = rpc_wait_status(ctx, &w,
 			     ucp_am_send_nbx(uep, RPC_AM_ID, hdr, hlen, buf, count, &param));
 	D_FREE(iov);
@@ -1325,14 +1466,44 @@ rpc_am_cb(void *arg, const void *header, size_t header_length, void *data, size_
 	return rpc_req_arrived(ctx, &h, header, data, length, param);
 }
 
+/* A batch came in: each frame as if it had come alone (its bytes are
+ * valid only during this callback, so the handlers copy what they keep). */
+static ucs_status_t
+rpc_batch_cb(void *arg, const void *header, size_t header_length, void *data, size_t length,
+	     const ucp_am_recv_param_t *param)
+{
+	struct rpc_ctx     *ctx = arg;
+	ucp_am_recv_param_t fp  = *param;
+	const void         *hdr, *fdata;
+	uint32_t            hlen, dlen;
+	size_t              off = 0;
+	int                 rc;
+
+	(void)header;
+	(void)header_length;
+	if (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) {
+		D_INFO("%s: batch by rendezvous dropped (%zu bytes)\n", ctx->c_name, length);
+		return UCS_OK; /* ours are always eager */
+	}
+	fp.recv_attr &= ~(uint64_t)UCP_AM_RECV_ATTR_FLAG_DATA;
+	while ((rc = rpc_wire_frame_next(data, length, &off, &hdr, &hlen, &fdata, &dlen)) > 0)
+		rpc_am_cb(ctx, hdr, hlen, (void *)fdata, dlen, &fp);
+	if (rc < 0)
+		D_INFO("%s: malformed batch: rest of its %zu bytes dropped at %zu\n", ctx->c_name,
+		       length, off);
+	return UCS_OK;
+}
+
 /* ---- progress ---- */
 
-/* Everything UCX has ready, then the callbacks it made due. */
+/* What was gathered goes out, then everything UCX has ready, then the
+ * callbacks it made due. */
 static int
 rpc_progress_once(struct rpc_ctx *ctx)
 {
 	int n = 0;
 
+	rpc_batch_flush_all(ctx);
 	while (ucp_worker_progress(ctx->c_worker) != 0)
 		n++;
 	return n + rpc_drain(ctx);
@@ -1371,6 +1542,8 @@ rpc_progress(struct rpc_ctx *ctx, int timeout_ms)
 		if (rc < 0 && errno != EINTR)
 			return d_errno2der(errno);
 	}
+	/* callbacks may have started calls: they go now, not at the next poll */
+	rpc_batch_flush_all(ctx);
 	return (int)(ctx->c_ncompleted - done0);
 }
 
@@ -1482,6 +1655,8 @@ rpc_ctx_create(const struct rpc_ctx_attr *attr, struct rpc_ctx **ctxp)
 	snprintf(ctx->c_name, sizeof(ctx->c_name), "%s", attr->ra_name ? attr->ra_name : "rpc");
 	D_INIT_LIST_HEAD(&ctx->c_eps);
 	D_INIT_LIST_HEAD(&ctx->c_dead_eps);
+	D_INIT_LIST_HEAD(&ctx->c_batches);
+	D_INIT_LIST_HEAD(&ctx->c_bsent);
 	D_INIT_LIST_HEAD(&ctx->c_calls);
 	for (i = 0; i < RPC_PEER_BUCKETS; i++)
 		D_INIT_LIST_HEAD(&ctx->c_peers[i]);
@@ -1522,6 +1697,12 @@ rpc_ctx_create(const struct rpc_ctx_attr *attr, struct rpc_ctx **ctxp)
 	ap.flags = UCP_AM_FLAG_PERSISTENT_DATA;
 	ap.cb    = rpc_am_cb;
 	ap.arg   = ctx;
+	st       = ucp_worker_set_am_recv_handler(ctx->c_worker, &ap);
+	if (st != UCS_OK)
+		goto ucx_err;
+	ap.id    = RPC_AM_BATCH_ID;
+	ap.flags = 0;
+	ap.cb    = rpc_batch_cb;
 	st       = ucp_worker_set_am_recv_handler(ctx->c_worker, &ap);
 	if (st != UCS_OK)
 		goto ucx_err;
@@ -1597,6 +1778,12 @@ rpc_ctx_free(struct rpc_ctx *ctx)
 		cp->cp_ureqs = 0;
 		rpc_cp_put(cp);
 	}
+	while (!d_list_empty(&ctx->c_bsent)) {
+		struct rpc_batch *b = d_list_entry(ctx->c_bsent.next, struct rpc_batch, b_link);
+
+		d_list_del(&b->b_link);
+		D_FREE(b);
+	}
 	d_list_for_each_entry_safe(ep, etmp, &ctx->c_eps, ep_link) {
 		d_list_del(&ep->ep_link);
 		D_FREE(ep->ep_addr);
@@ -1614,6 +1801,12 @@ rpc_ctx_free(struct rpc_ctx *ctx)
 	sched_cond_destroy(ctx->c_stop_cond);
 	sched_cond_destroy(ctx->c_timer_cond);
 	D_FREE(ctx);
+}
+
+void
+rpc_ctx_stats(struct rpc_ctx *ctx, struct rpc_ctx_stats *st)
+{
+	*st = ctx->c_stats;
 }
 
 void

@@ -7,7 +7,10 @@
 #include <gurt/list.h>
 #include "rpc/rpc.h"
 
-#define RPC_AM_ID         11u  /* the one UCX active message id all our messages use */
+#define RPC_AM_ID         11u  /* the UCX active message id of a message on its own */
+#define RPC_AM_BATCH_ID   12u  /* ... and of a batch of them (rpc_wire_frame_next) */
+#define RPC_BATCH_BYTES   8192u /* a batch's frames: sent when the next would not fit */
+#define RPC_BATCH_FRAME_MAX 1024u /* a larger message goes on its own */
 #define RPC_CALL_BUCKETS  256u /* id lookup table of a context */
 #define RPC_PEER_NAME_MAX 64u
 
@@ -20,6 +23,18 @@ struct rpc_ep {
 	char            ep_peer[RPC_PEER_NAME_MAX];
 	bool            ep_failed;
 	bool            ep_closed; /* the UCX endpoint is closed (or never ours to close) */
+	struct rpc_batch *ep_batch; /* small messages gathered for the next send, or NULL */
+};
+
+/* Small messages to one endpoint, gathered until the progress loop's next
+ * turn (open, on ctx->c_batches) and then sent as one (on ctx->c_bsent until
+ * UCX is done with the bytes). */
+struct rpc_batch {
+	d_list_t       b_link;
+	struct rpc_ep *b_ep;  /* while open */
+	uint32_t       b_len; /* bytes of frames in b_data */
+	uint32_t       b_nr;  /* frames */
+	uint8_t        b_data[RPC_BATCH_BYTES];
 };
 
 /* A started call's private state; it outlives the call while UCX still holds
@@ -86,6 +101,9 @@ struct rpc_ctx {
 	uint64_t           c_last_act; /* ns: when progress last found something */
 	uint64_t           c_spin_ns;  /* how long to poll after it before sleeping */
 	bool               c_warned_nopeer;
+	d_list_t           c_batches; /* open batches, in the order they were opened */
+	d_list_t           c_bsent;   /* batches UCX still sends */
+	struct rpc_ctx_stats c_stats;
 	/* sched mode */
 	struct rpc_handler c_handlers[RPC_OPC_MAX];
 	bool               c_stopping;

@@ -98,6 +98,49 @@ rpc_wire_decode(const void *hdr, size_t hdr_len, uint64_t data_len, struct rpc_w
 	return 0;
 }
 
+/* ---- batch frames ---- */
+
+size_t
+rpc_wire_frame_put(void *buf, const void *hdr, uint32_t hdr_len, const void *data,
+		   uint32_t data_len)
+{
+	uint8_t *p = buf;
+
+	put32(p, hdr_len);
+	put32(p + 4, data_len);
+	if (hdr_len > 0)
+		memcpy(p + RPC_WIRE_FRAME_HDR, hdr, hdr_len);
+	if (data_len > 0)
+		memcpy(p + RPC_WIRE_FRAME_HDR + hdr_len, data, data_len);
+	return RPC_WIRE_FRAME_HDR + (size_t)hdr_len + data_len;
+}
+
+int
+rpc_wire_frame_next(const void *batch, size_t len, size_t *off, const void **hdr,
+		    uint32_t *hdr_len, const void **data, uint32_t *data_len)
+{
+	const uint8_t *p = (const uint8_t *)batch + *off;
+	size_t         left;
+	uint32_t       hl, dl;
+
+	if (*off >= len)
+		return 0;
+	left = len - *off;
+	if (left < RPC_WIRE_FRAME_HDR)
+		return -DER_PROTO;
+	hl = get32(p);
+	dl = get32(p + 4);
+	/* compared one by one so that no sum can wrap */
+	if (hl > left - RPC_WIRE_FRAME_HDR || dl > left - RPC_WIRE_FRAME_HDR - hl)
+		return -DER_PROTO;
+	*hdr      = p + RPC_WIRE_FRAME_HDR;
+	*hdr_len  = hl;
+	*data     = p + RPC_WIRE_FRAME_HDR + hl;
+	*data_len = dl;
+	*off += RPC_WIRE_FRAME_HDR + (size_t)hl + dl;
+	return 1;
+}
+
 /* ---- attach info ---- */
 
 int

@@ -83,7 +83,9 @@ test_rejects(void **state)
 	h.wh_magic = 0x12345678;
 	expect(h, RPC_WIRE_HDR_LEN, 100, -DER_PROTO);
 	h         = good_hdr();
-	h.wh_version = 2;
+	h.wh_version = RPC_PROTO_VERSION - 1;
+	expect(h, RPC_WIRE_HDR_LEN, 100, -DER_PROTO);
+	h.wh_version = RPC_PROTO_VERSION + 1;
 	expect(h, RPC_WIRE_HDR_LEN, 100, -DER_PROTO);
 	h           = good_hdr();
 	h.wh_opcode = RPC_OPC_MAX;
@@ -258,6 +260,76 @@ mutate(uint8_t *buf, size_t *len, size_t cap)
 	}
 }
 
+/* Batch frames: what goes in comes out in order; any length that runs past
+ * the end is refused, however large. */
+static void
+test_frames(void **state)
+{
+	uint8_t     batch[256];
+	uint8_t     hdr[RPC_WIRE_HDR_LEN];
+	const void *fh, *fd;
+	uint32_t    hl, dl;
+	size_t      len = 0, off = 0, cut;
+	int         i;
+
+	(void)state;
+	memset(hdr, 0x5a, sizeof(hdr));
+	len += rpc_wire_frame_put(batch + len, hdr, sizeof(hdr), "abc", 3);
+	len += rpc_wire_frame_put(batch + len, hdr, sizeof(hdr), NULL, 0);
+	len += rpc_wire_frame_put(batch + len, NULL, 0, "z", 1);
+	assert_int_equal(len, 3 * RPC_WIRE_FRAME_HDR + 2 * sizeof(hdr) + 4);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(rpc_wire_frame_next(batch, len, &off, &fh, &hl, &fd, &dl), 1);
+		assert_int_equal(hl, i < 2 ? sizeof(hdr) : 0);
+		assert_int_equal(dl, i == 0 ? 3 : i == 1 ? 0 : 1);
+		if (i == 0)
+			assert_memory_equal(fd, "abc", 3);
+	}
+	assert_int_equal(rpc_wire_frame_next(batch, len, &off, &fh, &hl, &fd, &dl), 0);
+	assert_int_equal(off, len);
+
+	/* every cut inside a frame is a malformed tail, never a read past it */
+	for (cut = 1; cut < len; cut++) {
+		int rc = 0;
+
+		off = 0;
+		while ((rc = rpc_wire_frame_next(batch, cut, &off, &fh, &hl, &fd, &dl)) > 0)
+			assert_true(off <= cut);
+		assert_true(rc == 0 || rc == -DER_PROTO);
+		assert_true(rc == -DER_PROTO || off == cut);
+	}
+	/* lengths near 2^32 must not wrap the bounds check */
+	memset(batch, 0xff, 8);
+	off = 0;
+	assert_int_equal(rpc_wire_frame_next(batch, 64, &off, &fh, &hl, &fd, &dl), -DER_PROTO);
+	batch[0] = 4;
+	batch[1] = batch[2] = batch[3] = 0;
+	assert_int_equal(rpc_wire_frame_next(batch, 64, &off, &fh, &hl, &fd, &dl), -DER_PROTO);
+	assert_int_equal(off, 0);
+}
+
+/* Walk a mutated batch; every frame must lie inside it. */
+static uint64_t
+fuzz_frames(const uint8_t *buf, size_t len)
+{
+	const void *fh, *fd;
+	uint32_t    hl, dl;
+	size_t      off = 0;
+	uint64_t    n   = 0;
+	uint8_t    *in;
+
+	D_ALLOC(in, len > 0 ? len : 1);
+	assert_non_null(in);
+	memcpy(in, buf, len);
+	while (rpc_wire_frame_next(in, len, &off, &fh, &hl, &fd, &dl) > 0) {
+		assert_true((const uint8_t *)fd + dl <= in + len);
+		assert_true((const uint8_t *)fh + hl == (const uint8_t *)fd);
+		n++;
+	}
+	D_FREE(in);
+	return n;
+}
+
 static void
 test_fuzz(void **state)
 {
@@ -265,6 +337,9 @@ test_fuzz(void **state)
 	uint64_t               i;
 	uint64_t               ok_hdr = 0;
 	uint64_t               ok_ai  = 0;
+	uint64_t               frames = 0;
+	uint8_t                seed_batch[3 * (RPC_WIRE_FRAME_HDR + RPC_WIRE_HDR_LEN + 16)];
+	size_t                 seed_batch_len = 0;
 	struct rpc_attach_info ai;
 	void                  *seed_ai;
 	uint32_t               seed_ai_len;
@@ -283,6 +358,9 @@ test_fuzz(void **state)
 	make_attach(&ai, 3);
 	assert_int_equal(rpc_attach_encode(&ai, &seed_ai, &seed_ai_len), 0);
 	rpc_attach_fini(&ai);
+	for (i = 0; i < 3; i++)
+		seed_batch_len += rpc_wire_frame_put(seed_batch + seed_batch_len, seed_hdr,
+						     RPC_WIRE_HDR_LEN, seed_hdr, 16);
 
 	for (i = 0; i < inputs; i++) {
 		struct rpc_wire_hdr d;
@@ -290,7 +368,12 @@ test_fuzz(void **state)
 		size_t              len;
 		uint8_t            *in;
 
-		if (i % 2 == 0) {
+		if (i % 3 == 2) {
+			len = seed_batch_len;
+			memcpy(buf, seed_batch, len);
+			mutate(buf, &len, sizeof(buf));
+			frames += fuzz_frames(buf, len);
+		} else if (i % 3 == 0) {
 			uint64_t data_len;
 
 			len = sizeof(seed_hdr);
@@ -325,8 +408,8 @@ test_fuzz(void **state)
 			D_FREE(in);
 		}
 	}
-	print_message("fuzz: %" PRIu64 " headers and %" PRIu64 " attach bodies accepted\n", ok_hdr,
-		      ok_ai);
+	print_message("fuzz: %" PRIu64 " headers, %" PRIu64 " attach bodies and %" PRIu64
+		      " batch frames accepted\n", ok_hdr, ok_ai, frames);
 	D_FREE(seed_ai);
 }
 
@@ -337,6 +420,7 @@ main(void)
 	    cmocka_unit_test(test_roundtrip),
 	    cmocka_unit_test(test_rejects),
 	    cmocka_unit_test(test_attach),
+	    cmocka_unit_test(test_frames),
 	    cmocka_unit_test(test_fuzz),
 	};
 
