@@ -176,6 +176,8 @@ perf_client(struct perf_args *a)
 	double                 iops;
 	double                 mib;
 	double                 p50, p99;
+	double                 per_send;
+	struct rpc_ctx_stats   st0, st1;
 	int                    i;
 	int                    rc;
 
@@ -233,23 +235,31 @@ perf_client(struct perf_args *a)
 	rc   = perf_phase(ctx, &r, slots, warm > 0 ? warm : 1);
 	if (rc != 0)
 		goto out;
+	rpc_ctx_stats(ctx, &st0);
 	t0   = dcli_now_ns();
 	rc   = perf_phase(ctx, &r, slots, a->count);
 	secs = (double)(dcli_now_ns() - t0) / 1e9;
 	if (rc != 0)
 		goto out;
+	rpc_ctx_stats(ctx, &st1);
+	/* requests per UCX send: above 1 when batches formed (src/rpc/README.md) */
+	per_send = st1.rs_sends > st0.rs_sends ? (double)(st1.rs_msgs - st0.rs_msgs) /
+							 (double)(st1.rs_sends - st0.rs_sends)
+					       : 0.0;
 	dcli_lat_pcts(r.pr_lat, a->count, &p50, &p99);
 	iops = (double)a->count / secs;
 	mib  = iops * (double)a->size / (1024.0 * 1024.0);
 	if (a->json)
 		printf("{\"op\":\"%s\",\"size\":%" PRIu64 ",\"qd\":%d,\"ops\":%" PRIu64
 		       ",\"seconds\":%.6f,\"iops\":%.1f,\"mib_s\":%.2f,\"p50_us\":%.2f,"
-		       "\"p99_us\":%.2f}\n",
-		       op_name(a->op), a->size, a->qd, a->count, secs, iops, mib, p50, p99);
+		       "\"p99_us\":%.2f,\"reqs_per_send\":%.2f}\n",
+		       op_name(a->op), a->size, a->qd, a->count, secs, iops, mib, p50, p99,
+		       per_send);
 	else
 		printf("%s size %" PRIu64 " qd %d: %" PRIu64 " ops in %.3f s, %.0f ops/s, "
-		       "%.1f MiB/s, p50 %.1f us, p99 %.1f us\n",
-		       op_name(a->op), a->size, a->qd, a->count, secs, iops, mib, p50, p99);
+		       "%.1f MiB/s, p50 %.1f us, p99 %.1f us, %.1f requests per send\n",
+		       op_name(a->op), a->size, a->qd, a->count, secs, iops, mib, p50, p99,
+		       per_send);
 out:
 	if (rc != 0)
 		fprintf(stderr, "rpc_perf: %s\n", d_errstr(rc));
