@@ -127,9 +127,6 @@ struct bio_alloc {
 	d_list_t  ba_deferred;  /* alloc_deferred, in LSN order of arrival */
 };
 
-#define WAL_HOLD_MAX_US  500 /* longest a group waits for more committers */
-#define WAL_HOLD_STEP_US 20  /* how often a held group looks again */
-
 #define BIO_ZERO_CHUNK      (1u << 20) /* pre-writer bookkeeping and write unit */
 #define BIO_ZERO_AHEAD_MIN  8          /* chunks zeroed ahead of an idle allocator */
 #define BIO_ZERO_AHEAD      64         /* ... and of a busy one */

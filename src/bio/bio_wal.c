@@ -347,6 +347,9 @@ wal_group_write(struct bio_target *bt, char *buf, uint64_t nblks, uint64_t bseq)
 	return bio_pwrite_flush(bt, r, buf, len, off);
 }
 
+#define WAL_HOLD_MAX_US  500 /* longest a group waits for more committers */
+#define WAL_HOLD_STEP_US 20  /* how often a held group looks again */
+
 /*
  * Should the flusher hold the open group a little longer? Over a network the
  * committers of the group just made durable come back with their clients'

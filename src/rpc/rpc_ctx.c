@@ -115,12 +115,17 @@ rpc_note_activity(struct rpc_ctx *ctx, uint64_t now)
 							  : 2 * gap;
 }
 
+static bool
+rpc_calls_at_most_one(struct rpc_ctx *ctx)
+{
+	return d_list_empty(&ctx->c_calls) || ctx->c_calls.next->next == &ctx->c_calls;
+}
+
 /* A ping-pong: no request being handled, at most one call out. */
 static bool
 rpc_ping_pong(struct rpc_ctx *ctx)
 {
-	return ctx->c_nr_reqs == 0 &&
-	       (d_list_empty(&ctx->c_calls) || ctx->c_calls.next->next == &ctx->c_calls);
+	return ctx->c_nr_reqs == 0 && rpc_calls_at_most_one(ctx);
 }
 
 static bool
@@ -152,10 +157,8 @@ rpc_kick(struct rpc_ctx *ctx)
 static bool
 rpc_batch_wanted(struct rpc_ctx *ctx, struct rpc_ep *ep)
 {
-	bool calls_gt1 = !d_list_empty(&ctx->c_calls) && ctx->c_calls.next->next != &ctx->c_calls;
-
 	/* the caller's own call or request is counted in c_calls or c_nr_reqs */
-	return ep->ep_batch != NULL || calls_gt1 ||
+	return ep->ep_batch != NULL || !rpc_calls_at_most_one(ctx) ||
 	       ctx->c_nr_reqs + (d_list_empty(&ctx->c_calls) ? 0 : 1) > 1;
 }
 
@@ -552,7 +555,7 @@ rpc_ep_close(struct rpc_ep *ep, bool force)
 	ucp_request_param_t param = {0};
 	ucs_status_ptr_t    sp;
 
-	if (force || ep->ep_failed)
+	if (force)
 		rpc_batch_drop(ep);
 	else
 		rpc_batch_flush(ep);

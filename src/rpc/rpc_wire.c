@@ -119,12 +119,13 @@ int
 rpc_wire_frame_next(const void *batch, size_t len, size_t *off, const void **hdr,
 		    uint32_t *hdr_len, const void **data, uint32_t *data_len)
 {
-	const uint8_t *p = (const uint8_t *)batch + *off;
+	const uint8_t *p;
 	size_t         left;
 	uint32_t       hl, dl;
 
 	if (*off >= len)
 		return 0;
+	p    = (const uint8_t *)batch + *off;
 	left = len - *off;
 	if (left < RPC_WIRE_FRAME_HDR)
 		return -DER_PROTO;
