@@ -309,6 +309,28 @@ struct bio_extent {
 int bio_data_write(struct bio_target *bt, const struct bio_extent *ext, const d_sg_list_t *sgl,
 		   struct bio_io **iop);
 
+/*
+ * The same with no copy: the extent's ext->be_len bytes are written from buf
+ * in place. buf is 4 KiB aligned (bio_buf_get()'s are) and holds be_len
+ * bytes, the caller zero-filling any tail after its data; it stays allocated
+ * and unchanged until the I/O is consumed (bio_io_wait() or bio_wal_commit()
+ * has returned). Errors as bio_data_write(); -DER_INVAL also for an
+ * unaligned buf.
+ */
+int bio_data_write_buf(struct bio_target *bt, const struct bio_extent *ext, const void *buf,
+		       struct bio_io **iop);
+
+/*
+ * A 4 KiB-aligned buffer of at least len bytes (rounded up to 4 KiB), for
+ * data bound for bio_data_write_buf(): taken from the target's cache of
+ * recently returned ones when one of its size fits (so big buffers do not
+ * fault their pages in each time), else allocated. Contents undefined. bt
+ * may be NULL (no cache). NULL: out of memory. Return it with bio_buf_put()
+ * with the same bt and len, on the target's thread.
+ */
+void *bio_buf_get(struct bio_target *bt, size_t len);
+void  bio_buf_put(struct bio_target *bt, void *buf, size_t len);
+
 /* Wait for an I/O from bio_data_write, free it, return its result. */
 int bio_io_wait(struct bio_io *io);
 

@@ -193,7 +193,7 @@ bio_alloc_reserve(struct bio_target *bt, uint64_t len, struct bio_extent *ext)
 	ba->ba_hint = b + n < ba->ba_nblks ? b + n : 0;
 	ext->be_off = (b + 1) * BIO_BLK_SIZE;
 	ext->be_len = n * BIO_BLK_SIZE;
-	bio_zero_kick(bt);
+	bio_zero_kick(bt, b, n);
 	return 0;
 }
 

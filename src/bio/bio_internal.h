@@ -130,6 +130,9 @@ struct bio_alloc {
 #define BIO_ZERO_CHUNK      (1u << 20) /* pre-writer bookkeeping and write unit */
 #define BIO_ZERO_AHEAD_MIN  8          /* chunks zeroed ahead of an idle allocator */
 #define BIO_ZERO_AHEAD      64         /* ... and of a busy one */
+/* Reservations this large (blocks, on average) convert their own extents more
+ * cheaply than zeros written ahead of them: the pre-writer stands aside. */
+#define BIO_ZERO_BIG_BLKS   64         /* 256 KiB */
 
 #define BIO_DBUF_CLASSES 9  /* 4 KiB, 8 KiB, ... 1 MiB */
 #define BIO_DBUF_KEEP    8   /* buffers kept per class */
@@ -203,6 +206,7 @@ struct bio_target {
 	uint64_t           bt_zero_held;      /* blocks held by the write in flight */
 	uint32_t           bt_zero_waiters;   /* reservations waiting for that write */
 	uint64_t           bt_zero_unsynced;  /* bytes zeroed since the last fdatasync */
+	uint64_t           bt_zero_avg_blks;  /* moving average of reservation sizes */
 	void              *bt_zero_buf;       /* BIO_ZERO_CHUNK of zeros */
 	bool               bt_zero_started;
 	bool               bt_zero_running;
@@ -239,10 +243,7 @@ int  bio_pwrite_soft(struct bio_target *bt, struct bio_region *r, const void *bu
 /* Make DATA writes up to completion count gen durable: joins a running
  * fdatasync of DATA or starts one. -DER_IO (the target goes faulty). */
 int  bio_data_sync(struct bio_target *bt, uint64_t gen);
-/* A BIO_BLK_SIZE-aligned buffer of at least len bytes for DATA I/O, reused
- * when one of its size class is free; give it back with the same len. */
-void *bio_dbuf_get(struct bio_target *bt, size_t len);
-void  bio_dbuf_put(struct bio_target *bt, void *buf, size_t len);
+/* Frees the cache of bio_buf_get(). */
 void  bio_dbuf_fini(struct bio_target *bt);
 /* One write then a flush, for a WAL group: the flush is linked to the write. */
 int  bio_pwrite_flush(struct bio_target *bt, struct bio_region *r, const void *buf, size_t len,
@@ -273,8 +274,9 @@ void bio_alloc_hold(struct bio_alloc *ba, uint64_t b, uint64_t n, bool hold);
 /* bio_zero.c: the DATA pre-writer */
 int  bio_zero_open(struct bio_target *bt);
 void bio_zero_close(struct bio_target *bt);
-/* After a reservation: start the pre-writer, or tell it the hint moved. */
-void bio_zero_kick(struct bio_target *bt);
+/* After a reservation of blocks [b, b + n): start the pre-writer, or tell it
+ * the hint moved. */
+void bio_zero_kick(struct bio_target *bt, uint64_t b, uint64_t n);
 /* A reservation found no room: wait if the pre-writer holds blocks (true). */
 bool bio_zero_wait(struct bio_target *bt);
 

@@ -34,10 +34,12 @@ dbuf_class(size_t len)
 }
 
 void *
-bio_dbuf_get(struct bio_target *bt, size_t len)
+bio_buf_get(struct bio_target *bt, size_t len)
 {
 	int c = dbuf_class(len);
 
+	if (bt == NULL)
+		return bio_buf_alloc((len + BIO_BLK_SIZE - 1) & ~(size_t)(BIO_BLK_SIZE - 1));
 	if (c < 0)
 		return bio_buf_alloc(len);
 	if (bt->bt_dbuf_nr[c] > 0)
@@ -46,13 +48,13 @@ bio_dbuf_get(struct bio_target *bt, size_t len)
 }
 
 void
-bio_dbuf_put(struct bio_target *bt, void *buf, size_t len)
+bio_buf_put(struct bio_target *bt, void *buf, size_t len)
 {
 	int c = dbuf_class(len);
 
 	if (buf == NULL)
 		return;
-	if (c < 0 || bt->bt_dbuf_nr[c] == BIO_DBUF_KEEP) {
+	if (bt == NULL || c < 0 || bt->bt_dbuf_nr[c] == BIO_DBUF_KEEP) {
 		bio_buf_free(buf);
 		return;
 	}
@@ -259,6 +261,7 @@ struct bio_io {
 	struct bio_target *io_bt;
 	struct bio_cond   *io_cond;
 	char              *io_buf;
+	bool               io_own_buf; /* a bounce buffer of ours, not the caller's */
 	uint64_t           io_off;
 	uint64_t           io_len;
 	int                io_rc;
@@ -315,40 +318,33 @@ static void
 io_free(struct bio_io *io)
 {
 	bio_cond_destroy(io->io_cond);
-	bio_dbuf_put(io->io_bt, io->io_buf, io->io_len);
+	if (io->io_own_buf)
+		bio_buf_put(io->io_bt, io->io_buf, io->io_len);
 	D_FREE(io);
 }
 
-int
-bio_data_write(struct bio_target *bt, const struct bio_extent *ext, const d_sg_list_t *sgl,
-	       struct bio_io **iop)
+/* A write of ext from buf (ours or the caller's), started in its own ULT. */
+static int
+data_write_start(struct bio_target *bt, const struct bio_extent *ext, char *buf, bool own,
+		 struct bio_io **iop)
 {
 	struct bio_io *io;
-	size_t         off = 0;
-	uint32_t       i;
 	int            rc;
 
-	if (bt == NULL || sgl == NULL || iop == NULL || !data_ext_ok(bt, ext) ||
-	    sgl_bytes(sgl, false) > ext->be_len)
-		return -DER_INVAL;
-	if (bt->bt_faulty)
-		return -DER_IO;
 	D_ALLOC_PTR(io);
-	if (io == NULL)
+	if (io == NULL) {
+		if (own)
+			bio_buf_put(bt, buf, ext->be_len);
 		return -DER_NOMEM;
-	io->io_bt   = bt;
-	io->io_off  = ext->be_off;
-	io->io_len  = ext->be_len;
-	io->io_buf  = bio_dbuf_get(bt, ext->be_len);
-	io->io_cond = bio_cond_create(bt);
-	if (io->io_buf == NULL || io->io_cond == NULL)
-		D_GOTO(fail, rc = -DER_NOMEM);
-	/* O_DIRECT wants aligned memory: the bounce copy also frees the sgl. */
-	for (i = 0; i < sgl->sg_nr; i++) {
-		memcpy(io->io_buf + off, sgl->sg_iovs[i].iov_buf, sgl->sg_iovs[i].iov_len);
-		off += sgl->sg_iovs[i].iov_len;
 	}
-	memset(io->io_buf + off, 0, ext->be_len - off);
+	io->io_bt      = bt;
+	io->io_off     = ext->be_off;
+	io->io_len     = ext->be_len;
+	io->io_buf     = buf;
+	io->io_own_buf = own;
+	io->io_cond    = bio_cond_create(bt);
+	if (io->io_cond == NULL)
+		D_GOTO(fail, rc = -DER_NOMEM);
 	rc = bio_ult_create(bt, data_write_ult, io);
 	if (rc != 0)
 		goto fail;
@@ -357,6 +353,43 @@ bio_data_write(struct bio_target *bt, const struct bio_extent *ext, const d_sg_l
 fail:
 	io_free(io);
 	return rc;
+}
+
+int
+bio_data_write(struct bio_target *bt, const struct bio_extent *ext, const d_sg_list_t *sgl,
+	       struct bio_io **iop)
+{
+	char    *buf;
+	size_t   off = 0;
+	uint32_t i;
+
+	if (bt == NULL || sgl == NULL || iop == NULL || !data_ext_ok(bt, ext) ||
+	    sgl_bytes(sgl, false) > ext->be_len)
+		return -DER_INVAL;
+	if (bt->bt_faulty)
+		return -DER_IO;
+	buf = bio_buf_get(bt, ext->be_len);
+	if (buf == NULL)
+		return -DER_NOMEM;
+	/* O_DIRECT wants aligned memory: the bounce copy also frees the sgl. */
+	for (i = 0; i < sgl->sg_nr; i++) {
+		memcpy(buf + off, sgl->sg_iovs[i].iov_buf, sgl->sg_iovs[i].iov_len);
+		off += sgl->sg_iovs[i].iov_len;
+	}
+	memset(buf + off, 0, ext->be_len - off);
+	return data_write_start(bt, ext, buf, true, iop);
+}
+
+int
+bio_data_write_buf(struct bio_target *bt, const struct bio_extent *ext, const void *buf,
+		   struct bio_io **iop)
+{
+	if (bt == NULL || buf == NULL || iop == NULL || !data_ext_ok(bt, ext) ||
+	    ((uintptr_t)buf & (BIO_BLK_SIZE - 1)) != 0)
+		return -DER_INVAL;
+	if (bt->bt_faulty)
+		return -DER_IO;
+	return data_write_start(bt, ext, (char *)buf, false, iop);
 }
 
 int
@@ -387,7 +420,7 @@ bio_data_read(struct bio_target *bt, const struct bio_extent *ext, d_sg_list_t *
 	want = sgl_bytes(sgl, true);
 	if (want > ext->be_len)
 		want = ext->be_len;
-	buf = bio_dbuf_get(bt, ext->be_len);
+	buf = bio_buf_get(bt, ext->be_len);
 	if (buf == NULL)
 		return -DER_NOMEM;
 	rc = bio_pread(bt, &bt->bt_reg[BIO_REGION_DATA], buf,
@@ -404,6 +437,6 @@ bio_data_read(struct bio_target *bt, const struct bio_extent *ext, d_sg_list_t *
 			sgl->sg_nr_out++;
 		}
 	}
-	bio_dbuf_put(bt, buf, ext->be_len);
+	bio_buf_put(bt, buf, ext->be_len);
 	return rc;
 }

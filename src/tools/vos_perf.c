@@ -104,7 +104,8 @@ perf_worker(void *arg)
 	struct perf *p   = arg;
 	char        *buf = NULL;
 
-	D_ALLOC(buf, p->size);
+	/* aligned, as a server's bulk buffers are: large values go to DATA uncopied */
+	D_ALIGNED_ALLOC_NZ(buf, 4096, p->size);
 	if (buf == NULL) {
 		p->rc = -DER_NOMEM;
 		goto out;

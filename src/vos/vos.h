@@ -201,7 +201,8 @@ struct vos_data_ops {
 	/*
 	 * Optional (NULL: dop_write is called and the data is written before
 	 * the record is logged). Submit the write of len bytes at addr and
-	 * return at once; *iop tracks it. buf may be reused on return. Every
+	 * return at once; *iop tracks it. buf stays unchanged until the handle
+	 * is consumed (so a backend may write from it in place). Every
 	 * handle is consumed exactly once: by va_log_data together with the
 	 * update's record, or by dop_write_wait when the update fails first.
 	 */

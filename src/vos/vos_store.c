@@ -159,21 +159,6 @@ store_alloc(void *arg, uint64_t len, struct vos_data_addr *addr)
 }
 
 static int
-store_write(void *arg, const struct vos_data_addr *addr, const void *buf, uint64_t len)
-{
-	struct vos_store *vs  = arg;
-	struct bio_extent ext = store_ext(addr);
-	struct bio_io    *io;
-	d_iov_t           iov;
-	d_sg_list_t       sgl = {.sg_nr = 1, .sg_iovs = &iov};
-	int               rc;
-
-	d_iov_set(&iov, (void *)buf, len);
-	rc = bio_data_write(vs->vs_bt, &ext, &sgl, &io);
-	return rc != 0 ? rc : bio_io_wait(io);
-}
-
-static int
 store_write_submit(void *arg, const struct vos_data_addr *addr, const void *buf, uint64_t len,
 		   void **iop)
 {
@@ -184,11 +169,26 @@ store_write_submit(void *arg, const struct vos_data_addr *addr, const void *buf,
 	d_sg_list_t       sgl = {.sg_nr = 1, .sg_iovs = &iov};
 	int               rc;
 
-	d_iov_set(&iov, (void *)buf, len);
-	rc = bio_data_write(vs->vs_bt, &ext, &sgl, &io);
+	/* Whole aligned blocks are written from the caller's memory: VOS keeps
+	 * it until the handle is consumed. Anything else goes through a copy. */
+	if (((uintptr_t)buf & (BIO_BLK_SIZE - 1)) == 0 && len == ext.be_len) {
+		rc = bio_data_write_buf(vs->vs_bt, &ext, buf, &io);
+	} else {
+		d_iov_set(&iov, (void *)buf, len);
+		rc = bio_data_write(vs->vs_bt, &ext, &sgl, &io);
+	}
 	if (rc == 0)
 		*iop = io;
 	return rc;
+}
+
+static int
+store_write(void *arg, const struct vos_data_addr *addr, const void *buf, uint64_t len)
+{
+	void *io;
+	int   rc = store_write_submit(arg, addr, buf, len, &io);
+
+	return rc != 0 ? rc : bio_io_wait(io);
 }
 
 static int

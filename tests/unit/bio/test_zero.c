@@ -199,6 +199,72 @@ body_zero(struct sched *s, void *arg)
 	bio_close(bt);
 }
 
+/* Large writes convert their own extents: the pre-writer stands aside. */
+static void
+body_big(struct sched *s, void *arg)
+{
+	struct bio_target *bt;
+	struct bio_stats   st;
+	struct bio_extent  big[32];
+	char               data[300];
+	char              *buf;
+	uint64_t           zeroed = 0;
+	uint32_t           i;
+
+	(void)arg;
+	bt_path(BIO_REGION_DATA, data, sizeof(data));
+	if (unwritten_bytes(data, 4096, 128 * MiB - 4096) <= 0) {
+		no_fiemap = true;
+		return;
+	}
+	assert_int_equal(bt_open(s, &bt, NULL), 0);
+	buf = bio_buf_get(bt, MiB);
+	assert_non_null(buf);
+	for (i = 0; i < 32; i++) {
+		struct bio_io *io;
+		char           rec[16] = {0};
+		uint64_t       lsn;
+
+		if (i == 16) {
+			/* by now the reservations are large on average */
+			settle(s, bt);
+			bio_stats_get(bt, &st);
+			zeroed = st.data_zeroed;
+		}
+		memset(buf, (int)i + 1, MiB);
+		assert_int_equal(bio_alloc_reserve(bt, MiB, &big[i]), 0);
+		assert_int_equal(bio_data_write_buf(bt, &big[i], buf, &io), 0);
+		assert_int_equal(bio_wal_commit(bt, rec, sizeof(rec), &io, 1, &lsn), 0);
+		bio_alloc_publish(bt, &big[i]);
+	}
+	settle(s, bt);
+	bio_stats_get(bt, &st);
+	assert_int_equal(st.data_zeroed, zeroed);
+	for (i = 0; i < 32; i++) {
+		d_iov_t     iov;
+		d_sg_list_t sgl = {1, 0, &iov};
+
+		d_iov_set(&iov, buf, MiB);
+		assert_int_equal(bio_data_read(bt, &big[i], &sgl), 0);
+		assert_int_equal(buf[0], i + 1);
+		assert_int_equal(buf[MiB - 1], i + 1);
+	}
+	print_message("1 MiB writes: %" PRIu64 " KiB zeroed, none after the first 16\n",
+		      zeroed >> 10);
+	bio_buf_put(bt, buf, MiB);
+	bio_close(bt);
+}
+
+static void
+test_big_writes(void **state)
+{
+	(void)state;
+	bt_format(MiB, 256 * 1024, 128 * MiB);
+	bt_run(body_big, NULL);
+	if (no_fiemap)
+		skip();
+}
+
 static void
 test_prewrite(void **state)
 {
@@ -214,6 +280,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_prewrite),
+	    cmocka_unit_test(test_big_writes),
 	};
 
 	return cmocka_run_group_tests(tests, bt_suite_setup, bt_suite_teardown);
