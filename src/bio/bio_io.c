@@ -38,10 +38,8 @@ bio_buf_get(struct bio_target *bt, size_t len)
 {
 	int c = dbuf_class(len);
 
-	if (bt == NULL)
+	if (bt == NULL || c < 0)
 		return bio_buf_alloc((len + BIO_BLK_SIZE - 1) & ~(size_t)(BIO_BLK_SIZE - 1));
-	if (c < 0)
-		return bio_buf_alloc(len);
 	if (bt->bt_dbuf_nr[c] > 0)
 		return bt->bt_dbuf[c][--bt->bt_dbuf_nr[c]];
 	return bio_buf_alloc((size_t)BIO_BLK_SIZE << c);

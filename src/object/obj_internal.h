@@ -5,6 +5,7 @@
 #ifndef __OBJECT_OBJ_INTERNAL_H__
 #define __OBJECT_OBJ_INTERNAL_H__
 
+#include "bio/bio.h"
 #include "vos/vos.h"
 #include "common/obj_proto.h"
 
@@ -37,8 +38,11 @@ int          obj_tx_read_check(struct vos *vos, const uuid_t cont, daos_obj_id_t
  * transactions a crash interrupted. */
 void obj_tx_commit_handler(struct rpc_req *req, void *arg);
 /* The request's bulk payload, which must be exactly len bytes, into a new
- * buffer (*bufp, for D_FREE). -DER_INVAL (other length), -DER_NOMEM, -DER_UNREACH. */
-int  obj_bulk_recv(struct rpc_req *req, uint64_t len, uint8_t **bufp);
+ * 4 KiB-aligned buffer (*bufp) from bt's cache (bt NULL: none), so values
+ * of whole blocks go to DATA uncopied; give it back with obj_bulk_free().
+ * -DER_INVAL (other length), -DER_NOMEM, -DER_UNREACH. */
+int  obj_bulk_recv(struct rpc_req *req, struct bio_target *bt, uint64_t len, uint8_t **bufp);
+void obj_bulk_free(struct bio_target *bt, uint8_t *buf, uint64_t len);
 int  obj_tx_recover(void);
 
 /* ---- update and punch bodies (obj_srv.c), shared with transactions ---- */

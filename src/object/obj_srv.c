@@ -29,6 +29,7 @@ struct obj_req {
 	struct dop_head               or_head;
 	const struct ds_cont_tgt_hdl *or_hdl;
 	struct vos                   *or_vos;
+	struct bio_target            *or_bt; /* the shard's storage: its buffer cache */
 	bool                          or_began;
 };
 
@@ -61,6 +62,7 @@ obj_req_begin(struct rpc_req *req, struct obj_req *orq, bool write)
 	if (vs == NULL)
 		return -DER_NONEXIST;
 	orq->or_vos = vos_store_vos(vs);
+	orq->or_bt  = vos_store_bio(vs);
 	return 0;
 }
 
@@ -216,7 +218,7 @@ obj_update_verify(const struct ds_cont_tgt_hdl *hdl, const struct dop_io *io, co
 }
 
 int
-obj_bulk_recv(struct rpc_req *req, uint64_t len, uint8_t **bufp)
+obj_bulk_recv(struct rpc_req *req, struct bio_target *bt, uint64_t len, uint8_t **bufp)
 {
 	d_iov_t     iov;
 	d_sg_list_t sgl = {.sg_nr = 1, .sg_iovs = &iov};
@@ -225,17 +227,23 @@ obj_bulk_recv(struct rpc_req *req, uint64_t len, uint8_t **bufp)
 
 	if (rpc_req_bulk_len(req) != len)
 		return -DER_INVAL;
-	D_ALLOC_NZ(buf, len);
+	buf = bio_buf_get(bt, len);
 	if (buf == NULL)
 		return -DER_NOMEM;
 	d_iov_set(&iov, buf, len);
 	rc = rpc_req_bulk_get(req, &sgl);
 	if (rc != 0) {
-		D_FREE(buf);
+		bio_buf_put(bt, buf, len);
 		return rc;
 	}
 	*bufp = buf;
 	return 0;
+}
+
+void
+obj_bulk_free(struct bio_target *bt, uint8_t *buf, uint64_t len)
+{
+	bio_buf_put(bt, buf, len);
 }
 
 static void
@@ -275,7 +283,7 @@ obj_update_handler(struct rpc_req *req, void *arg)
 		}
 		data = io.io_data;
 	} else {
-		rc = obj_bulk_recv(req, need, &bulk);
+		rc = obj_bulk_recv(req, orq.or_bt, need, &bulk);
 		if (rc != 0)
 			goto out;
 		data = bulk;
@@ -296,7 +304,7 @@ obj_update_handler(struct rpc_req *req, void *arg)
 	if (rc == 0)
 		denc_u64(&e, epoch);
 out:
-	D_FREE(bulk);
+	obj_bulk_free(orq.or_bt, bulk, need);
 	dop_io_fini(&io);
 	obj_req_end(&orq, rc, &e);
 }

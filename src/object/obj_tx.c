@@ -807,7 +807,7 @@ obj_tx_commit_handler(struct rpc_req *req, void *arg)
 			rc = -DER_INVAL;
 			goto out;
 		}
-		rc = obj_bulk_recv(req, len, &bulk);
+		rc = obj_bulk_recv(req, NULL, len, &bulk);
 		if (rc != 0)
 			goto out;
 		buf = bulk;
@@ -824,7 +824,7 @@ out:
 	if (c != NULL)
 		dop_tx_fini(&c->c_tx);
 	D_FREE(c);
-	D_FREE(bulk);
+	obj_bulk_free(NULL, bulk, len);
 	dss_reply(req, rc, NULL);
 	dss_req_end();
 }
