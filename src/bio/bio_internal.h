@@ -134,6 +134,7 @@ struct bio_alloc {
  * cheaply than zeros written ahead of them: the pre-writer stands aside. */
 #define BIO_ZERO_BIG_BLKS   64         /* 256 KiB */
 
+#define BIO_WRITE_NOW_BYTES (64u << 10) /* writes this large are submitted at once */
 #define BIO_DBUF_CLASSES 9  /* 4 KiB, 8 KiB, ... 1 MiB */
 #define BIO_DBUF_KEEP    8   /* buffers kept per class */
 

@@ -112,7 +112,11 @@ region_io_ex(struct bio_target *bt, struct bio_region *r, enum io_op op, void *b
 			io_uring_prep_fsync(sqe, r->br_fd, IORING_FSYNC_DATASYNC);
 			break;
 		}
-		res = sched_io_wait(bt->bt_sched, sqe);
+		/* a large write goes to the device at once, not after the ULTs
+		 * that run before the loop's next submission */
+		res = op == IO_WRITE && len - done >= BIO_WRITE_NOW_BYTES
+			  ? sched_io_wait_now(bt->bt_sched, sqe)
+			  : sched_io_wait(bt->bt_sched, sqe);
 		if (res < 0) {
 			D_ERROR("%s: %s of %zu bytes at %" PRIu64 ": %s\n", r->br_path,
 				op == IO_READ ? "read" : op == IO_WRITE ? "write" : "fdatasync",
@@ -343,7 +347,9 @@ data_write_start(struct bio_target *bt, const struct bio_extent *ext, char *buf,
 	io->io_cond    = bio_cond_create(bt);
 	if (io->io_cond == NULL)
 		D_GOTO(fail, rc = -DER_NOMEM);
-	rc = bio_ult_create(bt, data_write_ult, io);
+	/* the write starts as soon as the caller parks (a large one reaches
+	 * the device then), not after every ULT already ready */
+	rc = sched_ult_create_first(bt->bt_sched, data_write_ult, io);
 	if (rc != 0)
 		goto fail;
 	*iop = io;

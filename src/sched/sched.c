@@ -198,8 +198,22 @@ sched_resume(struct sched *s, struct sched_ult *u)
 	}
 }
 
+static int sched_ult_new(struct sched *s, void (*fn)(void *), void *arg, bool first);
+
 int
 sched_ult_create(struct sched *s, void (*fn)(void *), void *arg)
+{
+	return sched_ult_new(s, fn, arg, false);
+}
+
+int
+sched_ult_create_first(struct sched *s, void (*fn)(void *), void *arg)
+{
+	return sched_ult_new(s, fn, arg, true);
+}
+
+static int
+sched_ult_new(struct sched *s, void (*fn)(void *), void *arg, bool first)
 {
 	struct sched_ult *u;
 
@@ -235,7 +249,10 @@ sched_ult_create(struct sched *s, void (*fn)(void *), void *arg)
 	u->u_sched = s;
 	u->u_done  = false;
 	sched_ult_prepare(u);
-	sched_ready(s, u);
+	if (first)
+		d_list_add(&u->u_link, &s->s_ready);
+	else
+		sched_ready(s, u);
 	s->s_nr_alive++;
 	s->s_stats.ss_ults++;
 	return 0;
@@ -374,8 +391,8 @@ sched_get_sqe(struct sched *s)
 	return sqe;
 }
 
-int
-sched_io_wait_n(struct sched *s, struct io_uring_sqe **sqes, int n, int *res)
+static int
+sched_io_wait_ex(struct sched *s, struct io_uring_sqe **sqes, int n, int *res, bool now)
 {
 	struct sched_io_tag tags[n];
 	struct sched_ult   *u = s->s_cur;
@@ -389,6 +406,8 @@ sched_io_wait_n(struct sched *s, struct io_uring_sqe **sqes, int n, int *res)
 	u->u_pending = n;
 	u->u_res_n   = res;
 	s->s_inflight += n;
+	if (now)
+		sched_submit(s);
 	sched_park(s);
 	for (i = 0; res != NULL && i < n; i++)
 		if (res[i] < 0 && rc == 0)
@@ -397,9 +416,21 @@ sched_io_wait_n(struct sched *s, struct io_uring_sqe **sqes, int n, int *res)
 }
 
 int
+sched_io_wait_n(struct sched *s, struct io_uring_sqe **sqes, int n, int *res)
+{
+	return sched_io_wait_ex(s, sqes, n, res, false);
+}
+
+int
 sched_io_wait(struct sched *s, struct io_uring_sqe *sqe)
 {
-	return sched_io_wait_n(s, &sqe, 1, NULL);
+	return sched_io_wait_ex(s, &sqe, 1, NULL, false);
+}
+
+int
+sched_io_wait_now(struct sched *s, struct io_uring_sqe *sqe)
+{
+	return sched_io_wait_ex(s, &sqe, 1, NULL, true);
 }
 
 static void sched_inbox_arm(struct sched *s);

@@ -74,6 +74,9 @@ bool sched_stopping(struct sched *s);
 
 /* Start fn(arg) as a new ULT (ready to run). 0 or -DER_NOMEM. */
 int  sched_ult_create(struct sched *s, void (*fn)(void *), void *arg);
+/* The same, but it runs before the ULTs already ready: for a short ULT that
+ * starts I/O the caller wants under way before other work. */
+int  sched_ult_create_first(struct sched *s, void (*fn)(void *), void *arg);
 /* The scheduler running on this thread, NULL outside a loop. */
 struct sched *sched_current(void);
 /* Let the other ready ULTs run, then continue. */
@@ -87,6 +90,10 @@ void sched_sleep_ns(struct sched *s, uint64_t ns);
 struct io_uring_sqe *sched_get_sqe(struct sched *s);
 /* Tag sqe with the calling ULT, park until it completes, return cqe->res (-errno on error). */
 int  sched_io_wait(struct sched *s, struct io_uring_sqe *sqe);
+/* The same, but what is prepared goes to the kernel now rather than at the
+ * loop's next pass (one system call): for a large transfer the device
+ * should start on while the other ready ULTs run. */
+int  sched_io_wait_now(struct sched *s, struct io_uring_sqe *sqe);
 /*
  * The same for n SQEs prepared together (e.g. a write linked to an fsync
  * with IOSQE_IO_LINK): parks until all complete; res[i] gets each result.

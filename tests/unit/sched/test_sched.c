@@ -219,6 +219,75 @@ test_io(void **state)
 	sched_fini(s);
 }
 
+/* A ULT created "first" runs before those already ready; an I/O waited for
+ * with sched_io_wait_now is in the kernel before its ULT parks. */
+static int  first_order[4];
+static int  first_n;
+static bool now_seen_submitted;
+
+static void
+order_ult(void *arg)
+{
+	first_order[first_n++] = (int)(intptr_t)arg;
+}
+
+static void
+now_ult(void *arg)
+{
+	struct sched        *s = sched_current();
+	struct io_uring_sqe *sqe;
+	struct sched_stats   before, after;
+	static char          buf[4096] = "now";
+
+	(void)arg;
+	sched_stats_get(s, &before);
+	sqe = sched_get_sqe(s);
+	io_uring_prep_write(sqe, io_fd, buf, sizeof(buf), 0);
+	assert_int_equal(sched_io_wait_now(s, sqe), (int)sizeof(buf));
+	sched_stats_get(s, &after);
+	now_seen_submitted = after.ss_submits > before.ss_submits;
+}
+
+static void
+spawner_ult(void *arg)
+{
+	struct sched *s = sched_current();
+
+	(void)arg;
+	assert_int_equal(sched_ult_create(s, order_ult, (void *)(intptr_t)1), 0);
+	assert_int_equal(sched_ult_create(s, order_ult, (void *)(intptr_t)2), 0);
+	assert_int_equal(sched_ult_create_first(s, order_ult, (void *)(intptr_t)3), 0);
+	sched_yield_ult(s);
+	first_order[first_n++] = 0; /* back after all three */
+}
+
+static void
+test_first_and_now(void **state)
+{
+	struct sched *s = new_sched();
+	char          path[] = "/tmp/sched_now.XXXXXX";
+
+	(void)state;
+	io_fd = mkstemp(path);
+	assert_true(io_fd >= 0);
+	unlink(path);
+	first_n = 0;
+	assert_int_equal(sched_ult_create(s, spawner_ult, NULL), 0);
+	assert_int_equal(sched_ult_create(s, now_ult, NULL), 0);
+	sched_run(s);
+	assert_int_equal(first_n, 4);
+	/* 3 jumped the queue (ahead of now_ult and of 1 and 2); the yielder
+	 * comes back after them */
+	assert_int_equal(first_order[0], 3);
+	assert_int_equal(first_order[1], 1);
+	assert_int_equal(first_order[2], 2);
+	assert_int_equal(first_order[3], 0);
+	assert_true(now_seen_submitted);
+	assert_int_equal(sched_ult_create_first(NULL, order_ult, NULL), -DER_INVAL);
+	close(io_fd);
+	sched_fini(s);
+}
+
 /* ---- conditions ---- */
 
 static struct sched_cond *cond;
@@ -399,7 +468,7 @@ main(void)
 	    cmocka_unit_test(test_ping_pong), cmocka_unit_test(test_many_ults),
 	    cmocka_unit_test(test_deep_stack), cmocka_unit_test(test_io),
 	    cmocka_unit_test(test_cond),       cmocka_unit_test(test_timers),
-	    cmocka_unit_test(test_post_stop_idle),
+	    cmocka_unit_test(test_post_stop_idle), cmocka_unit_test(test_first_and_now),
 	};
 
 	return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
