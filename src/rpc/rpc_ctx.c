@@ -37,6 +37,8 @@
  * every later one sleep too. */
 #define RPC_POLL_NS_MAX (1000 * 1000ull)
 #define RPC_SPIN_NS_BUSY (20 * 1000ull)
+/* Idle looks at the worker between two reads of the clock (sched mode). */
+#define RPC_SPIN_BURST 16
 /* The timer ULT looks at deadlines at least this often while calls are out. */
 #define RPC_TIMER_TICK_NS (20 * 1000 * 1000ull)
 
@@ -1565,8 +1567,9 @@ rpc_ult_exit(struct rpc_ctx *ctx)
 static void
 rpc_progress_ult(void *arg)
 {
-	struct rpc_ctx *ctx = arg;
-	struct sched   *s   = ctx->c_sched;
+	struct rpc_ctx *ctx  = arg;
+	struct sched   *s    = ctx->c_sched;
+	unsigned int    idle = 0;
 
 	while (!ctx->c_stopping || ctx->c_nr_reqs > 0) {
 		struct io_uring_sqe *sqe;
@@ -1576,6 +1579,12 @@ rpc_progress_ult(void *arg)
 			sched_yield_ult(s);
 			continue;
 		}
+		/* Nothing came. While nothing else waits on this thread, look again
+		 * at once: a yield costs a pass of the scheduler's loop (clock reads
+		 * for its timers included), a good part of a shared-memory round
+		 * trip. The clock and a yield still come every RPC_SPIN_BURST looks. */
+		if (++idle % RPC_SPIN_BURST != 0 && !sched_others_waiting(s))
+			continue;
 		if (rpc_keep_spinning(ctx, rpc_now_ns())) {
 			sched_yield_ult(s);
 			continue;

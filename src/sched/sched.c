@@ -265,6 +265,13 @@ sched_yield_ult(struct sched *s)
 	sched_park(s);
 }
 
+bool
+sched_others_waiting(struct sched *s)
+{
+	return !d_list_empty(&s->s_ready) || s->s_unsubmitted > 0 ||
+	       io_uring_cq_ready(&s->s_ring) > 0;
+}
+
 struct sched *
 sched_current(void)
 {

@@ -81,6 +81,11 @@ int  sched_ult_create_first(struct sched *s, void (*fn)(void *), void *arg);
 struct sched *sched_current(void);
 /* Let the other ready ULTs run, then continue. */
 void sched_yield_ult(struct sched *s);
+/* Would a yield now find other work: a ready ULT, an I/O to submit or a
+ * completion to reap? (Timers are not looked at: no clock is read.) For a
+ * ULT that polls: while false it may poll again without paying a pass of
+ * the loop, but it must still yield now and then for timers. */
+bool sched_others_waiting(struct sched *s);
 /* Park the calling ULT for at least ns nanoseconds. */
 void sched_sleep_ns(struct sched *s, uint64_t ns);
 

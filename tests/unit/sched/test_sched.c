@@ -288,6 +288,43 @@ test_first_and_now(void **state)
 	sched_fini(s);
 }
 
+/* sched_others_waiting: false for a ULT alone; true with another ready, with
+ * an SQE not yet submitted, with a completion not yet reaped. */
+static void
+waiting_ult(void *arg)
+{
+	struct sched        *s = sched_current();
+	struct io_uring_sqe *sqe;
+
+	(void)arg;
+	assert_false(sched_others_waiting(s));
+	assert_int_equal(sched_ult_create(s, order_ult, (void *)(intptr_t)9), 0);
+	assert_true(sched_others_waiting(s));
+	sched_yield_ult(s); /* order_ult runs and ends */
+	assert_false(sched_others_waiting(s));
+	sqe = sched_get_sqe(s);
+	io_uring_prep_nop(sqe);
+	assert_true(sched_others_waiting(s));
+	assert_int_equal(sched_io_wait(s, sqe), 0);
+	assert_false(sched_others_waiting(s));
+	io_ok++;
+}
+
+static void
+test_others_waiting(void **state)
+{
+	struct sched *s = new_sched();
+
+	(void)state;
+	io_ok   = 0;
+	first_n = 0;
+	assert_int_equal(sched_ult_create(s, waiting_ult, NULL), 0);
+	sched_run(s);
+	assert_int_equal(io_ok, 1);
+	assert_int_equal(first_n, 1);
+	sched_fini(s);
+}
+
 /* ---- conditions ---- */
 
 static struct sched_cond *cond;
@@ -469,6 +506,7 @@ main(void)
 	    cmocka_unit_test(test_deep_stack), cmocka_unit_test(test_io),
 	    cmocka_unit_test(test_cond),       cmocka_unit_test(test_timers),
 	    cmocka_unit_test(test_post_stop_idle), cmocka_unit_test(test_first_and_now),
+	    cmocka_unit_test(test_others_waiting),
 	};
 
 	return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
