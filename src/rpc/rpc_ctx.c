@@ -37,6 +37,13 @@
  * every later one sleep too. */
 #define RPC_POLL_NS_MAX (1000 * 1000ull)
 #define RPC_SPIN_NS_BUSY (20 * 1000ull)
+/* Bodies up to this size are copied into the request itself, and this many
+ * freed requests are kept per context: a small request costs no malloc. */
+#define RPC_REQ_INLINE 96
+#define RPC_REQ_CACHE  64
+/* The same on the calling side, for the state of a call with a small body. */
+#define RPC_CP_INLINE 96
+#define RPC_CP_CACHE  64
 /* Idle looks at the worker between two reads of the clock (sched mode). */
 #define RPC_SPIN_BURST 16
 /* The timer ULT looks at deadlines at least this often while calls are out. */
@@ -436,6 +443,43 @@ rpc_call_lookup(struct rpc_ctx *ctx, uint64_t id)
 	return NULL;
 }
 
+/* State for a call with a body of body_len bytes. */
+static struct rpc_cpriv *
+rpc_cp_alloc(struct rpc_ctx *ctx, size_t body_len)
+{
+	struct rpc_cpriv *cp;
+
+	if (body_len > RPC_CP_INLINE) {
+		D_ALLOC(cp, sizeof(*cp) + RPC_WIRE_HDR_LEN + body_len);
+		return cp;
+	}
+	if (!d_list_empty(&ctx->c_cp_cache)) {
+		cp = d_list_entry(ctx->c_cp_cache.next, struct rpc_cpriv, cp_link);
+		d_list_del(&cp->cp_link);
+		ctx->c_cp_cached--;
+		memset(cp, 0, sizeof(*cp));
+	} else {
+		D_ALLOC(cp, sizeof(*cp) + RPC_WIRE_HDR_LEN + RPC_CP_INLINE);
+		if (cp == NULL)
+			return NULL;
+	}
+	cp->cp_small = true;
+	return cp;
+}
+
+static void
+rpc_cp_release(struct rpc_cpriv *cp)
+{
+	struct rpc_ctx *ctx = cp->cp_ctx;
+
+	if (cp->cp_small && ctx->c_cp_cached < RPC_CP_CACHE) {
+		d_list_add(&cp->cp_link, &ctx->c_cp_cache);
+		ctx->c_cp_cached++;
+		return;
+	}
+	D_FREE(cp);
+}
+
 /* Free cp once its callback ran and UCX holds none of its requests. */
 static void
 rpc_cp_put(struct rpc_cpriv *cp)
@@ -446,7 +490,7 @@ rpc_cp_put(struct rpc_cpriv *cp)
 	D_FREE(cp->cp_rbody);
 	D_FREE(cp->cp_siov);
 	D_FREE(cp->cp_riov);
-	D_FREE(cp);
+	rpc_cp_release(cp);
 }
 
 /* Complete a call with rc; its callback runs at the next drain. */
@@ -577,8 +621,12 @@ rpc_ep_close(struct rpc_ep *ep, bool force)
 	}
 }
 
+/* Bodies up to this size are copied into the request itself, and this many
+ * freed requests are kept per context: a small request costs no malloc. */
+
 struct rpc_req {
 	struct rpc_ctx     *rq_ctx;
+	struct rpc_req     *rq_next;     /* in c_req_cache */
 	ucp_ep_h            rq_uep;
 	struct rpc_ep      *rq_ep;
 	struct rpc_ep      *rq_peer_ep;  /* ours to the requester, if it said hello */
@@ -590,6 +638,7 @@ struct rpc_req {
 	void               *rq_copy;     /* payload copied out of a transient buffer */
 	bool                rq_bulk_done;
 	struct rpc_handler  rq_handler;
+	uint8_t             rq_inline[RPC_REQ_INLINE];
 };
 
 static void
@@ -793,7 +842,7 @@ rpc_call_start(struct rpc_ep *ep, struct rpc_call *call, rpc_call_cb_t cb, void 
 	if (ep->ep_failed || rpc_partitioned(ep))
 		return -DER_UNREACH;
 
-	D_ALLOC(cp, sizeof(*cp) + RPC_WIRE_HDR_LEN + call->rc_body_len);
+	cp = rpc_cp_alloc(ctx, call->rc_body_len);
 	if (cp == NULL)
 		return -DER_NOMEM;
 	cp->cp_ctx  = ctx;
@@ -827,7 +876,7 @@ rpc_call_start(struct rpc_ep *ep, struct rpc_call *call, rpc_call_cb_t cb, void 
 		hlen = RPC_WIRE_HDR_LEN + call->rc_body_len;
 		rc   = rpc_sgl_dt(call->rc_bulk_out, bulk, false, &param, &buf, &count, &cp->cp_siov);
 		if (rc != 0) {
-			D_FREE(cp);
+			rpc_cp_release(cp);
 			return rc;
 		}
 	} else {
@@ -865,7 +914,7 @@ rpc_call_start(struct rpc_ep *ep, struct rpc_call *call, rpc_call_cb_t cb, void 
 		d_list_del(&cp->cp_zlink);
 		call->rc_priv = NULL;
 		D_FREE(cp->cp_siov);
-		D_FREE(cp);
+		rpc_cp_release(cp);
 		return -DER_UNREACH;
 	}
 	if (sp != NULL)
@@ -982,6 +1031,32 @@ rpc_send_error(struct rpc_ctx *ctx, ucp_ep_h uep, const struct rpc_wire_hdr *req
 		req->wh_req_id);
 }
 
+static struct rpc_req *
+rpc_req_alloc(struct rpc_ctx *ctx)
+{
+	struct rpc_req *req = ctx->c_req_cache;
+
+	if (req == NULL) {
+		D_ALLOC_PTR(req);
+		return req;
+	}
+	ctx->c_req_cache = req->rq_next;
+	ctx->c_req_cached--;
+	/* all but the inline body space, which the new owner fills */
+	memset(req, 0, offsetof(struct rpc_req, rq_inline));
+	return req;
+}
+
+/* Where a body of len bytes is kept: in the request when it fits. */
+static void *
+rpc_req_body_room(struct rpc_req *req, size_t len)
+{
+	if (len <= RPC_REQ_INLINE)
+		return req->rq_inline;
+	D_ALLOC_NZ(req->rq_body_buf, len);
+	return req->rq_body_buf;
+}
+
 static void
 rpc_req_free(struct rpc_req *req)
 {
@@ -993,7 +1068,13 @@ rpc_req_free(struct rpc_req *req)
 		ucp_am_data_release(ctx->c_worker, req->rq_data);
 	D_FREE(req->rq_body_buf);
 	D_FREE(req->rq_copy);
-	D_FREE(req);
+	if (ctx->c_req_cached < RPC_REQ_CACHE) {
+		req->rq_next     = ctx->c_req_cache;
+		ctx->c_req_cache = req;
+		ctx->c_req_cached++;
+	} else {
+		D_FREE(req);
+	}
 	ctx->c_nr_reqs--;
 	if (ctx->c_stopping && ctx->c_nr_reqs == 0)
 		rpc_kick(ctx);
@@ -1051,7 +1132,7 @@ rpc_req_arrived(struct rpc_ctx *ctx, const struct rpc_wire_hdr *h, const void *h
 		rpc_send_error(ctx, uep, h, -DER_NOSYS);
 		return UCS_OK;
 	}
-	D_ALLOC_PTR(req);
+	req = rpc_req_alloc(ctx);
 	if (req == NULL) {
 		rpc_send_error(ctx, uep, h, -DER_NOMEM);
 		return UCS_OK;
@@ -1077,12 +1158,12 @@ rpc_req_arrived(struct rpc_ctx *ctx, const struct rpc_wire_hdr *h, const void *h
 	if (h->wh_bulk_len > 0) {
 		/* The body rides in the AM header, valid only during this callback. */
 		if (h->wh_body_len > 0) {
-			D_ALLOC(req->rq_body_buf, h->wh_body_len);
-			if (req->rq_body_buf == NULL)
+			void *room = rpc_req_body_room(req, h->wh_body_len);
+
+			if (room == NULL)
 				goto nomem;
-			memcpy(req->rq_body_buf, (const uint8_t *)header + RPC_WIRE_HDR_LEN,
-			       h->wh_body_len);
-			req->rq_body = req->rq_body_buf;
+			memcpy(room, (const uint8_t *)header + RPC_WIRE_HDR_LEN, h->wh_body_len);
+			req->rq_body = room;
 		}
 		if (rndv) {
 			req->rq_desc = data;
@@ -1110,11 +1191,12 @@ rpc_req_arrived(struct rpc_ctx *ctx, const struct rpc_wire_hdr *h, const void *h
 			rpc_req_start(req);
 			return UCS_INPROGRESS;
 		}
-		D_ALLOC(req->rq_body_buf, length);
-		if (req->rq_body_buf == NULL)
+		void *room = rpc_req_body_room(req, length);
+
+		if (room == NULL)
 			goto nomem;
-		memcpy(req->rq_body_buf, data, length);
-		req->rq_body = req->rq_body_buf;
+		memcpy(room, data, length);
+		req->rq_body = room;
 		rpc_req_start(req);
 		return UCS_OK;
 	}
@@ -1674,6 +1756,7 @@ rpc_ctx_create(const struct rpc_ctx_attr *attr, struct rpc_ctx **ctxp)
 		D_INIT_LIST_HEAD(&ctx->c_peers[i]);
 	D_INIT_LIST_HEAD(&ctx->c_done);
 	D_INIT_LIST_HEAD(&ctx->c_cprivs);
+	D_INIT_LIST_HEAD(&ctx->c_cp_cache);
 	for (i = 0; i < RPC_CALL_BUCKETS; i++)
 		D_INIT_LIST_HEAD(&ctx->c_buckets[i]);
 
@@ -1809,6 +1892,17 @@ rpc_ctx_free(struct rpc_ctx *ctx)
 			d_list_del(&pr->pr_link);
 			D_FREE(pr);
 		}
+	}
+	while (ctx->c_req_cache != NULL) {
+		struct rpc_req *req = ctx->c_req_cache;
+
+		ctx->c_req_cache = req->rq_next;
+		D_FREE(req);
+	}
+	while (!d_list_empty(&ctx->c_cp_cache)) {
+		cp = d_list_entry(ctx->c_cp_cache.next, struct rpc_cpriv, cp_link);
+		d_list_del(&cp->cp_link);
+		D_FREE(cp);
 	}
 	sched_cond_destroy(ctx->c_stop_cond);
 	sched_cond_destroy(ctx->c_timer_cond);

@@ -52,6 +52,7 @@ struct rpc_cpriv {
 	int              cp_rc;
 	int              cp_ureqs;  /* UCX requests still pointing here */
 	bool             cp_done;   /* completed (callback queued or run) */
+	bool             cp_small;  /* room for RPC_CP_INLINE body bytes: reusable */
 	void            *cp_rreq;   /* reply payload being received */
 	void            *cp_rbody;  /* reply body while it is received by rendezvous */
 	ucp_dt_iov_t    *cp_siov;
@@ -111,6 +112,10 @@ struct rpc_ctx {
 	bool               c_sleeping;  /* progress ULT waits on the event fd */
 	int                c_nr_ults;   /* progress + timer ULTs alive */
 	int                c_nr_reqs;   /* requests whose handler has not replied */
+	struct rpc_req    *c_req_cache; /* freed requests kept for reuse (rq_next) */
+	int                c_req_cached;
+	d_list_t           c_cp_cache;  /* freed small calls' state kept for reuse (cp_link) */
+	int                c_cp_cached;
 	struct sched_cond *c_stop_cond; /* destroy waits here for the ULTs to end */
 	struct sched_cond *c_timer_cond;
 	void              *c_selftest;  /* rpc_selftest.c's buffers */
