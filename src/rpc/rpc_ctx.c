@@ -44,7 +44,7 @@
 /* The same on the calling side, for the state of a call with a small body. */
 #define RPC_CP_INLINE 96
 #define RPC_CP_CACHE  64
-/* Idle looks at the worker between two reads of the clock (sched mode). */
+/* Idle looks at the worker between two reads of the clock. */
 #define RPC_SPIN_BURST 16
 /* The timer ULT looks at deadlines at least this often while calls are out. */
 #define RPC_TIMER_TICK_NS (20 * 1000 * 1000ull)
@@ -1599,9 +1599,10 @@ rpc_progress_once(struct rpc_ctx *ctx)
 int
 rpc_progress(struct rpc_ctx *ctx, int timeout_ms)
 {
-	uint64_t start = rpc_now_ns();
-	uint64_t end   = timeout_ms < 0 ? UINT64_MAX : start + (uint64_t)timeout_ms * 1000000ull;
-	uint64_t done0 = ctx->c_ncompleted;
+	uint64_t     start = rpc_now_ns();
+	uint64_t     end   = timeout_ms < 0 ? UINT64_MAX : start + (uint64_t)timeout_ms * 1000000ull;
+	uint64_t     done0 = ctx->c_ncompleted;
+	unsigned int idle  = 0;
 
 	if (ctx->c_sched != NULL)
 		return -DER_INVAL;
@@ -1613,6 +1614,9 @@ rpc_progress(struct rpc_ctx *ctx, int timeout_ms)
 
 		if (rpc_progress_once(ctx) > 0)
 			rpc_note_activity(ctx, rpc_now_ns());
+		else if (++idle % RPC_SPIN_BURST != 0 && ctx->c_ncompleted == done0 &&
+			 timeout_ms != 0)
+			continue; /* look again before paying for the clock (as the ULT does) */
 		now  = rpc_now_ns();
 		next = rpc_expire(ctx, now);
 		rpc_drain(ctx);
