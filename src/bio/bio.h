@@ -422,6 +422,9 @@ struct bio_stats {
 	uint64_t ckpts;            /* checkpoints completed */
 	uint64_t ckpt_aborts;      /* checkpoints abandoned (image over the slot, I/O error) */
 	uint64_t wal_full_waits;   /* commits that waited for WAL space */
+	uint64_t fixed_ios;        /* I/Os from registered buffers (READ/WRITE_FIXED) */
+	uint64_t registered_bytes; /* memory registered with the ring (0: none, e.g.
+				    * over the locked-memory limit) */
 	double   records_per_flush; /* wal_records / wal_flushes */
 };
 

@@ -135,6 +135,7 @@ struct bio_alloc {
 #define BIO_ZERO_BIG_BLKS   64         /* 256 KiB */
 
 #define BIO_WRITE_NOW_BYTES (64u << 10) /* writes this large are submitted at once */
+#define BIO_ARENA_BYTES (16u << 20) /* registered buffer memory per target */
 #define BIO_DBUF_CLASSES 9  /* 4 KiB, 8 KiB, ... 1 MiB */
 #define BIO_DBUF_KEEP    8   /* buffers kept per class */
 
@@ -197,6 +198,15 @@ struct bio_target {
 	 * buffer per write costs more in page faults than the write itself */
 	void              *bt_dbuf[BIO_DBUF_CLASSES][BIO_DBUF_KEEP];
 	uint32_t           bt_dbuf_nr[BIO_DBUF_CLASSES];
+	/* Registered arena (bio_io.c): buffers carved from it are pinned by the
+	 * kernel once, so their I/O uses READ/WRITE_FIXED. Carved, never given
+	 * back to it: freed ones wait on a per-class list. */
+	char              *bt_arena;
+	uint64_t           bt_arena_len;
+	uint64_t           bt_arena_used;
+	int                bt_arena_slot;          /* sched buffer slot, -1: none */
+	void              *bt_afree[BIO_DBUF_CLASSES]; /* free arena buffers, linked */
+	uint64_t           bt_fixed_ios;           /* I/Os that went as *_FIXED */
 
 	/* DATA pre-writer (bio_zero.c): never-written blocks ahead of the hint */
 	uint64_t          *bt_zmap;           /* 1 bit per chunk: written once, or zeroed */
@@ -244,8 +254,14 @@ int  bio_pwrite_soft(struct bio_target *bt, struct bio_region *r, const void *bu
 /* Make DATA writes up to completion count gen durable: joins a running
  * fdatasync of DATA or starts one. -DER_IO (the target goes faulty). */
 int  bio_data_sync(struct bio_target *bt, uint64_t gen);
-/* Frees the cache of bio_buf_get(). */
+/* Frees the cache of bio_buf_get() and the arena. */
 void  bio_dbuf_fini(struct bio_target *bt);
+/* Map and register the arena (no arena when that fails: I/O goes unfixed). */
+void  bio_arena_init(struct bio_target *bt);
+/* A buffer of len bytes that lives as long as the target: from the arena
+ * while it has room, else allocated; give it back with bio_long_buf_free. */
+void *bio_long_buf_alloc(struct bio_target *bt, size_t len);
+void  bio_long_buf_free(struct bio_target *bt, void *buf);
 /* One write then a flush, for a WAL group: the flush is linked to the write. */
 int  bio_pwrite_flush(struct bio_target *bt, struct bio_region *r, const void *buf, size_t len,
 		      uint64_t off);

@@ -3,6 +3,7 @@
  * flushes through the target's io_uring (the calling ULT yields until the
  * completion), wait queues, and the asynchronous DATA writes.
  */
+#include <sys/mman.h>
 #include <sched/sched.h>
 #include "bio_internal.h"
 
@@ -19,6 +20,67 @@ void
 bio_buf_free(void *buf)
 {
 	D_FREE(buf);
+}
+
+static bool
+in_arena(const struct bio_target *bt, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	return bt->bt_arena != NULL && p >= bt->bt_arena &&
+	       p + len <= bt->bt_arena + bt->bt_arena_used;
+}
+
+void
+bio_arena_init(struct bio_target *bt)
+{
+	void *a;
+	int   slot;
+
+	bt->bt_arena_slot = -1;
+	a = mmap(NULL, BIO_ARENA_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		 0);
+	if (a == MAP_FAILED)
+		return;
+	slot = sched_buf_register(bt->bt_sched, a, BIO_ARENA_BYTES);
+	if (slot < 0) {
+		/* e.g. a locked-memory limit: correct, just slower */
+		D_INFO("no registered buffers for this target: " DF_RC "\n", DP_RC(slot));
+		munmap(a, BIO_ARENA_BYTES);
+		return;
+	}
+	bt->bt_arena      = a;
+	bt->bt_arena_len  = BIO_ARENA_BYTES;
+	bt->bt_arena_used = 0;
+	bt->bt_arena_slot = slot;
+}
+
+/* len bytes (a multiple of 4 KiB) from the arena, or NULL when it is spent. */
+static void *
+arena_carve(struct bio_target *bt, size_t len)
+{
+	char *p;
+
+	if (bt->bt_arena == NULL || bt->bt_arena_len - bt->bt_arena_used < len)
+		return NULL;
+	p = bt->bt_arena + bt->bt_arena_used;
+	bt->bt_arena_used += len;
+	return p;
+}
+
+void *
+bio_long_buf_alloc(struct bio_target *bt, size_t len)
+{
+	void *p = arena_carve(bt, (len + BIO_BLK_SIZE - 1) & ~(size_t)(BIO_BLK_SIZE - 1));
+
+	return p != NULL ? p : bio_buf_alloc(len);
+}
+
+void
+bio_long_buf_free(struct bio_target *bt, void *buf)
+{
+	if (buf != NULL && !in_arena(bt, buf, 1))
+		bio_buf_free(buf);
 }
 
 /* Size class of len, or -1 above the largest (allocated and freed each time). */
@@ -38,11 +100,19 @@ bio_buf_get(struct bio_target *bt, size_t len)
 {
 	int c = dbuf_class(len);
 
+	void *p;
+
 	if (bt == NULL || c < 0)
 		return bio_buf_alloc((len + BIO_BLK_SIZE - 1) & ~(size_t)(BIO_BLK_SIZE - 1));
+	if (bt->bt_afree[c] != NULL) {
+		p               = bt->bt_afree[c];
+		bt->bt_afree[c] = *(void **)p;
+		return p;
+	}
 	if (bt->bt_dbuf_nr[c] > 0)
 		return bt->bt_dbuf[c][--bt->bt_dbuf_nr[c]];
-	return bio_buf_alloc((size_t)BIO_BLK_SIZE << c);
+	p = arena_carve(bt, (size_t)BIO_BLK_SIZE << c);
+	return p != NULL ? p : bio_buf_alloc((size_t)BIO_BLK_SIZE << c);
 }
 
 void
@@ -52,6 +122,11 @@ bio_buf_put(struct bio_target *bt, void *buf, size_t len)
 
 	if (buf == NULL)
 		return;
+	if (bt != NULL && c >= 0 && in_arena(bt, buf, 1)) {
+		*(void **)buf   = bt->bt_afree[c];
+		bt->bt_afree[c] = buf;
+		return;
+	}
 	if (bt == NULL || c < 0 || bt->bt_dbuf_nr[c] == BIO_DBUF_KEEP) {
 		bio_buf_free(buf);
 		return;
@@ -64,9 +139,16 @@ bio_dbuf_fini(struct bio_target *bt)
 {
 	int c;
 
-	for (c = 0; c < BIO_DBUF_CLASSES; c++)
+	for (c = 0; c < BIO_DBUF_CLASSES; c++) {
 		while (bt->bt_dbuf_nr[c] > 0)
 			bio_buf_free(bt->bt_dbuf[c][--bt->bt_dbuf_nr[c]]);
+		bt->bt_afree[c] = NULL;
+	}
+	if (bt->bt_arena != NULL) {
+		sched_buf_unregister(bt->bt_sched, bt->bt_arena_slot);
+		munmap(bt->bt_arena, bt->bt_arena_len);
+		bt->bt_arena = NULL;
+	}
 }
 
 void
@@ -97,14 +179,26 @@ region_io_ex(struct bio_target *bt, struct bio_region *r, enum io_op op, void *b
 		struct io_uring_sqe *sqe = sched_get_sqe(bt->bt_sched);
 		int                  res;
 
+		bool fixed = op != IO_FSYNC && in_arena(bt, (char *)buf + done, len - done);
+
 		switch (op) {
 		case IO_READ:
-			io_uring_prep_read(sqe, r->br_fd, (char *)buf + done,
-					   (unsigned int)(len - done), r->br_base + off + done);
+			if (fixed)
+				io_uring_prep_read_fixed(sqe, r->br_fd, (char *)buf + done,
+							 (unsigned int)(len - done),
+							 r->br_base + off + done, bt->bt_arena_slot);
+			else
+				io_uring_prep_read(sqe, r->br_fd, (char *)buf + done,
+						   (unsigned int)(len - done), r->br_base + off + done);
 			break;
 		case IO_WRITE:
-			io_uring_prep_write(sqe, r->br_fd, (char *)buf + done,
-					    (unsigned int)(len - done), r->br_base + off + done);
+			if (fixed)
+				io_uring_prep_write_fixed(sqe, r->br_fd, (char *)buf + done,
+							  (unsigned int)(len - done),
+							  r->br_base + off + done, bt->bt_arena_slot);
+			else
+				io_uring_prep_write(sqe, r->br_fd, (char *)buf + done,
+						    (unsigned int)(len - done), r->br_base + off + done);
 			if (dsync)
 				sqe->rw_flags = RWF_DSYNC;
 			break;
@@ -114,6 +208,8 @@ region_io_ex(struct bio_target *bt, struct bio_region *r, enum io_op op, void *b
 		}
 		/* a large write goes to the device at once, not after the ULTs
 		 * that run before the loop's next submission */
+		if (fixed)
+			bt->bt_fixed_ios++;
 		res = op == IO_WRITE && len - done >= BIO_WRITE_NOW_BYTES
 			  ? sched_io_wait_now(bt->bt_sched, sqe)
 			  : sched_io_wait(bt->bt_sched, sqe);

@@ -35,6 +35,7 @@ bio_open(struct sched *sched, const struct bio_layout *lay, const uuid_t uuid,
 	if (opts != NULL)
 		bt->bt_opts = *opts;
 	D_INIT_LIST_HEAD(&bt->bt_alloc.ba_deferred);
+	bio_arena_init(bt);
 
 	/* WAL first: its header gives the uuid and nonce the others must match. */
 	for (i = 0; i < BIO_REGION_NR; i++) {
@@ -105,7 +106,9 @@ bio_space_query(struct bio_target *bt, enum bio_region_kind kind, struct bio_spa
 void
 bio_stats_get(struct bio_target *bt, struct bio_stats *st)
 {
-	*st = bt->bt_stats;
+	*st                  = bt->bt_stats;
+	st->fixed_ios        = bt->bt_fixed_ios;
+	st->registered_bytes = bt->bt_arena != NULL ? bt->bt_arena_len : 0;
 	st->records_per_flush =
 	    st->wal_flushes > 0 ? (double)st->wal_records / (double)st->wal_flushes : 0.0;
 }

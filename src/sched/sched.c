@@ -63,8 +63,12 @@ struct sched_post_item {
 	void     *p_arg;
 };
 
+#define SCHED_BUF_SLOTS 16 /* registered-buffer table entries per ring */
+
 struct sched {
 	struct io_uring     s_ring;
+	bool                s_buf_table;  /* a sparse buffer table was registered */
+	uint32_t            s_buf_used;   /* bit i: slot i holds a buffer */
 	size_t              s_stack_size;
 	d_list_t            s_ready;
 	d_list_t            s_free_stacks; /* finished ULTs, stack kept */
@@ -641,6 +645,10 @@ sched_init_attr(struct sched **sp, const struct sched_attr *attr)
 		rc = d_errno2der(-rc);
 		goto fail;
 	}
+	/* Slots for buffers the kernel keeps pinned (READ/WRITE_FIXED): an empty
+	 * table now, filled by sched_buf_register. Without it (old kernel), I/O
+	 * simply goes without. */
+	s->s_buf_table = io_uring_register_buffers_sparse(&s->s_ring, SCHED_BUF_SLOTS) == 0;
 	s->s_efd = eventfd(0, EFD_CLOEXEC);
 	if (s->s_efd < 0) {
 		rc = d_errno2der(errno);
@@ -683,6 +691,42 @@ sched_fini(struct sched *s)
 	pthread_mutex_destroy(&s->s_post_lock);
 	D_FREE(s->s_timers);
 	D_FREE(s);
+}
+
+int
+sched_buf_register(struct sched *s, void *base, size_t len)
+{
+	struct iovec iov = {.iov_base = base, .iov_len = len};
+	__u64        tag = 0;
+	int          i;
+	int          rc;
+
+	if (s == NULL || base == NULL || len == 0)
+		return -DER_INVAL;
+	if (!s->s_buf_table)
+		return -DER_NOTSUPPORTED;
+	for (i = 0; i < SCHED_BUF_SLOTS; i++)
+		if (!(s->s_buf_used & (1u << i)))
+			break;
+	if (i == SCHED_BUF_SLOTS)
+		return -DER_AGAIN;
+	rc = io_uring_register_buffers_update_tag(&s->s_ring, (unsigned int)i, &iov, &tag, 1);
+	if (rc < 0)
+		return rc == -ENOMEM ? -DER_NOMEM : d_errno2der(-rc);
+	s->s_buf_used |= 1u << i;
+	return i;
+}
+
+void
+sched_buf_unregister(struct sched *s, int slot)
+{
+	struct iovec iov = {0};
+	__u64        tag = 0;
+
+	if (s == NULL || slot < 0 || slot >= SCHED_BUF_SLOTS || !(s->s_buf_used & (1u << slot)))
+		return;
+	(void)io_uring_register_buffers_update_tag(&s->s_ring, (unsigned int)slot, &iov, &tag, 1);
+	s->s_buf_used &= ~(1u << slot);
 }
 
 void

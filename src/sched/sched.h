@@ -107,6 +107,16 @@ int  sched_io_wait_now(struct sched *s, struct io_uring_sqe *sqe);
 int  sched_io_wait_n(struct sched *s, struct io_uring_sqe **sqes, int n, int *res);
 /* The ring itself, to register buffers or files (io_uring_register_*). */
 struct io_uring *sched_ring(struct sched *s);
+/*
+ * Register [base, base + len) with the ring, so I/O from or into it can use
+ * io_uring_prep_{read,write}_fixed(..., slot) and skip pinning its pages on
+ * each call. Returns the slot (>= 0), or -DER_NOTSUPPORTED (no table on this
+ * kernel), -DER_AGAIN (all 16 slots taken), -DER_NOMEM (over the locked-memory
+ * limit: the kernel pins the pages), -DER_INVAL. Only from the loop's thread.
+ */
+int  sched_buf_register(struct sched *s, void *base, size_t len);
+/* Give the slot back; no I/O may be using it. */
+void sched_buf_unregister(struct sched *s, int slot);
 
 /* ---- waiting for each other ---- */
 

@@ -104,8 +104,9 @@ perf_worker(void *arg)
 	struct perf *p   = arg;
 	char        *buf = NULL;
 
-	/* aligned, as a server's bulk buffers are: large values go to DATA uncopied */
-	D_ALIGNED_ALLOC_NZ(buf, 4096, p->size);
+	/* from the target's registered buffers, as a server's bulk buffers are:
+	 * large values go to DATA uncopied, as *_FIXED I/O */
+	buf = bio_buf_get(vos_store_bio(p->vs), p->size);
 	if (buf == NULL) {
 		p->rc = -DER_NOMEM;
 		goto out;
@@ -126,7 +127,7 @@ perf_worker(void *arg)
 		}
 	}
 out:
-	D_FREE(buf);
+	bio_buf_put(vos_store_bio(p->vs), buf, p->size);
 	if (--p->running == 0)
 		sched_cond_signal(p->done);
 }

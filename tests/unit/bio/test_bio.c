@@ -1,5 +1,6 @@
 /* test_bio.c - BIO: regions, group commit, replay, torn tails, checkpoints,
  * WAL wrap-around, the DATA allocator, fault injection, tmpfs fallback. */
+#include <unistd.h>
 #include <isa-l.h>
 #include "bio_test.h"
 
@@ -698,6 +699,19 @@ body_write_buf(struct sched *s, void *arg)
 	bio_alloc_publish(bt, &e);
 	/* the buffer was the caller's all along: it is still there, unchanged */
 	assert_int_equal(buf[9999], 'w');
+	{
+		struct bio_stats st;
+
+		/* as root the ring keeps the target's buffers pinned: their I/O
+		 * (this write, the WAL's groups) goes as *_FIXED */
+		bio_stats_get(bt, &st);
+		print_message("registered %" PRIu64 " MiB, %" PRIu64 " fixed I/Os\n",
+			      st.registered_bytes >> 20, st.fixed_ios);
+		if (geteuid() == 0)
+			assert_true(st.registered_bytes > 0);
+		if (st.registered_bytes > 0)
+			assert_true(st.fixed_ios >= 2);
+	}
 	bio_buf_put(bt, buf, 10000);
 	/* ... and the next get of that size class hands it back */
 	again = bio_buf_get(bt, 12288);

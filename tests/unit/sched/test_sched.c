@@ -325,6 +325,73 @@ test_others_waiting(void **state)
 	sched_fini(s);
 }
 
+/* Registered buffers: I/O with *_FIXED from a registered range; 16 slots. */
+static void
+fixed_ult(void *arg)
+{
+	struct sched        *s = sched_current();
+	struct io_uring_sqe *sqe;
+	static char          bufs[17][4096] __attribute__((aligned(4096)));
+	int                  slots[17];
+	int                  i, n = 0;
+
+	(void)arg;
+	assert_int_equal(sched_buf_register(s, NULL, 4096), -DER_INVAL);
+	assert_int_equal(sched_buf_register(s, bufs[0], 0), -DER_INVAL);
+	slots[0] = sched_buf_register(s, bufs[0], sizeof(bufs[0]));
+	if (slots[0] == -DER_NOTSUPPORTED || slots[0] == -DER_NOMEM) {
+		io_ok = -1; /* this kernel or limit cannot: nothing more to check */
+		return;
+	}
+	assert_true(slots[0] >= 0);
+	memset(bufs[0], 'f', 4096);
+	sqe = sched_get_sqe(s);
+	io_uring_prep_write_fixed(sqe, io_fd, bufs[0], 4096, 0, slots[0]);
+	assert_int_equal(sched_io_wait(s, sqe), 4096);
+	memset(bufs[0], 0, 4096);
+	sqe = sched_get_sqe(s);
+	io_uring_prep_read_fixed(sqe, io_fd, bufs[0], 4096, 0, slots[0]);
+	assert_int_equal(sched_io_wait(s, sqe), 4096);
+	assert_int_equal(bufs[0][4095], 'f');
+	/* every slot taken: the next is refused, until one is given back */
+	for (i = 1, n = 1; i < 17; i++) {
+		slots[i] = sched_buf_register(s, bufs[i], 4096);
+		if (slots[i] < 0)
+			break;
+		n++;
+	}
+	assert_int_equal(n, 16);
+	assert_int_equal(slots[16], -DER_AGAIN);
+	sched_buf_unregister(s, slots[3]);
+	sched_buf_unregister(s, slots[3]); /* twice: harmless */
+	sched_buf_unregister(s, 99);       /* out of range: ignored */
+	assert_int_equal(sched_buf_register(s, bufs[16], 4096), slots[3]);
+	slots[16] = -1; /* slots[3] now holds bufs[16] */
+	for (i = 0; i < 17; i++)
+		sched_buf_unregister(s, slots[i]);
+	io_ok = 1;
+}
+
+static void
+test_fixed_bufs(void **state)
+{
+	struct sched *s = new_sched();
+	char          path[] = "/tmp/sched_fixed.XXXXXX";
+
+	(void)state;
+	io_fd = mkstemp(path);
+	assert_true(io_fd >= 0);
+	unlink(path);
+	io_ok = 0;
+	assert_int_equal(sched_ult_create(s, fixed_ult, NULL), 0);
+	sched_run(s);
+	close(io_fd);
+	sched_fini(s);
+	if (io_ok < 0)
+		skip();
+	assert_int_equal(io_ok, 1);
+}
+
 /* ---- conditions ---- */
 
 static struct sched_cond *cond;
@@ -506,7 +573,7 @@ main(void)
 	    cmocka_unit_test(test_deep_stack), cmocka_unit_test(test_io),
 	    cmocka_unit_test(test_cond),       cmocka_unit_test(test_timers),
 	    cmocka_unit_test(test_post_stop_idle), cmocka_unit_test(test_first_and_now),
-	    cmocka_unit_test(test_others_waiting),
+	    cmocka_unit_test(test_others_waiting), cmocka_unit_test(test_fixed_bufs),
 	};
 
 	return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
