@@ -178,28 +178,20 @@ region_io_ex(struct bio_target *bt, struct bio_region *r, enum io_op op, void *b
 	do {
 		struct io_uring_sqe *sqe = sched_get_sqe(bt->bt_sched);
 		int                  res;
-
-		bool fixed = op != IO_FSYNC && in_arena(bt, (char *)buf + done, len - done);
+		char                *p     = op == IO_FSYNC ? NULL : (char *)buf + done;
+		unsigned int         n     = (unsigned int)(len - done);
+		bool                 fixed = p != NULL && in_arena(bt, p, n);
+		int                  opc   = op == IO_READ ? (fixed ? IORING_OP_READ_FIXED : IORING_OP_READ)
+						       : (fixed ? IORING_OP_WRITE_FIXED : IORING_OP_WRITE);
 
 		switch (op) {
 		case IO_READ:
-			if (fixed)
-				io_uring_prep_read_fixed(sqe, r->br_fd, (char *)buf + done,
-							 (unsigned int)(len - done),
-							 r->br_base + off + done, bt->bt_arena_slot);
-			else
-				io_uring_prep_read(sqe, r->br_fd, (char *)buf + done,
-						   (unsigned int)(len - done), r->br_base + off + done);
-			break;
 		case IO_WRITE:
+			/* from the registered arena: the kernel has its pages pinned */
+			io_uring_prep_rw(opc, sqe, r->br_fd, p, n, r->br_base + off + done);
 			if (fixed)
-				io_uring_prep_write_fixed(sqe, r->br_fd, (char *)buf + done,
-							  (unsigned int)(len - done),
-							  r->br_base + off + done, bt->bt_arena_slot);
-			else
-				io_uring_prep_write(sqe, r->br_fd, (char *)buf + done,
-						    (unsigned int)(len - done), r->br_base + off + done);
-			if (dsync)
+				sqe->buf_index = (__u16)bt->bt_arena_slot;
+			if (op == IO_WRITE && dsync)
 				sqe->rw_flags = RWF_DSYNC;
 			break;
 		case IO_FSYNC:
