@@ -201,8 +201,7 @@ struct bio_target {
 	/* Registered arena (bio_io.c): buffers carved from it are pinned by the
 	 * kernel once, so their I/O uses READ/WRITE_FIXED. Carved, never given
 	 * back to it: freed ones wait on a per-class list. */
-	char              *bt_arena;
-	uint64_t           bt_arena_len;
+	char              *bt_arena;               /* BIO_ARENA_BYTES, or NULL */
 	uint64_t           bt_arena_used;
 	int                bt_arena_slot;          /* sched buffer slot, -1: none */
 	void              *bt_afree[BIO_DBUF_CLASSES]; /* free arena buffers, linked */
@@ -258,10 +257,6 @@ int  bio_data_sync(struct bio_target *bt, uint64_t gen);
 void  bio_dbuf_fini(struct bio_target *bt);
 /* Map and register the arena (no arena when that fails: I/O goes unfixed). */
 void  bio_arena_init(struct bio_target *bt);
-/* A buffer of len bytes that lives as long as the target: from the arena
- * while it has room, else allocated; give it back with bio_long_buf_free. */
-void *bio_long_buf_alloc(struct bio_target *bt, size_t len);
-void  bio_long_buf_free(struct bio_target *bt, void *buf);
 /* One write then a flush, for a WAL group: the flush is linked to the write. */
 int  bio_pwrite_flush(struct bio_target *bt, struct bio_region *r, const void *buf, size_t len,
 		      uint64_t off);

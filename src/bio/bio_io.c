@@ -50,7 +50,6 @@ bio_arena_init(struct bio_target *bt)
 		return;
 	}
 	bt->bt_arena      = a;
-	bt->bt_arena_len  = BIO_ARENA_BYTES;
 	bt->bt_arena_used = 0;
 	bt->bt_arena_slot = slot;
 }
@@ -61,26 +60,11 @@ arena_carve(struct bio_target *bt, size_t len)
 {
 	char *p;
 
-	if (bt->bt_arena == NULL || bt->bt_arena_len - bt->bt_arena_used < len)
+	if (bt->bt_arena == NULL || BIO_ARENA_BYTES - bt->bt_arena_used < len)
 		return NULL;
 	p = bt->bt_arena + bt->bt_arena_used;
 	bt->bt_arena_used += len;
 	return p;
-}
-
-void *
-bio_long_buf_alloc(struct bio_target *bt, size_t len)
-{
-	void *p = arena_carve(bt, (len + BIO_BLK_SIZE - 1) & ~(size_t)(BIO_BLK_SIZE - 1));
-
-	return p != NULL ? p : bio_buf_alloc(len);
-}
-
-void
-bio_long_buf_free(struct bio_target *bt, void *buf)
-{
-	if (buf != NULL && !in_arena(bt, buf, 1))
-		bio_buf_free(buf);
 }
 
 /* Size class of len, or -1 above the largest (allocated and freed each time). */
@@ -98,8 +82,7 @@ dbuf_class(size_t len)
 void *
 bio_buf_get(struct bio_target *bt, size_t len)
 {
-	int c = dbuf_class(len);
-
+	int   c = dbuf_class(len);
 	void *p;
 
 	if (bt == NULL || c < 0)
@@ -146,7 +129,7 @@ bio_dbuf_fini(struct bio_target *bt)
 	}
 	if (bt->bt_arena != NULL) {
 		sched_buf_unregister(bt->bt_sched, bt->bt_arena_slot);
-		munmap(bt->bt_arena, bt->bt_arena_len);
+		munmap(bt->bt_arena, BIO_ARENA_BYTES);
 		bt->bt_arena = NULL;
 	}
 }
@@ -198,10 +181,10 @@ region_io_ex(struct bio_target *bt, struct bio_region *r, enum io_op op, void *b
 			io_uring_prep_fsync(sqe, r->br_fd, IORING_FSYNC_DATASYNC);
 			break;
 		}
-		/* a large write goes to the device at once, not after the ULTs
-		 * that run before the loop's next submission */
 		if (fixed)
 			bt->bt_fixed_ios++;
+		/* a large write goes to the device at once, not after the ULTs
+		 * that run before the loop's next submission */
 		res = op == IO_WRITE && len - done >= BIO_WRITE_NOW_BYTES
 			  ? sched_io_wait_now(bt->bt_sched, sqe)
 			  : sched_io_wait(bt->bt_sched, sqe);

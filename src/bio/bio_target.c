@@ -108,7 +108,7 @@ bio_stats_get(struct bio_target *bt, struct bio_stats *st)
 {
 	*st                  = bt->bt_stats;
 	st->fixed_ios        = bt->bt_fixed_ios;
-	st->registered_bytes = bt->bt_arena != NULL ? bt->bt_arena_len : 0;
+	st->registered_bytes = bt->bt_arena != NULL ? BIO_ARENA_BYTES : 0;
 	st->records_per_flush =
 	    st->wal_flushes > 0 ? (double)st->wal_records / (double)st->wal_flushes : 0.0;
 }

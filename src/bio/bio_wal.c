@@ -779,7 +779,7 @@ bio_wal_open(struct bio_target *bt)
 		return -DER_NOMEM;
 	memset(bt->bt_zero, 0, WAL_GROUP_BLKS * BIO_BLK_SIZE);
 	for (i = 0; i < 2; i++) {
-		bt->bt_grp[i].wg_buf  = bio_long_buf_alloc(bt, BIO_WAL_GROUP_MAX);
+		bt->bt_grp[i].wg_buf  = bio_buf_get(bt, BIO_WAL_GROUP_MAX);
 		bt->bt_grp[i].wg_cond = bio_cond_create(bt);
 		if (bt->bt_grp[i].wg_buf == NULL || bt->bt_grp[i].wg_cond == NULL)
 			return -DER_NOMEM;
@@ -848,7 +848,7 @@ bio_wal_close(struct bio_target *bt)
 		bio_cond_wait(bt->bt_exit_cond);
 
 	for (i = 0; i < 2; i++) {
-		bio_long_buf_free(bt, bt->bt_grp[i].wg_buf);
+		bio_buf_put(bt, bt->bt_grp[i].wg_buf, BIO_WAL_GROUP_MAX);
 		bio_cond_destroy(bt->bt_grp[i].wg_cond);
 	}
 	bio_cond_destroy(bt->bt_flush_cond);

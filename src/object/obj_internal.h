@@ -39,10 +39,9 @@ int          obj_tx_read_check(struct vos *vos, const uuid_t cont, daos_obj_id_t
 void obj_tx_commit_handler(struct rpc_req *req, void *arg);
 /* The request's bulk payload, which must be exactly len bytes, into a new
  * 4 KiB-aligned buffer (*bufp) from bt's cache (bt NULL: none), so values
- * of whole blocks go to DATA uncopied; give it back with obj_bulk_free().
- * -DER_INVAL (other length), -DER_NOMEM, -DER_UNREACH. */
+ * of whole blocks go to DATA uncopied; give it back with bio_buf_put(bt,
+ * *bufp, len). -DER_INVAL (other length), -DER_NOMEM, -DER_UNREACH. */
 int  obj_bulk_recv(struct rpc_req *req, struct bio_target *bt, uint64_t len, uint8_t **bufp);
-void obj_bulk_free(struct bio_target *bt, uint8_t *buf, uint64_t len);
 int  obj_tx_recover(void);
 
 /* ---- update and punch bodies (obj_srv.c), shared with transactions ---- */

@@ -240,12 +240,6 @@ obj_bulk_recv(struct rpc_req *req, struct bio_target *bt, uint64_t len, uint8_t 
 	return 0;
 }
 
-void
-obj_bulk_free(struct bio_target *bt, uint8_t *buf, uint64_t len)
-{
-	bio_buf_put(bt, buf, len);
-}
-
 static void
 obj_update_handler(struct rpc_req *req, void *arg)
 {
@@ -304,7 +298,7 @@ obj_update_handler(struct rpc_req *req, void *arg)
 	if (rc == 0)
 		denc_u64(&e, epoch);
 out:
-	obj_bulk_free(orq.or_bt, bulk, need);
+	bio_buf_put(orq.or_bt, bulk, need);
 	dop_io_fini(&io);
 	obj_req_end(&orq, rc, &e);
 }

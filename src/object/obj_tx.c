@@ -824,7 +824,7 @@ out:
 	if (c != NULL)
 		dop_tx_fini(&c->c_tx);
 	D_FREE(c);
-	obj_bulk_free(NULL, bulk, len);
+	bio_buf_put(NULL, bulk, len);
 	dss_reply(req, rc, NULL);
 	dss_req_end();
 }

@@ -621,9 +621,6 @@ rpc_ep_close(struct rpc_ep *ep, bool force)
 	}
 }
 
-/* Bodies up to this size are copied into the request itself, and this many
- * freed requests are kept per context: a small request costs no malloc. */
-
 struct rpc_req {
 	struct rpc_ctx     *rq_ctx;
 	struct rpc_req     *rq_next;     /* in c_req_cache */

@@ -202,20 +202,6 @@ sched_resume(struct sched *s, struct sched_ult *u)
 	}
 }
 
-static int sched_ult_new(struct sched *s, void (*fn)(void *), void *arg, bool first);
-
-int
-sched_ult_create(struct sched *s, void (*fn)(void *), void *arg)
-{
-	return sched_ult_new(s, fn, arg, false);
-}
-
-int
-sched_ult_create_first(struct sched *s, void (*fn)(void *), void *arg)
-{
-	return sched_ult_new(s, fn, arg, true);
-}
-
 static int
 sched_ult_new(struct sched *s, void (*fn)(void *), void *arg, bool first)
 {
@@ -260,6 +246,18 @@ sched_ult_new(struct sched *s, void (*fn)(void *), void *arg, bool first)
 	s->s_nr_alive++;
 	s->s_stats.ss_ults++;
 	return 0;
+}
+
+int
+sched_ult_create(struct sched *s, void (*fn)(void *), void *arg)
+{
+	return sched_ult_new(s, fn, arg, false);
+}
+
+int
+sched_ult_create_first(struct sched *s, void (*fn)(void *), void *arg)
+{
+	return sched_ult_new(s, fn, arg, true);
 }
 
 void
