@@ -36,10 +36,11 @@
  * then formats and opens that slice instead of the file (that is how a
  * store given only a directory, vos_store_format/open, lands on a device).
  *
- * Durability on a device: a WAL group is written with RWF_DSYNC, which
- * Linux turns into a FUA write (or a write followed by a cache flush where
- * the device has no FUA); DATA and META are made durable by fdatasync() on
- * the device's fd, which sends the device a cache flush (REQ_PREFLUSH) for
+ * Durability: a WAL group is written with RWF_DSYNC, in an O_DIRECT file
+ * as on a device (buffered: a write and an fdatasync). Linux turns that into a FUA write (or a write followed by a cache
+ * flush where the device has no FUA) plus, in a file, whatever metadata the
+ * write needs; one request, with no separate fdatasync. DATA and META are made durable by fdatasync() on
+ * the region's fd, which sends the device a cache flush (REQ_PREFLUSH) for
  * the whole device. So durability holds on a device that honours FUA and
  * flush, i.e. one with a volatile write cache that obeys them or none at
  * all; a device that acknowledges flushes it did not do (some consumer

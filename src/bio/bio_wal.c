@@ -5,7 +5,7 @@
  * Committers append records to the open group buffer and sleep. One flusher
  * ULT per target seals the open group, makes the other buffer the open one
  * (so new records keep arriving during the write), writes the sealed group
- * with one write and one flush, and wakes its committers. Only one group is
+ * with one durable write (RWF_DSYNC), and wakes its committers. Only one group is
  * in flight at a time, so groups become durable in order and a crash leaves
  * at most one torn group, at the end.
  *
@@ -342,7 +342,9 @@ wal_group_write(struct bio_target *bt, char *buf, uint64_t nblks, uint64_t bseq)
 		D_ERROR("fault injection: WAL flush fails\n");
 		return -DER_IO;
 	}
-	if (r->br_blkdev)
+	/* O_DIRECT (file or device): one request. Buffered (the tmpfs fallback):
+	 * a write and an fdatasync, as RWF_DSYNC is not honoured there alike. */
+	if (r->br_direct)
 		return bio_pwrite(bt, r, buf, len, off, true);
 	return bio_pwrite_flush(bt, r, buf, len, off);
 }

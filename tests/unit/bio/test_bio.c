@@ -782,9 +782,10 @@ body_io_err(struct sched *s, void *arg)
 	uint64_t           lsn;
 
 	(void)arg;
-	/* The 3rd I/O from now fails: a commit gets -DER_IO, and so does all after. */
+	/* The 2nd I/O from now fails (a commit is one RWF_DSYNC write): a
+	 * commit gets -DER_IO, and so does all after. */
 	assert_int_equal(bt_open(s, &bt, NULL), 0);
-	set_fault(BIO_FI_IO_ERR, 3, 0);
+	set_fault(BIO_FI_IO_ERR, 2, 0);
 	assert_int_equal(bio_wal_commit(bt, rec, sizeof(rec), NULL, 0, &lsn), 0);
 	assert_int_equal(bio_wal_commit(bt, rec, sizeof(rec), NULL, 0, &lsn), -DER_IO);
 	assert_true(bio_target_faulty(bt));
