@@ -36,12 +36,12 @@
  * then formats and opens that slice instead of the file (that is how a
  * store given only a directory, vos_store_format/open, lands on a device).
  *
- * Durability: a WAL group is written with RWF_DSYNC, in an O_DIRECT file
- * as on a device (buffered: a write and an fdatasync). Linux turns that into a FUA write (or a write followed by a cache
- * flush where the device has no FUA) plus, in a file, whatever metadata the
- * write needs; one request, with no separate fdatasync. DATA and META are made durable by fdatasync() on
- * the region's fd, which sends the device a cache flush (REQ_PREFLUSH) for
- * the whole device. So durability holds on a device that honours FUA and
+ * Durability: a WAL group is written with RWF_DSYNC, in a file (direct or
+ * buffered) as on a device: one request, durable when it completes. Linux
+ * turns it into a FUA write, or a write followed by a cache flush where the
+ * device has no FUA, plus in a file whatever metadata the write needs. DATA
+ * and META are made durable by fdatasync() on the region's fd, which sends
+ * the device a cache flush (REQ_PREFLUSH) for the whole device. So durability holds on a device that honours FUA and
  * flush, i.e. one with a volatile write cache that obeys them or none at
  * all; a device that acknowledges flushes it did not do (some consumer
  * SSDs, a loop device without --direct-io over a file system that lies)
@@ -73,9 +73,9 @@
  *   bio_alloc_mark_used() for every extent its recovered index references,
  *   before any bio_alloc_reserve().
  * Files are opened with O_DIRECT. Where the file system refuses it (open
- * fails with EINVAL), BIO logs that once per region and uses buffered I/O
- * followed by fdatasync: slower, never less durable (never on a device). bio_region_direct()
- * tells which mode is used.
+ * fails with EINVAL), BIO logs that once per region and uses buffered I/O,
+ * synced as above: slower, never less durable (never on a device).
+ * bio_region_direct() tells which mode is used.
  *
  * THREADING
  * A bio_target belongs to one target thread and its scheduler (src/sched).

@@ -257,9 +257,6 @@ int  bio_data_sync(struct bio_target *bt, uint64_t gen);
 void  bio_dbuf_fini(struct bio_target *bt);
 /* Map and register the arena (no arena when that fails: I/O goes unfixed). */
 void  bio_arena_init(struct bio_target *bt);
-/* One write then an fdatasync (a WAL group in a buffered file). */
-int  bio_pwrite_flush(struct bio_target *bt, struct bio_region *r, const void *buf, size_t len,
-		      uint64_t off);
 void bio_set_faulty(struct bio_target *bt, const char *why, int rc);
 void *bio_buf_alloc(size_t len);
 void  bio_buf_free(void *buf);

@@ -268,15 +268,6 @@ bio_data_sync(struct bio_target *bt, uint64_t gen)
 	return bt->bt_dsync_done >= gen ? 0 : -DER_IO;
 }
 
-int
-bio_pwrite_flush(struct bio_target *bt, struct bio_region *r, const void *buf, size_t len,
-		 uint64_t off)
-{
-	int rc = bio_pwrite(bt, r, buf, len, off, false);
-
-	return rc != 0 ? rc : bio_fdatasync(bt, r);
-}
-
 /* ---- wait queues and ULTs ---- */
 
 struct bio_cond *

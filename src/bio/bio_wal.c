@@ -5,9 +5,9 @@
  * Committers append records to the open group buffer and sleep. One flusher
  * ULT per target seals the open group, makes the other buffer the open one
  * (so new records keep arriving during the write), writes the sealed group
- * with one durable write (RWF_DSYNC), and wakes its committers. Only one group is
- * in flight at a time, so groups become durable in order and a crash leaves
- * at most one torn group, at the end.
+ * with one durable write (RWF_DSYNC), and wakes its committers. Only one
+ * group is in flight at a time, so groups become durable in order and a
+ * crash leaves at most one torn group, at the end.
  *
  * A group is valid when its header names the expected block sequence number
  * (so content from an earlier wrap is stale), its CRC32C (seeded with the
@@ -322,7 +322,7 @@ group_reset(struct wal_group *g, uint64_t seq)
 	g->wg_dsync_gen = 0;
 }
 
-/* Write one sealed group and flush it, with the crash and error points. */
+/* Write one sealed group durably, with the crash and error points. */
 static int
 wal_group_write(struct bio_target *bt, char *buf, uint64_t nblks, uint64_t bseq)
 {
@@ -342,11 +342,8 @@ wal_group_write(struct bio_target *bt, char *buf, uint64_t nblks, uint64_t bseq)
 		D_ERROR("fault injection: WAL flush fails\n");
 		return -DER_IO;
 	}
-	/* O_DIRECT (file or device): one request. Buffered (the tmpfs fallback):
-	 * a write and an fdatasync, as RWF_DSYNC is not honoured there alike. */
-	if (r->br_direct)
-		return bio_pwrite(bt, r, buf, len, off, true);
-	return bio_pwrite_flush(bt, r, buf, len, off);
+	/* one request, durable when it completes (no fdatasync through io-wq) */
+	return bio_pwrite(bt, r, buf, len, off, true);
 }
 
 #define WAL_HOLD_MAX_US  500 /* longest a group waits for more committers */
