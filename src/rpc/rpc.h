@@ -260,7 +260,8 @@ void rpc_call_fini(struct rpc_call *call);
 /* ---- serving requests (sched mode only) ---- */
 
 /*
- * A handler runs in its own ULT with the request; it must end with exactly
+ * A handler runs in its own ULT with the request (an inline one in the
+ * progress ULT: rpc_register_inline); it must end with exactly
  * one rpc_reply() (requests sent with no reply wanted are freed by
  * rpc_reply too, which then sends nothing).
  */
@@ -268,6 +269,16 @@ typedef void (*rpc_handler_t)(struct rpc_req *req, void *arg);
 
 /* Serve opcode with fn. -DER_EXIST if it has a handler, -DER_INVAL. */
 int  rpc_register(struct rpc_ctx *ctx, uint16_t opcode, rpc_handler_t fn, void *arg);
+/*
+ * Serve opcode with fn run inline: in the progress ULT, right after UCX
+ * delivered the request, with no ULT of its own (a ULT's creation and two
+ * switches are a good part of a shared-memory round trip). For handlers that
+ * answer from memory at once: fn must not park (no rpc_req_bulk_get, no
+ * calls, no I/O, no waits), and its reply carries no bulk (-DER_INVAL).
+ * Its rpc_reply() never parks: what UCX cannot send at once goes from a
+ * copy. A request that brings a bulk payload still gets a ULT.
+ */
+int  rpc_register_inline(struct rpc_ctx *ctx, uint16_t opcode, rpc_handler_t fn, void *arg);
 
 uint16_t    rpc_req_opcode(const struct rpc_req *req);
 /* The request body (valid until rpc_reply). */

@@ -61,6 +61,18 @@ rpc_now_ns(void)
 	return d_gettime_ns();
 }
 
+/* The same clock at the kernel tick's resolution (d_gettime_coarse), a
+ * fraction of the cost: enough for a call's deadline, which then fires at
+ * most a tick early, and a call starts at every ping. */
+static uint64_t
+rpc_coarse_ns(void)
+{
+	struct timespec ts;
+
+	d_gettime_coarse(&ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
 bool
 rpc_fault(uint32_t id)
 {
@@ -623,7 +635,7 @@ rpc_ep_close(struct rpc_ep *ep, bool force)
 
 struct rpc_req {
 	struct rpc_ctx     *rq_ctx;
-	struct rpc_req     *rq_next;     /* in c_req_cache */
+	struct rpc_req     *rq_next;     /* in c_inline or c_req_cache */
 	ucp_ep_h            rq_uep;
 	struct rpc_ep      *rq_ep;
 	struct rpc_ep      *rq_peer_ep;  /* ours to the requester, if it said hello */
@@ -634,12 +646,13 @@ struct rpc_req {
 	void               *rq_desc;     /* rendezvous descriptor of the payload */
 	void               *rq_copy;     /* payload copied out of a transient buffer */
 	bool                rq_bulk_done;
+	bool                rq_noblock;  /* its handler runs in the progress ULT: never park */
 	struct rpc_handler  rq_handler;
 	uint8_t             rq_inline[RPC_REQ_INLINE];
 };
 
 static void
-rpc_err_send_cb(void *request, ucs_status_t status, void *user_data)
+rpc_free_sent_cb(void *request, ucs_status_t status, void *user_data)
 {
 	(void)status;
 	D_FREE(user_data);
@@ -672,7 +685,7 @@ rpc_hello_send(struct rpc_ctx *ctx, struct rpc_ep *ep)
 	rpc_wire_encode(&h, hdr);
 	param.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA |
 			     UCP_OP_ATTR_FIELD_FLAGS;
-	param.cb.send      = rpc_err_send_cb;
+	param.cb.send      = rpc_free_sent_cb;
 	param.user_data    = hdr;
 	param.flags        = UCP_AM_SEND_FLAG_REPLY;
 	sp = ucp_am_send_nbx(ep->ep_uep, RPC_AM_ID, hdr, RPC_WIRE_HDR_LEN, ctx->c_addr,
@@ -848,7 +861,7 @@ rpc_call_start(struct rpc_ep *ep, struct rpc_call *call, rpc_call_cb_t cb, void 
 	cp->cp_arg  = arg;
 	cp->cp_id   = ++ctx->c_next_id;
 	timeout     = call->rc_timeout_ms > 0 ? call->rc_timeout_ms : RPC_TIMEOUT_DEFAULT_MS;
-	cp->cp_deadline = rpc_now_ns() + (uint64_t)timeout * 1000000ull;
+	cp->cp_deadline = rpc_coarse_ns() + (uint64_t)timeout * 1000000ull;
 	if (cp->cp_deadline < ctx->c_expire_at)
 		ctx->c_expire_at = cp->cp_deadline;
 
@@ -997,19 +1010,41 @@ out:
 
 
 
+/*
+ * Send hdr and data from a copy that the send's callback frees: for a sender
+ * that cannot wait for UCX (an error answer, an inline handler's reply).
+ */
+static ucs_status_t
+rpc_send_copy(ucp_ep_h uep, const void *hdr, size_t hlen, const void *data, size_t dlen)
+{
+	ucp_request_param_t param = {0};
+	ucs_status_ptr_t    sp;
+	uint8_t            *buf;
+
+	D_ALLOC_NZ(buf, hlen + dlen);
+	if (buf == NULL)
+		return UCS_ERR_NO_MEMORY;
+	memcpy(buf, hdr, hlen);
+	if (dlen > 0)
+		memcpy(buf + hlen, data, dlen);
+	param.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
+	param.cb.send      = rpc_free_sent_cb;
+	param.user_data    = buf;
+	sp = ucp_am_send_nbx(uep, RPC_AM_ID, buf, hlen, buf + hlen, dlen, &param);
+	if (UCS_PTR_IS_PTR(sp))
+		return UCS_OK;
+	D_FREE(buf);
+	return UCS_PTR_STATUS(sp);
+}
+
 /* Answer a request that will not reach a handler. */
 static void
 rpc_send_error(struct rpc_ctx *ctx, ucp_ep_h uep, const struct rpc_wire_hdr *req, int status)
 {
-	ucp_request_param_t param = {0};
-	struct rpc_wire_hdr h     = {0};
-	ucs_status_ptr_t    sp;
-	uint8_t            *hdr;
+	struct rpc_wire_hdr h = {0};
+	uint8_t             hdr[RPC_WIRE_HDR_LEN];
 
 	if (uep == NULL || req->wh_req_id == 0)
-		return;
-	D_ALLOC(hdr, RPC_WIRE_HDR_LEN);
-	if (hdr == NULL)
 		return;
 	h.wh_magic   = RPC_MAGIC;
 	h.wh_version = RPC_PROTO_VERSION;
@@ -1018,12 +1053,7 @@ rpc_send_error(struct rpc_ctx *ctx, ucp_ep_h uep, const struct rpc_wire_hdr *req
 	h.wh_status  = status;
 	h.wh_req_id  = req->wh_req_id;
 	rpc_wire_encode(&h, hdr);
-	param.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
-	param.cb.send      = rpc_err_send_cb;
-	param.user_data    = hdr;
-	sp = ucp_am_send_nbx(uep, RPC_AM_ID, hdr, RPC_WIRE_HDR_LEN, NULL, 0, &param);
-	if (!UCS_PTR_IS_PTR(sp))
-		D_FREE(hdr);
+	(void)rpc_send_copy(uep, hdr, RPC_WIRE_HDR_LEN, NULL, 0);
 	D_DEBUG(DB_NET, "%s: error reply %d to request %" PRIu64 "\n", ctx->c_name, status,
 		req->wh_req_id);
 }
@@ -1085,9 +1115,20 @@ rpc_req_ult(void *arg)
 	req->rq_handler.h_fn(req, req->rq_handler.h_arg);
 }
 
+/* Hand req to its handler: queued for the progress ULT if the handler runs
+ * inline (and nothing is left to receive), otherwise in a ULT of its own. */
 static void
 rpc_req_start(struct rpc_req *req)
 {
+	struct rpc_ctx *ctx = req->rq_ctx;
+
+	if (req->rq_handler.h_inline && req->rq_hdr.wh_bulk_len == 0) {
+		req->rq_noblock     = true;
+		req->rq_next        = NULL;
+		*ctx->c_inline_tail = req;
+		ctx->c_inline_tail  = &req->rq_next;
+		return;
+	}
 	if (sched_ult_create(req->rq_ctx->c_sched, rpc_req_ult, req) != 0) {
 		D_ERROR("%s: no memory for a handler ULT\n", req->rq_ctx->c_name);
 		rpc_send_error(req->rq_ctx, rpc_req_reply_uep(req), &req->rq_hdr, -DER_NOMEM);
@@ -1325,6 +1366,7 @@ rpc_reply(struct rpc_req *req, int status, const void *body, uint32_t body_len,
 	ucp_dt_iov_t       *iov   = NULL;
 	uint64_t            blen  = rpc_sgl_len(bulk);
 	ucp_ep_h            uep   = rpc_req_reply_uep(req);
+	ucs_status_ptr_t    sp;
 	ucs_status_t        st;
 	size_t              hlen;
 	void               *buf;
@@ -1338,6 +1380,12 @@ rpc_reply(struct rpc_req *req, int status, const void *body, uint32_t body_len,
 		D_ERROR("%s: reply too large (body %u, bulk %" PRIu64 ")\n", ctx->c_name, body_len,
 			blen);
 		rpc_send_error(ctx, uep, &req->rq_hdr, -DER_OVERFLOW);
+		rc = -DER_INVAL;
+		goto out;
+	}
+	if (req->rq_noblock && blen > 0) {
+		D_ERROR("%s: an inline handler's reply carries no bulk\n", ctx->c_name);
+		rpc_send_error(ctx, uep, &req->rq_hdr, -DER_INVAL);
 		rc = -DER_INVAL;
 		goto out;
 	}
@@ -1379,8 +1427,17 @@ rpc_reply(struct rpc_req *req, int status, const void *body, uint32_t body_len,
 		rpc_batch_flush(req->rq_peer_ep); /* what was gathered for it goes first */
 	ctx->c_stats.rs_msgs++;
 	ctx->c_stats.rs_sends++;
-	st = rpc_wait_status(ctx, &w,
-			     ucp_am_send_nbx(uep, RPC_AM_ID, hdr, hlen, buf, count, &param));
+	if (req->rq_noblock) {
+		/* sent now from our buffers, or from a copy: never wait */
+		param.op_attr_mask |= UCP_OP_ATTR_FLAG_FORCE_IMM_CMPL;
+		sp = ucp_am_send_nbx(uep, RPC_AM_ID, hdr, hlen, buf, count, &param);
+		st = UCS_PTR_STATUS(sp);
+		if (st == UCS_ERR_NO_RESOURCE)
+			st = rpc_send_copy(uep, hdr, hlen, buf, count);
+	} else {
+		st = rpc_wait_status(ctx, &w,
+				     ucp_am_send_nbx(uep, RPC_AM_ID, hdr, hlen, buf, count, &param));
+	}
 	D_FREE(iov);
 	if (st != UCS_OK) {
 		D_INFO("%s: reply to request %" PRIu64 " not sent: %s\n", ctx->c_name,
@@ -1392,17 +1449,30 @@ out:
 	return rc;
 }
 
-int
-rpc_register(struct rpc_ctx *ctx, uint16_t opcode, rpc_handler_t fn, void *arg)
+static int
+rpc_register_as(struct rpc_ctx *ctx, uint16_t opcode, rpc_handler_t fn, void *arg, bool inl)
 {
 	if (ctx == NULL || ctx->c_sched == NULL || fn == NULL || opcode >= RPC_OPC_MAX ||
 	    opcode == RPC_OPC_BOOT_ATTACH)
 		return -DER_INVAL;
 	if (ctx->c_handlers[opcode].h_fn != NULL)
 		return -DER_EXIST;
-	ctx->c_handlers[opcode].h_fn  = fn;
-	ctx->c_handlers[opcode].h_arg = arg;
+	ctx->c_handlers[opcode].h_fn     = fn;
+	ctx->c_handlers[opcode].h_arg    = arg;
+	ctx->c_handlers[opcode].h_inline = inl;
 	return 0;
+}
+
+int
+rpc_register(struct rpc_ctx *ctx, uint16_t opcode, rpc_handler_t fn, void *arg)
+{
+	return rpc_register_as(ctx, opcode, fn, arg, false);
+}
+
+int
+rpc_register_inline(struct rpc_ctx *ctx, uint16_t opcode, rpc_handler_t fn, void *arg)
+{
+	return rpc_register_as(ctx, opcode, fn, arg, true);
 }
 
 /* ---- replies ---- */
@@ -1580,8 +1650,27 @@ rpc_batch_cb(void *arg, const void *header, size_t header_length, void *data, si
 
 /* ---- progress ---- */
 
+/* Run the inline handlers of the requests UCX delivered (outside UCX's
+ * callbacks, so they may send). Returns how many ran. */
+static int
+rpc_run_inline(struct rpc_ctx *ctx)
+{
+	int n = 0;
+
+	while (ctx->c_inline != NULL) {
+		struct rpc_req *req = ctx->c_inline;
+
+		ctx->c_inline = req->rq_next;
+		if (ctx->c_inline == NULL)
+			ctx->c_inline_tail = &ctx->c_inline;
+		req->rq_handler.h_fn(req, req->rq_handler.h_arg);
+		n++;
+	}
+	return n;
+}
+
 /* What was gathered goes out, then everything UCX has ready, then the
- * callbacks it made due. */
+ * inline handlers and callbacks it made due. */
 static int
 rpc_progress_once(struct rpc_ctx *ctx)
 {
@@ -1590,14 +1679,15 @@ rpc_progress_once(struct rpc_ctx *ctx)
 	rpc_batch_flush_all(ctx);
 	while (ucp_worker_progress(ctx->c_worker) != 0)
 		n++;
+	if (ctx->c_inline != NULL)
+		n += rpc_run_inline(ctx);
 	return n + rpc_drain(ctx);
 }
 
 int
 rpc_progress(struct rpc_ctx *ctx, int timeout_ms)
 {
-	uint64_t     start = rpc_now_ns();
-	uint64_t     end   = timeout_ms < 0 ? UINT64_MAX : start + (uint64_t)timeout_ms * 1000000ull;
+	uint64_t     end   = 0; /* set at the first clock read: one read a turn at most */
 	uint64_t     done0 = ctx->c_ncompleted;
 	unsigned int idle  = 0;
 
@@ -1608,13 +1698,16 @@ rpc_progress(struct rpc_ctx *ctx, int timeout_ms)
 		uint64_t next;
 		int      wait_ms;
 		int      rc;
+		int      n = rpc_progress_once(ctx);
 
-		if (rpc_progress_once(ctx) > 0)
-			rpc_note_activity(ctx, rpc_now_ns());
-		else if (++idle % RPC_SPIN_BURST != 0 && ctx->c_ncompleted == done0 &&
-			 timeout_ms != 0)
+		if (n == 0 && ++idle % RPC_SPIN_BURST != 0 && ctx->c_ncompleted == done0 &&
+		    timeout_ms != 0)
 			continue; /* look again before paying for the clock (as the ULT does) */
-		now  = rpc_now_ns();
+		now = rpc_now_ns();
+		if (end == 0)
+			end = timeout_ms < 0 ? UINT64_MAX : now + (uint64_t)timeout_ms * 1000000ull;
+		if (n > 0)
+			rpc_note_activity(ctx, now);
 		next = rpc_expire(ctx, now);
 		rpc_drain(ctx);
 		if (ctx->c_ncompleted > done0 || timeout_ms == 0 || now >= end)
@@ -1758,6 +1851,7 @@ rpc_ctx_create(const struct rpc_ctx_attr *attr, struct rpc_ctx **ctxp)
 	D_INIT_LIST_HEAD(&ctx->c_done);
 	D_INIT_LIST_HEAD(&ctx->c_cprivs);
 	D_INIT_LIST_HEAD(&ctx->c_cp_cache);
+	ctx->c_inline_tail = &ctx->c_inline;
 	for (i = 0; i < RPC_CALL_BUCKETS; i++)
 		D_INIT_LIST_HEAD(&ctx->c_buckets[i]);
 

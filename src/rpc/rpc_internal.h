@@ -48,7 +48,7 @@ struct rpc_cpriv {
 	rpc_call_cb_t    cp_cb;
 	void            *cp_arg;
 	uint64_t         cp_id;
-	uint64_t         cp_deadline; /* ns, CLOCK_MONOTONIC */
+	uint64_t         cp_deadline; /* ns, CLOCK_MONOTONIC (from its coarse reading) */
 	int              cp_rc;
 	int              cp_ureqs;  /* UCX requests still pointing here */
 	bool             cp_done;   /* completed (callback queued or run) */
@@ -64,6 +64,7 @@ struct rpc_cpriv {
 struct rpc_handler {
 	rpc_handler_t h_fn;
 	void         *h_arg;
+	bool          h_inline; /* runs in the progress ULT (rpc_register_inline) */
 };
 
 /*
@@ -112,6 +113,8 @@ struct rpc_ctx {
 	bool               c_sleeping;  /* progress ULT waits on the event fd */
 	int                c_nr_ults;   /* progress + timer ULTs alive */
 	int                c_nr_reqs;   /* requests whose handler has not replied */
+	struct rpc_req    *c_inline;      /* requests for inline handlers, to run (rq_next) */
+	struct rpc_req   **c_inline_tail;
 	struct rpc_req    *c_req_cache; /* freed requests kept for reuse (rq_next) */
 	int                c_req_cached;
 	d_list_t           c_cp_cache;  /* freed small calls' state kept for reuse (cp_link) */

@@ -209,7 +209,7 @@ rpc_selftest_register(struct rpc_ctx *ctx)
 		return -DER_NOMEM;
 	D_INIT_LIST_HEAD(&st->st_retired);
 	ctx->c_selftest = st;
-	rc = rpc_register(ctx, RPC_OPC_SELFTEST_PING, rpc_st_ping, ctx);
+	rc = rpc_register_inline(ctx, RPC_OPC_SELFTEST_PING, rpc_st_ping, ctx);
 	if (rc == 0)
 		rc = rpc_register(ctx, RPC_OPC_SELFTEST_BULK_PUT, rpc_st_bulk_put, ctx);
 	if (rc == 0)

@@ -27,6 +27,7 @@ enum {
 	OPC_SLOW    = 100, /* body: u32 ms to sleep before replying */
 	OPC_FORWARD = 101, /* body: a worker address; pings it from the handler ULT */
 	OPC_NOREPLY = 102, /* replies only with status, body of bulk size */
+	OPC_INLINE  = 103, /* inline handler: see h_inline */
 };
 
 static struct th_server srv;
@@ -69,9 +70,39 @@ h_forward(struct rpc_req *req, void *arg)
 	rpc_reply(req, rc, NULL, 0, NULL);
 }
 
+/*
+ * Inline: a request with bulk has its payload received (so it runs in a ULT)
+ * and gets the byte count as status; body "bulk" asks for a reply with bulk
+ * (refused for an inline handler); any other body is echoed.
+ */
+static void
+h_inline(struct rpc_req *req, void *arg)
+{
+	static char buf[8192];
+	uint32_t    len;
+	const void *body = rpc_req_body(req, &len);
+	d_iov_t     iov;
+	d_sg_list_t sgl = {.sg_nr = 1, .sg_iovs = &iov};
+	uint64_t    n   = rpc_req_bulk_len(req);
+
+	(void)arg;
+	d_iov_set(&iov, buf, sizeof(buf));
+	if (n > 0) {
+		int rc = rpc_req_bulk_get(req, &sgl);
+
+		rpc_reply(req, rc == 0 ? (int)n : rc, NULL, 0, NULL);
+	} else if (len == 4 && memcmp(body, "bulk", 4) == 0) {
+		assert_int_equal(rpc_reply(req, 0, NULL, 0, &sgl), -DER_INVAL);
+	} else {
+		rpc_reply(req, 0, body, len, NULL);
+	}
+}
+
 static void
 srv_setup(struct th_server *ts)
 {
+	assert_int_equal(rpc_register_inline(ts->ts_ctx, OPC_INLINE, h_inline, ts), 0);
+	assert_int_equal(rpc_register_inline(ts->ts_ctx, OPC_INLINE, h_inline, ts), -DER_EXIST);
 	assert_int_equal(rpc_register(ts->ts_ctx, OPC_SLOW, h_slow, ts), 0);
 	assert_int_equal(rpc_register(ts->ts_ctx, OPC_FORWARD, h_forward, ts), 0);
 	assert_int_equal(rpc_register(ts->ts_ctx, OPC_SLOW, h_slow, ts), -DER_EXIST);
@@ -151,6 +182,34 @@ test_ping(void **state)
 	call.rc_body_len = RPC_BODY_MAX + 1;
 	assert_int_equal(rpc_call_start(ep, &call, NULL, NULL), -DER_INVAL);
 	D_FREE(big);
+}
+
+/* Inline handlers: echo, a reply with bulk refused, a request with bulk in a ULT. */
+static void
+test_inline(void **state)
+{
+	static uint8_t  out[3000];
+	struct rpc_call call = {.rc_opcode = OPC_INLINE, .rc_body = "hello", .rc_body_len = 5};
+	d_iov_t         iov;
+	d_sg_list_t     sgl = {.sg_nr = 1, .sg_iovs = &iov};
+
+	(void)state;
+	assert_int_equal(rpc_call_wait(ep, &call), 0);
+	assert_int_equal(call.rc_reply_len, 5);
+	assert_memory_equal(call.rc_reply, "hello", 5);
+	rpc_call_fini(&call);
+	call.rc_body     = "bulk";
+	call.rc_body_len = 4;
+	assert_int_equal(rpc_call_wait(ep, &call), -DER_INVAL);
+	rpc_call_fini(&call);
+	memset(out, 7, sizeof(out));
+	d_iov_set(&iov, out, sizeof(out));
+	call.rc_body     = NULL;
+	call.rc_body_len = 0;
+	call.rc_bulk_out = &sgl;
+	assert_int_equal(rpc_call_wait(ep, &call), (int)sizeof(out));
+	rpc_call_fini(&call);
+	assert_int_equal(ping(ep, 5000), 0);
 }
 
 static void
@@ -742,6 +801,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ping),
+	    cmocka_unit_test(test_inline),
 	    cmocka_unit_test(test_bulk_put),
 	    cmocka_unit_test(test_bulk_get),
 	    cmocka_unit_test(test_queue_depth),
