@@ -47,6 +47,9 @@ fio_r=$(fio_iops randread 4k 32)
 fio_r8=$(fio_iops randread 8k 32)
 fio_w8=$(fio_iops randwrite 8k 32)
 fio_s=$(fio_iops randwrite 4k 1 --fdatasync=1)
+# the durable pattern at the same depth: an fdatasync after every 32 writes,
+# what one WAL group per round of 32 updates needs at the least
+fio_ws=$(fio_iops randwrite 4k 32 --fdatasync=32)
 u4k=$(ours update 4096 32 $n4k)
 u64=$(ours update 64 128 $n64)
 u8k=$(ours update 8192 32 $n4k)
@@ -56,19 +59,20 @@ h64=$(ours fetch 64 32 $n64 --hot)
 rec=$(ours recover 64 1 1 "--keys $nrec")
 rm -rf "$work/vos" "$work"/limit*
 
-python3 - "$json" "$fio_w" "$fio_r" "$fio_s" "$fio_r8" "$fio_w8" "$u4k" "$u64" "$f4k" "$h64" "$rec" "$f8k" "$u8k" <<'PY'
+python3 - "$json" "$fio_w" "$fio_r" "$fio_s" "$fio_r8" "$fio_w8" "$fio_ws" "$u4k" "$u64" "$f4k" "$h64" "$rec" "$f8k" "$u8k" <<'PY'
 import json, sys
-js, fw, fr, fs, fr8, fw8 = sys.argv[1] == "1", *(int(a) for a in sys.argv[2:7])
-u4k, u64, f4k, h64, rec, f8k, u8k = (json.loads(a) for a in sys.argv[7:14])
+js, fw, fr, fs, fr8, fw8, fws = sys.argv[1] == "1", *(int(a) for a in sys.argv[2:8])
+u4k, u64, f4k, h64, rec, f8k, u8k = (json.loads(a) for a in sys.argv[8:15])
 rows = [
     ("4 KiB durable update, QD32", u4k["iops"], "fio 4k randwrite QD32 (no sync)", fw, 0.8),
+    ("4 KiB update vs fio+fdatasync", u4k["iops"], "fio 4k randwrite QD32, fdatasync every 32", fws, None),
     ("64 B durable update, QD128", u64["iops"], "target 200000/s (fio QD1+fdatasync: %d/s)" % fs, 200000, 1.0),
     ("8 KiB durable update, QD32", u8k["iops"], "fio 8k randwrite QD32 (DATA+WAL in parallel)", fw8, None),
     ("4 KiB cold fetch, QD32", f4k["iops"], "fio 4k randread QD32 (4 KiB lives in DATA)", fr, 0.8),
     ("8 KiB cold fetch, QD32", f8k["iops"], "fio 8k randread QD32 (DATA region)", fr8, 0.8),
     ("64 B hot fetch, QD32", h64["iops"], "target 1000000/s", 1000000, 1.0),
 ]
-out = {"fio": {"randwrite_4k_qd32": fw, "randread_4k_qd32": fr, "fdatasync_qd1": fs, "randread_8k_qd32": fr8,
+out = {"fio": {"randwrite_4k_qd32": fw, "randwrite_4k_qd32_fdatasync32": fws, "randread_4k_qd32": fr, "fdatasync_qd1": fs, "randread_8k_qd32": fr8,
                "randwrite_8k_qd32": fw8},
        "vos_perf": {"update_4k": u4k, "update_64": u64, "update_8k": u8k, "fetch_4k_cold": f4k, "fetch_8k_cold": f8k,
                     "fetch_64_hot": h64, "recover": rec}, "ratios": {}}
