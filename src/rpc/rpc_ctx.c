@@ -1752,7 +1752,9 @@ rpc_progress_ult(void *arg)
 
 		if (rpc_progress_once(ctx) > 0) {
 			rpc_note_activity(ctx, rpc_now_ns());
-			sched_yield_ult(s);
+			/* what ran inline left nothing to run: look again at once */
+			if (sched_others_waiting(s) || ++idle % RPC_SPIN_BURST == 0)
+				sched_yield_ult(s);
 			continue;
 		}
 		/* Nothing came. While nothing else waits on this thread, look again
