@@ -45,6 +45,8 @@ fi
 
 # the device's limits, on the directory the server's data will use
 fio_w4k=$(fio_job "$work" "$fsize" "$runtime" randwrite 4k 32)
+# the least a round of 32 durable updates needs: an fdatasync every 32 writes
+fio_w4ks=$(fio_job "$work" "$fsize" "$runtime" randwrite 4k 32 --fdatasync=32)
 fio_w1m=$(fio_job "$work" "$fsize" "$runtime" write 1M 8)
 fio_r1m=$(fio_job "$work" "$fsize" "$runtime" read 1M 8)
 rm -f "$work"/limit*
@@ -72,20 +74,21 @@ f1m=$(ours fetch 1048576 8 "$n1m")
 kv64=$(ours kv_put 64 32 "$nkv")
 kv64d=$(ours kv_put 64 512 "$nkv")
 
-python3 - "$json" "$targets" "$fio_w4k" "$fio_w1m" "$fio_r1m" "$u4k" "$u1m" "$f1m" "$kv64" "$kv64d" <<'PY'
+python3 - "$json" "$targets" "$fio_w4k" "$fio_w1m" "$fio_r1m" "$u4k" "$u1m" "$f1m" "$kv64" "$kv64d" "$fio_w4ks" <<'PY'
 import json, sys
 js, targets = sys.argv[1] == "1", int(sys.argv[2])
-fw4k, fw1m, fr1m, u4k, u1m, f1m, kv, kvd = (json.loads(a) for a in sys.argv[3:11])
+fw4k, fw1m, fr1m, u4k, u1m, f1m, kv, kvd, fw4ks = (json.loads(a) for a in sys.argv[3:12])
 # (what, ours, our unit key, limit's name, limit value, target ratio)
 rows = [
     ("4 KiB update, QD32 (durable)", u4k["iops"], "ops/s", "fio 4k randwrite QD32", fw4k["iops"], 0.6),
+    ("4 KiB update vs fio+fdatasync", u4k["iops"], "ops/s", "fio same, fdatasync/32", fw4ks["iops"], None),
     ("1 MiB update, QD8", u1m["mib_s"], "MiB/s", "fio 1M write QD8", fw1m["mib_s"], 0.7),
     ("1 MiB fetch, QD8", f1m["mib_s"], "MiB/s", "fio 1M read QD8", fr1m["mib_s"], 0.7),
     ("64 B KV put, QD32", kv["iops"], "ops/s", "target 100000/s", 100000.0, 1.0),
     ("64 B KV put, QD512", kvd["iops"], "ops/s", "target 100000/s", 100000.0, 1.0),
 ]
 out = {"targets": targets,
-       "fio": {"randwrite_4k_qd32": fw4k, "write_1m_qd8": fw1m, "read_1m_qd8": fr1m},
+       "fio": {"randwrite_4k_qd32": fw4k, "randwrite_4k_qd32_fdatasync32": fw4ks, "write_1m_qd8": fw1m, "read_1m_qd8": fr1m},
        "daos_perf": {"update_4k": u4k, "update_1m": u1m, "fetch_1m": f1m, "kv_put_64": kv,
                      "kv_put_64_qd512": kvd},
        "ratios": {r[0]: round(r[1] / r[4], 3) for r in rows}}
@@ -94,7 +97,8 @@ if js:
     sys.exit(0)
 print("%-30s %10s %-6s  %-24s %10s %7s %7s" % ("daos_perf", "ours", "", "limit", "limit", "ratio", "target"))
 for name, v, unit, ref_name, ref, target in rows:
-    print("%-30s %10.0f %-6s  %-24s %10.0f %7.2f %7.2f" % (name, v, unit, ref_name, ref, v / ref, target))
+    print("%-30s %10.0f %-6s  %-24s %10.0f %7.2f %7s" % (name, v, unit, ref_name, ref, v / ref,
+                                                       "-" if target is None else "%.2f" % target))
 print("p50/p99 us, ours (fio): update 4K %.0f/%.0f (%.0f/%.0f), update 1M %.0f/%.0f (%.0f/%.0f), "
       "fetch 1M %.0f/%.0f (%.0f/%.0f), KV put 64B %.0f/%.0f" % (
     u4k["p50_us"], u4k["p99_us"], fw4k["p50_us"], fw4k["p99_us"], u1m["p50_us"], u1m["p99_us"],
