@@ -1428,7 +1428,8 @@ rpc_reply(struct rpc_req *req, int status, const void *body, uint32_t body_len,
 	ctx->c_stats.rs_msgs++;
 	ctx->c_stats.rs_sends++;
 	if (req->rq_noblock) {
-		/* sent now from our buffers, or from a copy: never wait */
+		/* sent now from our buffers (with FORCE_IMM_CMPL UCX returns no
+		 * request: done, or NO_RESOURCE), else from a copy: never wait */
 		param.op_attr_mask |= UCP_OP_ATTR_FLAG_FORCE_IMM_CMPL;
 		sp = ucp_am_send_nbx(uep, RPC_AM_ID, hdr, hlen, buf, count, &param);
 		st = UCS_PTR_STATUS(sp);
