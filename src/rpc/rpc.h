@@ -221,6 +221,8 @@ bool rpc_ep_failed(struct rpc_ep *ep);
 struct rpc_call;
 typedef void (*rpc_call_cb_t)(struct rpc_call *call, void *arg);
 
+#define RPC_REPLY_INLINE 64 /* reply bodies up to this size live in the call (no malloc) */
+
 struct rpc_call {
 	/* in */
 	uint16_t           rc_opcode;
@@ -238,6 +240,7 @@ struct rpc_call {
 	uint64_t           rc_id;
 	struct rpc_ep     *rc_ep;
 	void              *rc_priv;
+	uint8_t            rc_reply_inl[RPC_REPLY_INLINE]; /* rc_reply when it fits */
 };
 
 #define RPC_TIMEOUT_DEFAULT_MS 30000

@@ -951,7 +951,9 @@ rpc_call_fini(struct rpc_call *call)
 {
 	if (call == NULL)
 		return;
-	D_FREE(call->rc_reply);
+	if (call->rc_reply != call->rc_reply_inl)
+		D_FREE(call->rc_reply);
+	call->rc_reply     = NULL;
 	call->rc_reply_len = 0;
 }
 
@@ -1521,7 +1523,10 @@ rpc_reply_arrived(struct rpc_ctx *ctx, const struct rpc_wire_hdr *h, const void 
 	call = cp->cp_call;
 	body = h->wh_bulk_len > 0 ? (const uint8_t *)header + RPC_WIRE_HDR_LEN : data;
 	if (h->wh_body_len > 0 && (h->wh_bulk_len > 0 || !rndv)) {
-		D_ALLOC(call->rc_reply, h->wh_body_len);
+		if (h->wh_body_len <= RPC_REPLY_INLINE)
+			call->rc_reply = call->rc_reply_inl;
+		else
+			D_ALLOC_NZ(call->rc_reply, h->wh_body_len);
 		if (call->rc_reply == NULL) {
 			rpc_call_finish(cp, -DER_NOMEM);
 			return UCS_OK;
