@@ -41,11 +41,12 @@
  * turns it into a FUA write, or a write followed by a cache flush where the
  * device has no FUA, plus in a file whatever metadata the write needs. DATA
  * and META are made durable by fdatasync() on the region's fd, which sends
- * the device a cache flush (REQ_PREFLUSH) for the whole device. So durability holds on a device that honours FUA and
- * flush, i.e. one with a volatile write cache that obeys them or none at
- * all; a device that acknowledges flushes it did not do (some consumer
- * SSDs, a loop device without --direct-io over a file system that lies)
- * can lose acknowledged writes on power loss, as any file system would.
+ * the device a cache flush (REQ_PREFLUSH) for the whole device. So
+ * durability holds on a device that honours FUA and flush, i.e. one with a
+ * volatile write cache that obeys them or none at all; a device that
+ * acknowledges flushes it did not do (some consumer SSDs, a loop device
+ * without --direct-io over a file system that lies) can lose acknowledged
+ * writes on power loss, as any file system would.
  *
  * DURABILITY
  * - bio_wal_commit() returns 0 only once its record is on stable storage

@@ -646,10 +646,16 @@ struct rpc_req {
 	void               *rq_desc;     /* rendezvous descriptor of the payload */
 	void               *rq_copy;     /* payload copied out of a transient buffer */
 	bool                rq_bulk_done;
-	bool                rq_noblock;  /* its handler runs in the progress ULT: never park */
 	struct rpc_handler  rq_handler;
 	uint8_t             rq_inline[RPC_REQ_INLINE];
 };
+
+/* Its handler runs in the progress ULT (inline, nothing to receive): never park. */
+static inline bool
+rpc_req_noblock(const struct rpc_req *req)
+{
+	return req->rq_handler.h_inline && req->rq_hdr.wh_bulk_len == 0;
+}
 
 static void
 rpc_free_sent_cb(void *request, ucs_status_t status, void *user_data)
@@ -657,6 +663,37 @@ rpc_free_sent_cb(void *request, ucs_status_t status, void *user_data)
 	(void)status;
 	D_FREE(user_data);
 	ucp_request_free(request);
+}
+
+/*
+ * Send hdr and data (with UCX AM flags) from a copy that the send's callback
+ * frees: for a sender that cannot wait for UCX (a hello, an error answer, an
+ * inline handler's reply).
+ */
+static ucs_status_t
+rpc_send_copy(ucp_ep_h uep, const void *hdr, size_t hlen, const void *data, size_t dlen,
+	      uint32_t flags)
+{
+	ucp_request_param_t param = {0};
+	ucs_status_ptr_t    sp;
+	uint8_t            *buf;
+
+	D_ALLOC_NZ(buf, hlen + dlen);
+	if (buf == NULL)
+		return UCS_ERR_NO_MEMORY;
+	memcpy(buf, hdr, hlen);
+	if (dlen > 0)
+		memcpy(buf + hlen, data, dlen);
+	param.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA |
+			     UCP_OP_ATTR_FIELD_FLAGS;
+	param.cb.send      = rpc_free_sent_cb;
+	param.user_data    = buf;
+	param.flags        = flags;
+	sp = ucp_am_send_nbx(uep, RPC_AM_ID, buf, hlen, buf + hlen, dlen, &param);
+	if (UCS_PTR_IS_PTR(sp))
+		return UCS_OK;
+	D_FREE(buf);
+	return UCS_PTR_STATUS(sp);
 }
 
 /*
@@ -668,30 +705,19 @@ rpc_free_sent_cb(void *request, ucs_status_t status, void *user_data)
 static void
 rpc_hello_send(struct rpc_ctx *ctx, struct rpc_ep *ep)
 {
-	ucp_request_param_t param = {0};
-	struct rpc_wire_hdr h     = {0};
-	ucs_status_ptr_t    sp;
-	uint8_t            *hdr;
+	struct rpc_wire_hdr h = {0};
+	uint8_t             hdr[RPC_WIRE_HDR_LEN];
 
 	if (ctx->c_addr_len > RPC_BODY_MAX)
 		return;
-	D_ALLOC(hdr, RPC_WIRE_HDR_LEN);
-	if (hdr == NULL)
-		return; /* the peer answers on UCX's endpoint then, as before */
 	h.wh_magic    = RPC_MAGIC;
 	h.wh_version  = RPC_PROTO_VERSION;
 	h.wh_flags    = RPC_WF_HELLO;
 	h.wh_body_len = (uint32_t)ctx->c_addr_len;
 	rpc_wire_encode(&h, hdr);
-	param.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA |
-			     UCP_OP_ATTR_FIELD_FLAGS;
-	param.cb.send      = rpc_free_sent_cb;
-	param.user_data    = hdr;
-	param.flags        = UCP_AM_SEND_FLAG_REPLY;
-	sp = ucp_am_send_nbx(ep->ep_uep, RPC_AM_ID, hdr, RPC_WIRE_HDR_LEN, ctx->c_addr,
-			     ctx->c_addr_len, &param);
-	if (!UCS_PTR_IS_PTR(sp))
-		D_FREE(hdr);
+	/* without it (no memory) the peer answers on UCX's endpoint, as before */
+	(void)rpc_send_copy(ep->ep_uep, hdr, RPC_WIRE_HDR_LEN, ctx->c_addr, ctx->c_addr_len,
+			    UCP_AM_SEND_FLAG_REPLY);
 }
 
 static d_list_t *
@@ -1012,33 +1038,6 @@ out:
 
 
 
-/*
- * Send hdr and data from a copy that the send's callback frees: for a sender
- * that cannot wait for UCX (an error answer, an inline handler's reply).
- */
-static ucs_status_t
-rpc_send_copy(ucp_ep_h uep, const void *hdr, size_t hlen, const void *data, size_t dlen)
-{
-	ucp_request_param_t param = {0};
-	ucs_status_ptr_t    sp;
-	uint8_t            *buf;
-
-	D_ALLOC_NZ(buf, hlen + dlen);
-	if (buf == NULL)
-		return UCS_ERR_NO_MEMORY;
-	memcpy(buf, hdr, hlen);
-	if (dlen > 0)
-		memcpy(buf + hlen, data, dlen);
-	param.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
-	param.cb.send      = rpc_free_sent_cb;
-	param.user_data    = buf;
-	sp = ucp_am_send_nbx(uep, RPC_AM_ID, buf, hlen, buf + hlen, dlen, &param);
-	if (UCS_PTR_IS_PTR(sp))
-		return UCS_OK;
-	D_FREE(buf);
-	return UCS_PTR_STATUS(sp);
-}
-
 /* Answer a request that will not reach a handler. */
 static void
 rpc_send_error(struct rpc_ctx *ctx, ucp_ep_h uep, const struct rpc_wire_hdr *req, int status)
@@ -1055,7 +1054,7 @@ rpc_send_error(struct rpc_ctx *ctx, ucp_ep_h uep, const struct rpc_wire_hdr *req
 	h.wh_status  = status;
 	h.wh_req_id  = req->wh_req_id;
 	rpc_wire_encode(&h, hdr);
-	(void)rpc_send_copy(uep, hdr, RPC_WIRE_HDR_LEN, NULL, 0);
+	(void)rpc_send_copy(uep, hdr, RPC_WIRE_HDR_LEN, NULL, 0, 0);
 	D_DEBUG(DB_NET, "%s: error reply %d to request %" PRIu64 "\n", ctx->c_name, status,
 		req->wh_req_id);
 }
@@ -1124,16 +1123,15 @@ rpc_req_start(struct rpc_req *req)
 {
 	struct rpc_ctx *ctx = req->rq_ctx;
 
-	if (req->rq_handler.h_inline && req->rq_hdr.wh_bulk_len == 0) {
-		req->rq_noblock     = true;
+	if (rpc_req_noblock(req)) {
 		req->rq_next        = NULL;
 		*ctx->c_inline_tail = req;
 		ctx->c_inline_tail  = &req->rq_next;
 		return;
 	}
-	if (sched_ult_create(req->rq_ctx->c_sched, rpc_req_ult, req) != 0) {
-		D_ERROR("%s: no memory for a handler ULT\n", req->rq_ctx->c_name);
-		rpc_send_error(req->rq_ctx, rpc_req_reply_uep(req), &req->rq_hdr, -DER_NOMEM);
+	if (sched_ult_create(ctx->c_sched, rpc_req_ult, req) != 0) {
+		D_ERROR("%s: no memory for a handler ULT\n", ctx->c_name);
+		rpc_send_error(ctx, rpc_req_reply_uep(req), &req->rq_hdr, -DER_NOMEM);
 		rpc_req_free(req);
 	}
 }
@@ -1385,7 +1383,7 @@ rpc_reply(struct rpc_req *req, int status, const void *body, uint32_t body_len,
 		rc = -DER_INVAL;
 		goto out;
 	}
-	if (req->rq_noblock && blen > 0) {
+	if (rpc_req_noblock(req) && blen > 0) {
 		D_ERROR("%s: an inline handler's reply carries no bulk\n", ctx->c_name);
 		rpc_send_error(ctx, uep, &req->rq_hdr, -DER_INVAL);
 		rc = -DER_INVAL;
@@ -1429,14 +1427,14 @@ rpc_reply(struct rpc_req *req, int status, const void *body, uint32_t body_len,
 		rpc_batch_flush(req->rq_peer_ep); /* what was gathered for it goes first */
 	ctx->c_stats.rs_msgs++;
 	ctx->c_stats.rs_sends++;
-	if (req->rq_noblock) {
+	if (rpc_req_noblock(req)) {
 		/* sent now from our buffers (with FORCE_IMM_CMPL UCX returns no
 		 * request: done, or NO_RESOURCE), else from a copy: never wait */
 		param.op_attr_mask |= UCP_OP_ATTR_FLAG_FORCE_IMM_CMPL;
 		sp = ucp_am_send_nbx(uep, RPC_AM_ID, hdr, hlen, buf, count, &param);
 		st = UCS_PTR_STATUS(sp);
 		if (st == UCS_ERR_NO_RESOURCE)
-			st = rpc_send_copy(uep, hdr, hlen, buf, count);
+			st = rpc_send_copy(uep, hdr, hlen, buf, count, 0);
 	} else {
 		st = rpc_wait_status(ctx, &w,
 				     ucp_am_send_nbx(uep, RPC_AM_ID, hdr, hlen, buf, count, &param));
