@@ -207,7 +207,9 @@ int  rpc_progress(struct rpc_ctx *ctx, int timeout_ms);
 /* ---- endpoints ---- */
 
 /* The endpoint to the worker at addr: cached, so connecting twice returns the
- * same one. -DER_UNREACH (UCX cannot reach it), -DER_INVAL, -DER_NOMEM. */
+ * same one. -DER_UNREACH (UCX cannot reach it), -DER_PROTO (addr is not an
+ * address rpc_ctx_address gave: wrong magic or checksum), -DER_INVAL,
+ * -DER_NOMEM. */
 int  rpc_ep_connect(struct rpc_ctx *ctx, const void *addr, size_t len, struct rpc_ep **epp);
 /* Tag an endpoint with the peer's bootstrap address ("127.0.0.2:10001"), for logs
  * and for RPC_FI_PARTITION. */
@@ -344,6 +346,13 @@ int  rpc_boot_query(const char *addr, uint16_t port, int timeout_ms, void **body
 #define RPC_SYSTEM_NAME_MAX 63u   /* bytes of a system name, without the NUL */
 #define RPC_ATTACH_WORKERS_MAX 4096u
 #define RPC_WORKER_ADDR_MAX 4096u /* bytes of one worker address */
+/* A worker address as rpc_ctx_address gives it: magic RPC_ADDR_MAGIC (u32 LE),
+ * CRC32C (ISA-L crc32_iscsi, seed 0) of the rest (u32 LE), then UCX's packed
+ * address. rpc_ep_connect checks both before UCX sees a byte: UCX trusts a
+ * packed address and aborts or reads past it when one is malformed, and a
+ * hello's body comes from the network. */
+#define RPC_ADDR_HDR_LEN    8u
+#define RPC_ADDR_MAGIC      0x52504144u /* "DAPR" on the wire */
 
 struct rpc_worker_addr {
 	void  *wa_addr;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <isa-l.h>
 #include <gurt/common.h>
 #include <gurt/fault_inject.h>
 #include "sched/sched.h"
@@ -775,6 +776,32 @@ rpc_req_reply_uep(const struct rpc_req *req)
 	return req->rq_uep;
 }
 
+static uint32_t
+rpc_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void
+rpc_put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+/* Is addr (len bytes) one rpc_ctx_address made? (Layout in rpc.h.) */
+static bool
+rpc_addr_valid(const void *addr, size_t len)
+{
+	const uint8_t *p = addr;
+
+	return len > RPC_ADDR_HDR_LEN && rpc_le32(p) == RPC_ADDR_MAGIC &&
+	       rpc_le32(p + 4) ==
+		   crc32_iscsi((unsigned char *)p + RPC_ADDR_HDR_LEN, (int)(len - RPC_ADDR_HDR_LEN), 0);
+}
+
 int
 rpc_ep_connect(struct rpc_ctx *ctx, const void *addr, size_t len, struct rpc_ep **epp)
 {
@@ -784,6 +811,10 @@ rpc_ep_connect(struct rpc_ctx *ctx, const void *addr, size_t len, struct rpc_ep 
 
 	if (ctx == NULL || addr == NULL || len == 0 || len > RPC_WORKER_ADDR_MAX || epp == NULL)
 		return -DER_INVAL;
+	if (!rpc_addr_valid(addr, len)) {
+		D_INFO("%s: not a worker address (%zu bytes): ignored\n", ctx->c_name, len);
+		return -DER_PROTO;
+	}
 	d_list_for_each_entry(ep, &ctx->c_eps, ep_link) {
 		if (ep->ep_addr != NULL && ep->ep_addr_len == len &&
 		    memcmp(ep->ep_addr, addr, len) == 0) {
@@ -805,7 +836,7 @@ rpc_ep_connect(struct rpc_ctx *ctx, const void *addr, size_t len, struct rpc_ep 
 
 	params.field_mask = UCP_EP_PARAM_FIELD_REMOTE_ADDRESS |
 			    UCP_EP_PARAM_FIELD_ERR_HANDLING_MODE | UCP_EP_PARAM_FIELD_ERR_HANDLER;
-	params.address         = ep->ep_addr;
+	params.address         = (const ucp_address_t *)((uint8_t *)ep->ep_addr + RPC_ADDR_HDR_LEN);
 	params.err_mode        = UCP_ERR_HANDLING_MODE_PEER;
 	params.err_handler.cb  = rpc_ep_error_cb;
 	params.err_handler.arg = ep;
@@ -1883,9 +1914,19 @@ rpc_ctx_create(const struct rpc_ctx_attr *attr, struct rpc_ctx **ctxp)
 	st = ucp_worker_get_efd(ctx->c_worker, &ctx->c_efd);
 	if (st != UCS_OK)
 		goto ucx_err;
-	st = ucp_worker_get_address(ctx->c_worker, &ctx->c_addr, &ctx->c_addr_len);
+	st = ucp_worker_get_address(ctx->c_worker, &ctx->c_uaddr, &ctx->c_uaddr_len);
 	if (st != UCS_OK)
 		goto ucx_err;
+	ctx->c_addr_len = RPC_ADDR_HDR_LEN + ctx->c_uaddr_len;
+	D_ALLOC(ctx->c_addr, ctx->c_addr_len);
+	if (ctx->c_addr == NULL) {
+		rc = -DER_NOMEM;
+		goto fail;
+	}
+	memcpy((uint8_t *)ctx->c_addr + RPC_ADDR_HDR_LEN, ctx->c_uaddr, ctx->c_uaddr_len);
+	rpc_put_le32(ctx->c_addr, RPC_ADDR_MAGIC);
+	rpc_put_le32((uint8_t *)ctx->c_addr + 4,
+		     crc32_iscsi((unsigned char *)ctx->c_uaddr, (int)ctx->c_uaddr_len, 0));
 	ap.field_mask = UCP_AM_HANDLER_PARAM_FIELD_ID | UCP_AM_HANDLER_PARAM_FIELD_FLAGS |
 			UCP_AM_HANDLER_PARAM_FIELD_CB | UCP_AM_HANDLER_PARAM_FIELD_ARG;
 	ap.id    = RPC_AM_ID;
@@ -1936,8 +1977,9 @@ ucx_err:
 fail:
 	if (config != NULL)
 		ucp_config_release(config);
-	if (ctx->c_addr != NULL)
-		ucp_worker_release_address(ctx->c_worker, ctx->c_addr);
+	D_FREE(ctx->c_addr);
+	if (ctx->c_uaddr != NULL)
+		ucp_worker_release_address(ctx->c_worker, ctx->c_uaddr);
 	if (ctx->c_worker != NULL)
 		ucp_worker_destroy(ctx->c_worker);
 	if (ctx->c_uctx != NULL)
@@ -1966,7 +2008,8 @@ rpc_ctx_free(struct rpc_ctx *ctx)
 		rpc_ep_close(ep, true);
 	rpc_progress_once(ctx);
 	rpc_selftest_fini(ctx);
-	ucp_worker_release_address(ctx->c_worker, ctx->c_addr);
+	D_FREE(ctx->c_addr);
+	ucp_worker_release_address(ctx->c_worker, ctx->c_uaddr);
 	ucp_worker_destroy(ctx->c_worker);
 	ucp_cleanup(ctx->c_uctx);
 	/* Requests UCX never completed are gone with the worker: free what they pointed at. */

@@ -485,7 +485,8 @@ raw_open(struct raw *r, const void *addr)
 	ucp_worker_params_t    wp = {.field_mask  = UCP_WORKER_PARAM_FIELD_THREAD_MODE,
 				     .thread_mode = UCS_THREAD_MODE_SINGLE};
 	ucp_ep_params_t        ep_params = {.field_mask = UCP_EP_PARAM_FIELD_REMOTE_ADDRESS,
-					    .address    = addr};
+					    .address    = (const void *)((const uint8_t *)addr +
+									 RPC_ADDR_HDR_LEN)};
 	ucp_am_handler_param_t ap = {.field_mask = UCP_AM_HANDLER_PARAM_FIELD_ID |
 						   UCP_AM_HANDLER_PARAM_FIELD_CB |
 						   UCP_AM_HANDLER_PARAM_FIELD_ARG,
@@ -646,6 +647,41 @@ test_malformed(void **state)
 				batch[1] = batch[2] = batch[3] = 0;
 			}
 			raw_send_id(&r, RPC_AM_BATCH_ID, NULL, 0, batch, n);
+		}
+		raw_progress(&r, 200);
+	}
+	/* hellos whose body is no worker address: random bytes, the server's own
+	 * address cut short or with a byte flipped. UCX aborts on a malformed
+	 * packed address, so none may reach it; the server answers no hello. */
+	{
+		uint8_t body[512];
+		size_t  alen = srv.ts_addr_len < sizeof(body) ? srv.ts_addr_len : sizeof(body);
+		int     k;
+
+		h = (struct rpc_wire_hdr){.wh_magic = RPC_MAGIC, .wh_version = RPC_PROTO_VERSION,
+					  .wh_flags = RPC_WF_HELLO};
+		for (k = 0; k < 300; k++) {
+			size_t q, n = 1 + (size_t)(seed >> 24) % sizeof(body);
+
+			for (q = 0; q < n; q++) {
+				seed    = seed * 6364136223846793005ull + 1442695040888963407ull;
+				body[q] = (uint8_t)(seed >> 56);
+			}
+			if (k % 3 == 1 && alen == srv.ts_addr_len) {
+				memcpy(body, srv.ts_addr, alen);
+				body[RPC_ADDR_HDR_LEN + (seed >> 8) % (alen - RPC_ADDR_HDR_LEN)] ^=
+				    (uint8_t)(1 + (seed >> 40) % 255);
+				n = alen;
+			} else if (k % 3 == 2) {
+				/* our magic, then random: the checksum is what stops it */
+				body[0] = (uint8_t)RPC_ADDR_MAGIC;
+				body[1] = (uint8_t)(RPC_ADDR_MAGIC >> 8);
+				body[2] = (uint8_t)(RPC_ADDR_MAGIC >> 16);
+				body[3] = (uint8_t)(RPC_ADDR_MAGIC >> 24);
+			}
+			h.wh_body_len = (uint32_t)n;
+			rpc_wire_encode(&h, hdr);
+			raw_send(&r, hdr, RPC_WIRE_HDR_LEN, body, n);
 		}
 		raw_progress(&r, 200);
 	}
