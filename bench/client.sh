@@ -2,13 +2,16 @@
 # Client benchmark: fio (the device's limit) and daos_perf (an application's
 # view through libdaos, against a one-node daos_server) on the same directory
 # in one run, and the ratios the client issue targets.
-#   bench/client.sh [--dir DIR] [--build DIR] [--targets N] [--smoke] [--json]
+#   bench/client.sh [--dir DIR] [--build DIR] [--targets N] [--smoke] [--json] [--rounds N]
 # The server runs on 127.0.0.1 on a free port with its data under DIR; it is
-# stopped (by PID) when the script ends, whatever happens.
+# stopped (by PID) when the script ends, whatever happens. The disk swings by
+# 2-4x within minutes, so each figure is measured in N rounds (default 3, 1
+# with --smoke) that run fio right before the daos_perf run it is compared
+# with; a ratio is the median of the N paired ratios, printed with their range.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/bench/lib.sh"
-dir="" build="$here/build" targets=2 smoke=0 json=0
+dir="" build="$here/build" targets=2 smoke=0 json=0 rounds=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--dir) dir=$2; shift 2 ;;
@@ -16,7 +19,8 @@ while [ $# -gt 0 ]; do
 	--targets) targets=$2; shift 2 ;;
 	--smoke) smoke=1; shift ;;
 	--json) json=1; shift ;;
-	-h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+	--rounds) rounds=$2; shift 2 ;;
+	-h|--help) sed -n '2,10p' "$0"; exit 0 ;;
 	*) echo "client.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -38,18 +42,11 @@ cleanup() {
 trap cleanup EXIT
 
 if [ $smoke = 1 ]; then
-	runtime=1 fsize=64M pool=1GB n4k=1000 n1m=16 nkv=2000
+	runtime=1 fsize=64M pool=1GB n4k=1000 n1m=16 nkv=2000 rounds=${rounds:-1}
 else
-	runtime=5 fsize=1G pool=8GB n4k=50000 n1m=1000 nkv=200000
+	runtime=5 fsize=1G pool=8GB n4k=50000 n1m=1000 nkv=200000 rounds=${rounds:-3}
 fi
-
-# the device's limits, on the directory the server's data will use
-fio_w4k=$(fio_job "$work" "$fsize" "$runtime" randwrite 4k 32)
-# the least a round of 32 durable updates needs: an fdatasync every 32 writes
-fio_w4ks=$(fio_job "$work" "$fsize" "$runtime" randwrite 4k 32 --fdatasync=32)
-fio_w1m=$(fio_job "$work" "$fsize" "$runtime" write 1M 8)
-fio_r1m=$(fio_job "$work" "$fsize" "$runtime" read 1M 8)
-rm -f "$work"/limit*
+case "$rounds" in '' | *[!0-9]* | 0) echo "client.sh: --rounds takes a positive number" >&2; exit 2 ;; esac
 
 # A free port, then the server on it with its data beside fio's files.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -68,40 +65,70 @@ ours() { # op size qd count -> JSON
 	"$perf" --pool bench --cont bench --op "$1" --size "$2" --qd "$3" --count "$4" --json |
 		python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)))'
 }
-u4k=$(ours update 4096 32 "$n4k")
-u1m=$(ours update 1048576 8 "$n1m")
-f1m=$(ours fetch 1048576 8 "$n1m")
-kv64=$(ours kv_put 64 32 "$nkv")
-kv64d=$(ours kv_put 64 512 "$nkv")
+# One round: each limit (on the directory the server's data uses, the server
+# idle meanwhile) right before the daos_perf run it is compared with.
+results=()
+for r in $(seq 1 "$rounds"); do
+	[ $json = 1 ] || echo "client.sh: round $r of $rounds" >&2
+	fw4k=$(fio_job "$work" "$fsize" "$runtime" randwrite 4k 32)
+	# the least a round of 32 durable updates needs: an fdatasync every 32 writes
+	fw4ks=$(fio_job "$work" "$fsize" "$runtime" randwrite 4k 32 --fdatasync=32)
+	u4k=$(ours update 4096 32 "$n4k")
+	fw1m=$(fio_job "$work" "$fsize" "$runtime" write 1M 8)
+	u1m=$(ours update 1048576 8 "$n1m")
+	fr1m=$(fio_job "$work" "$fsize" "$runtime" read 1M 8)
+	f1m=$(ours fetch 1048576 8 "$n1m")
+	rm -f "$work"/limit*
+	kv64=$(ours kv_put 64 32 "$nkv")
+	kv64d=$(ours kv_put 64 512 "$nkv")
+	results+=("$fw4k" "$fw4ks" "$u4k" "$fw1m" "$u1m" "$fr1m" "$f1m" "$kv64" "$kv64d")
+done
 
-python3 - "$json" "$targets" "$fio_w4k" "$fio_w1m" "$fio_r1m" "$u4k" "$u1m" "$f1m" "$kv64" "$kv64d" "$fio_w4ks" <<'PY'
-import json, sys
+python3 - "$json" "$targets" "${results[@]}" <<'PY'
+import json, statistics, sys
 js, targets = sys.argv[1] == "1", int(sys.argv[2])
-fw4k, fw1m, fr1m, u4k, u1m, f1m, kv, kvd, fw4ks = (json.loads(a) for a in sys.argv[3:12])
-# (what, ours, our unit key, limit's name, limit value, target ratio)
+names = ["fw4k", "fw4ks", "u4k", "fw1m", "u1m", "fr1m", "f1m", "kv", "kvd"]
+args = [json.loads(a) for a in sys.argv[3:]]
+rounds = [dict(zip(names, args[i:i + len(names)])) for i in range(0, len(args), len(names))]
+med = statistics.median
+# (row, ours, unit (a key of the JSON), limit's name, limit (a key, or a fixed number), target)
 rows = [
-    ("4 KiB update, QD32 (durable)", u4k["iops"], "ops/s", "fio 4k randwrite QD32", fw4k["iops"], 0.6),
-    ("4 KiB update vs fio+fdatasync", u4k["iops"], "ops/s", "fio same, fdatasync/32", fw4ks["iops"], None),
-    ("1 MiB update, QD8", u1m["mib_s"], "MiB/s", "fio 1M write QD8", fw1m["mib_s"], 0.7),
-    ("1 MiB fetch, QD8", f1m["mib_s"], "MiB/s", "fio 1M read QD8", fr1m["mib_s"], 0.7),
-    ("64 B KV put, QD32", kv["iops"], "ops/s", "target 100000/s", 100000.0, 1.0),
-    ("64 B KV put, QD512", kvd["iops"], "ops/s", "target 100000/s", 100000.0, 1.0),
+    ("4 KiB update, QD32 (durable)", "u4k", "iops", "fio 4k randwrite QD32", "fw4k", 0.6),
+    ("4 KiB update vs fio+fdatasync", "u4k", "iops", "fio same, fdatasync/32", "fw4ks", None),
+    ("1 MiB update, QD8", "u1m", "mib_s", "fio 1M write QD8", "fw1m", 0.7),
+    ("1 MiB fetch, QD8", "f1m", "mib_s", "fio 1M read QD8", "fr1m", 0.7),
+    ("64 B KV put, QD32", "kv", "iops", "target 100000/s", 100000.0, 1.0),
+    ("64 B KV put, QD512", "kvd", "iops", "target 100000/s", 100000.0, 1.0),
 ]
-out = {"targets": targets,
-       "fio": {"randwrite_4k_qd32": fw4k, "randwrite_4k_qd32_fdatasync32": fw4ks, "write_1m_qd8": fw1m, "read_1m_qd8": fr1m},
-       "daos_perf": {"update_4k": u4k, "update_1m": u1m, "fetch_1m": f1m, "kv_put_64": kv,
-                     "kv_put_64_qd512": kvd},
-       "ratios": {r[0]: round(r[1] / r[4], 3) for r in rows}}
+def lim(rd, ref, unit):
+    return ref if isinstance(ref, float) else rd[ref][unit]
+table = []
+for name, key, unit, ref_name, ref, target in rows:
+    ratios = [rd[key][unit] / lim(rd, ref, unit) for rd in rounds]
+    table.append((name, med([rd[key][unit] for rd in rounds]), "ops/s" if unit == "iops" else "MiB/s",
+                  ref_name, med([lim(rd, ref, unit) for rd in rounds]), ratios, target))
+out = {"targets": targets, "rounds": len(rounds),
+       "fio": {k: [rd[f] for rd in rounds] for k, f in
+               [("randwrite_4k_qd32", "fw4k"), ("randwrite_4k_qd32_fdatasync32", "fw4ks"),
+                ("write_1m_qd8", "fw1m"), ("read_1m_qd8", "fr1m")]},
+       "daos_perf": {k: [rd[f] for rd in rounds] for k, f in
+                     [("update_4k", "u4k"), ("update_1m", "u1m"), ("fetch_1m", "f1m"),
+                      ("kv_put_64", "kv"), ("kv_put_64_qd512", "kvd")]},
+       "ratios": {t[0]: round(med(t[5]), 3) for t in table},
+       "ratio_range": {t[0]: [round(min(t[5]), 3), round(max(t[5]), 3)] for t in table}}
 if js:
     print(json.dumps(out))
     sys.exit(0)
-print("%-30s %10s %-6s  %-24s %10s %7s %7s" % ("daos_perf", "ours", "", "limit", "limit", "ratio", "target"))
-for name, v, unit, ref_name, ref, target in rows:
-    print("%-30s %10.0f %-6s  %-24s %10.0f %7.2f %7s" % (name, v, unit, ref_name, ref, v / ref,
-                                                       "-" if target is None else "%.2f" % target))
-print("p50/p99 us, ours (fio): update 4K %.0f/%.0f (%.0f/%.0f), update 1M %.0f/%.0f (%.0f/%.0f), "
+print("%-30s %10s %-6s  %-24s %10s %7s %-11s %7s" % ("daos_perf", "ours", "", "limit", "limit", "ratio", "range", "target"))
+for name, v, unit, ref_name, ref, ratios, target in table:
+    print("%-30s %10.0f %-6s  %-24s %10.0f %7.2f %-11s %7s" % (name, v, unit, ref_name, ref, med(ratios),
+          "%.2f-%.2f" % (min(ratios), max(ratios)), "-" if target is None else "%.2f" % target))
+last = rounds[-1]
+print("(%d round%s, %d targets; figures are medians)" % (len(rounds), "" if len(rounds) == 1 else "s", targets))
+print("p50/p99 us, last round, ours (fio): update 4K %.0f/%.0f (%.0f/%.0f), update 1M %.0f/%.0f (%.0f/%.0f), "
       "fetch 1M %.0f/%.0f (%.0f/%.0f), KV put 64B %.0f/%.0f" % (
-    u4k["p50_us"], u4k["p99_us"], fw4k["p50_us"], fw4k["p99_us"], u1m["p50_us"], u1m["p99_us"],
-    fw1m["p50_us"], fw1m["p99_us"], f1m["p50_us"], f1m["p99_us"], fr1m["p50_us"], fr1m["p99_us"],
-    kv["p50_us"], kv["p99_us"]))
+    last["u4k"]["p50_us"], last["u4k"]["p99_us"], last["fw4k"]["p50_us"], last["fw4k"]["p99_us"],
+    last["u1m"]["p50_us"], last["u1m"]["p99_us"], last["fw1m"]["p50_us"], last["fw1m"]["p99_us"],
+    last["f1m"]["p50_us"], last["f1m"]["p99_us"], last["fr1m"]["p50_us"], last["fr1m"]["p99_us"],
+    last["kv"]["p50_us"], last["kv"]["p99_us"]))
 PY
