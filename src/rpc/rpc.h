@@ -105,7 +105,8 @@ struct rpc_ep;
 struct rpc_req;
 
 #define RPC_MAGIC          0x50525344u /* "DSRP" little-endian */
-#define RPC_PROTO_VERSION  2u /* 2: small messages may travel in batches */
+#define RPC_PROTO_VERSION  3u /* 2: small messages may travel in batches; 3: worker
+			       * addresses carry a magic and checksum (RPC_ADDR_HDR_LEN) */
 #define RPC_BODY_MAX       (64u * 1024)          /* largest body of one message */
 #define RPC_BULK_MAX       (256ull * 1024 * 1024) /* largest bulk payload of one message */
 #define RPC_OPC_MAX        1024u                 /* opcodes are < RPC_OPC_MAX */
