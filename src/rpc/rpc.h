@@ -354,6 +354,11 @@ int  rpc_boot_query(const char *addr, uint16_t port, int timeout_ms, void **body
  * hello's body comes from the network. */
 #define RPC_ADDR_HDR_LEN    8u
 #define RPC_ADDR_MAGIC      0x52504144u /* "DAPR" on the wire */
+/* Wrap UCX's packed address (ulen bytes) into *addr (D_ALLOC'd, *len bytes). -DER_NOMEM. */
+int  rpc_addr_wrap(const void *uaddr, size_t ulen, void **addr, size_t *len);
+/* Is addr (len bytes) what rpc_addr_wrap made? Then UCX's part starts at
+ * RPC_ADDR_HDR_LEN. */
+bool rpc_addr_check(const void *addr, size_t len);
 
 struct rpc_worker_addr {
 	void  *wa_addr;

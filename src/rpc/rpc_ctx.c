@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <isa-l.h>
 #include <gurt/common.h>
 #include <gurt/fault_inject.h>
 #include "sched/sched.h"
@@ -776,32 +775,6 @@ rpc_req_reply_uep(const struct rpc_req *req)
 	return req->rq_uep;
 }
 
-static uint32_t
-rpc_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void
-rpc_put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-/* Is addr (len bytes) one rpc_ctx_address made? (Layout in rpc.h.) */
-static bool
-rpc_addr_valid(const void *addr, size_t len)
-{
-	const uint8_t *p = addr;
-
-	return len > RPC_ADDR_HDR_LEN && rpc_le32(p) == RPC_ADDR_MAGIC &&
-	       rpc_le32(p + 4) ==
-		   crc32_iscsi((unsigned char *)p + RPC_ADDR_HDR_LEN, (int)(len - RPC_ADDR_HDR_LEN), 0);
-}
-
 int
 rpc_ep_connect(struct rpc_ctx *ctx, const void *addr, size_t len, struct rpc_ep **epp)
 {
@@ -811,16 +784,17 @@ rpc_ep_connect(struct rpc_ctx *ctx, const void *addr, size_t len, struct rpc_ep 
 
 	if (ctx == NULL || addr == NULL || len == 0 || len > RPC_WORKER_ADDR_MAX || epp == NULL)
 		return -DER_INVAL;
-	if (!rpc_addr_valid(addr, len)) {
-		D_INFO("%s: not a worker address (%zu bytes): ignored\n", ctx->c_name, len);
-		return -DER_PROTO;
-	}
 	d_list_for_each_entry(ep, &ctx->c_eps, ep_link) {
 		if (ep->ep_addr != NULL && ep->ep_addr_len == len &&
 		    memcmp(ep->ep_addr, addr, len) == 0) {
 			*epp = ep;
 			return 0;
 		}
+	}
+	/* (a cached one was checked when it was made) */
+	if (!rpc_addr_check(addr, len)) {
+		D_INFO("%s: not a worker address (%zu bytes): ignored\n", ctx->c_name, len);
+		return -DER_PROTO;
 	}
 	D_ALLOC_PTR(ep);
 	if (ep == NULL)
@@ -1865,6 +1839,8 @@ rpc_ctx_create(const struct rpc_ctx_attr *attr, struct rpc_ctx **ctxp)
 	ucp_am_handler_param_t ap    = {0};
 	ucp_config_t        *config  = NULL;
 	struct rpc_ctx      *ctx;
+	ucp_address_t       *uaddr;
+	size_t               ulen;
 	ucs_status_t         st;
 	uint32_t             i;
 	int                  rc = -DER_MISC;
@@ -1914,19 +1890,14 @@ rpc_ctx_create(const struct rpc_ctx_attr *attr, struct rpc_ctx **ctxp)
 	st = ucp_worker_get_efd(ctx->c_worker, &ctx->c_efd);
 	if (st != UCS_OK)
 		goto ucx_err;
-	st = ucp_worker_get_address(ctx->c_worker, &ctx->c_uaddr, &ctx->c_uaddr_len);
+	st = ucp_worker_get_address(ctx->c_worker, &uaddr, &ulen);
 	if (st != UCS_OK)
 		goto ucx_err;
-	ctx->c_addr_len = RPC_ADDR_HDR_LEN + ctx->c_uaddr_len;
-	D_ALLOC(ctx->c_addr, ctx->c_addr_len);
-	if (ctx->c_addr == NULL) {
-		rc = -DER_NOMEM;
+	/* peers get our wrapped copy; UCX's own is not needed after this */
+	rc = rpc_addr_wrap(uaddr, ulen, &ctx->c_addr, &ctx->c_addr_len);
+	ucp_worker_release_address(ctx->c_worker, uaddr);
+	if (rc != 0)
 		goto fail;
-	}
-	memcpy((uint8_t *)ctx->c_addr + RPC_ADDR_HDR_LEN, ctx->c_uaddr, ctx->c_uaddr_len);
-	rpc_put_le32(ctx->c_addr, RPC_ADDR_MAGIC);
-	rpc_put_le32((uint8_t *)ctx->c_addr + 4,
-		     crc32_iscsi((unsigned char *)ctx->c_uaddr, (int)ctx->c_uaddr_len, 0));
 	ap.field_mask = UCP_AM_HANDLER_PARAM_FIELD_ID | UCP_AM_HANDLER_PARAM_FIELD_FLAGS |
 			UCP_AM_HANDLER_PARAM_FIELD_CB | UCP_AM_HANDLER_PARAM_FIELD_ARG;
 	ap.id    = RPC_AM_ID;
@@ -1978,8 +1949,6 @@ fail:
 	if (config != NULL)
 		ucp_config_release(config);
 	D_FREE(ctx->c_addr);
-	if (ctx->c_uaddr != NULL)
-		ucp_worker_release_address(ctx->c_worker, ctx->c_uaddr);
 	if (ctx->c_worker != NULL)
 		ucp_worker_destroy(ctx->c_worker);
 	if (ctx->c_uctx != NULL)
@@ -2009,7 +1978,6 @@ rpc_ctx_free(struct rpc_ctx *ctx)
 	rpc_progress_once(ctx);
 	rpc_selftest_fini(ctx);
 	D_FREE(ctx->c_addr);
-	ucp_worker_release_address(ctx->c_worker, ctx->c_uaddr);
 	ucp_worker_destroy(ctx->c_worker);
 	ucp_cleanup(ctx->c_uctx);
 	/* Requests UCX never completed are gone with the worker: free what they pointed at. */

@@ -90,10 +90,7 @@ struct rpc_ctx {
 	char               c_name[32];
 	ucp_context_h      c_uctx;
 	ucp_worker_h       c_worker;
-	ucp_address_t     *c_uaddr;    /* UCX's worker address */
-	size_t             c_uaddr_len;
-	void              *c_addr;     /* what peers are given: RPC_ADDR_HDR_LEN
-					* bytes (magic, checksum), then c_uaddr */
+	void              *c_addr;     /* our worker address as peers get it (rpc_addr_wrap) */
 	size_t             c_addr_len;
 	int                c_efd;
 	uint64_t           c_next_id;

@@ -1,5 +1,6 @@
-/* The wire header and the attach info: pure codecs, no UCX. */
+/* The wire header, worker addresses and the attach info: pure codecs, no UCX. */
 #include <string.h>
+#include <isa-l.h>
 #include <gurt/common.h>
 #include "common/proto.h"
 #include "rpc/rpc.h"
@@ -140,6 +141,39 @@ rpc_wire_frame_next(const void *batch, size_t len, size_t *off, const void **hdr
 	*data_len = dl;
 	*off += RPC_WIRE_FRAME_HDR + (size_t)hl + dl;
 	return 1;
+}
+
+/* ---- worker addresses ---- */
+
+static uint32_t
+addr_csum(const uint8_t *uaddr, size_t ulen)
+{
+	return crc32_iscsi((unsigned char *)uaddr, (int)ulen, 0);
+}
+
+int
+rpc_addr_wrap(const void *uaddr, size_t ulen, void **addr, size_t *len)
+{
+	uint8_t *p;
+
+	D_ALLOC(p, RPC_ADDR_HDR_LEN + ulen);
+	if (p == NULL)
+		return -DER_NOMEM;
+	put32(p, RPC_ADDR_MAGIC);
+	put32(p + 4, addr_csum(uaddr, ulen));
+	memcpy(p + RPC_ADDR_HDR_LEN, uaddr, ulen);
+	*addr = p;
+	*len  = RPC_ADDR_HDR_LEN + ulen;
+	return 0;
+}
+
+bool
+rpc_addr_check(const void *addr, size_t len)
+{
+	const uint8_t *p = addr;
+
+	return len > RPC_ADDR_HDR_LEN && get32(p) == RPC_ADDR_MAGIC &&
+	       get32(p + 4) == addr_csum(p + RPC_ADDR_HDR_LEN, len - RPC_ADDR_HDR_LEN);
 }
 
 /* ---- attach info ---- */
