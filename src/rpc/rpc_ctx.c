@@ -1686,14 +1686,22 @@ rpc_run_inline(struct rpc_ctx *ctx)
 	return n;
 }
 
-/* What was gathered goes out, then everything UCX has ready, then the
- * inline handlers and callbacks it made due. */
+/* What was gathered goes out, then what UCX has ready, then the inline
+ * handlers and callbacks it made due; what the first look found is answered
+ * before looking again (README.md, "One turn"). */
 static int
 rpc_progress_once(struct rpc_ctx *ctx)
 {
 	int n = 0;
 
 	rpc_batch_flush_all(ctx);
+	if (ucp_worker_progress(ctx->c_worker) == 0)
+		return rpc_drain(ctx);
+	/* something came: answer it before looking for more */
+	n = 1;
+	if (ctx->c_inline != NULL)
+		n += rpc_run_inline(ctx);
+	n += rpc_drain(ctx);
 	while (ucp_worker_progress(ctx->c_worker) != 0)
 		n++;
 	if (ctx->c_inline != NULL)
