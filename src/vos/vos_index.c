@@ -182,28 +182,26 @@ vos_obj_visible(struct vos_obj *o, daos_epoch_t read)
 
 /* ---- payloads ---- */
 
-int
-vos_val_read(struct vos *vos, const struct vos_val *v, void *buf)
+/* Hold DATA freed while a fetch reads; false (no memory): free it now, and
+ * a read that meets the blocks reused fails its checksum, -DER_CSUM. */
+static bool
+vos_data_hold(struct vos *vos, const struct vos_val *v)
 {
-	int rc;
+	struct vos_held *h;
 
-	if (v->v_flags & VAL_ADDR) {
-		const struct vos_data_ops *ops = vos->v_attr.va_data;
+	if (vos->v_held_nr == vos->v_held_cap) {
+		uint32_t cap = vos->v_held_cap ? 2 * vos->v_held_cap : 16;
 
-		if (ops == NULL || ops->dop_read == NULL)
-			return -DER_NOTSUPPORTED;
-		rc = ops->dop_read(vos->v_attr.va_data_arg, val_data(v), buf, v->v_len);
-		if (rc != 0)
-			return rc;
-	} else {
-		memcpy(buf, val_data(v), v->v_len);
+		D_REALLOC_ARRAY(h, vos->v_held, vos->v_held_cap, cap);
+		if (h == NULL)
+			return false;
+		vos->v_held     = h;
+		vos->v_held_cap = cap;
 	}
-	if (vos_csum(buf, v->v_len) != v->v_csum) {
-		D_ERROR("checksum mismatch on a %" PRIu64 "-byte value at epoch %" PRIu64 "\n",
-			v->v_len, v->v_epoch);
-		return -DER_CSUM;
-	}
-	return 0;
+	h          = &vos->v_held[vos->v_held_nr++];
+	h->vh_addr = *(const struct vos_data_addr *)val_data(v);
+	h->vh_len  = v->v_len;
+	return true;
 }
 
 void
@@ -211,9 +209,26 @@ vos_val_free(struct vos *vos, struct vos_val *v, bool free_data)
 {
 	const struct vos_data_ops *ops = vos->v_attr.va_data;
 
-	if (free_data && (v->v_flags & VAL_ADDR) && ops != NULL && ops->dop_free != NULL)
+	if (free_data && (v->v_flags & VAL_ADDR) && ops != NULL && ops->dop_free != NULL &&
+	    !(vos->v_readers > 0 && vos_data_hold(vos, v)))
 		ops->dop_free(vos->v_attr.va_data_arg, val_data(v), v->v_len);
 	D_FREE(v);
+}
+
+/* A fetch's reads are done: the last one out frees what was held. */
+void
+vos_readers_end(struct vos *vos)
+{
+	const struct vos_data_ops *ops = vos->v_attr.va_data;
+	uint32_t                   i;
+
+	D_ASSERT(vos->v_readers > 0);
+	if (--vos->v_readers > 0)
+		return;
+	for (i = 0; i < vos->v_held_nr; i++)
+		ops->dop_free(vos->v_attr.va_data_arg, &vos->v_held[i].vh_addr,
+			      vos->v_held[i].vh_len);
+	vos->v_held_nr = 0;
 }
 
 static void

@@ -110,6 +110,15 @@ struct vos {
 	struct btr_root v_conts;
 	uint8_t        *v_rec;      /* scratch record buffer */
 	size_t          v_rec_cap;
+	/* Fetches between their index pass and the end of their reads: while
+	 * any is, DATA that values stop using is held here, not freed (its
+	 * blocks could be reused under a read; vos_io.c, "Fetch"). */
+	uint32_t        v_readers;
+	uint32_t        v_held_nr, v_held_cap;
+	struct vos_held {
+		struct vos_data_addr vh_addr;
+		uint64_t             vh_len;
+	} *v_held;
 };
 
 extern const struct btr_ops vos_cont_ops, vos_obj_ops, vos_dkey_ops, vos_akey_ops;
@@ -145,6 +154,7 @@ val_idx_end(const struct vos_val *v)
 }
 
 /* vos_index.c */
+void             vos_readers_end(struct vos *vos);
 struct vos_cont *vos_cont_find(struct vos *vos, const uuid_t uuid);
 struct vos_obj  *vos_obj_find(struct vos_cont *c, daos_obj_id_t oid);
 void             vos_obj_key(daos_obj_id_t oid, uint8_t key[16]);
@@ -160,8 +170,7 @@ bool             vos_akey_visible(struct vos_obj *o, struct vos_dkey *d, struct 
 				  daos_epoch_t read);
 bool             vos_dkey_visible(struct vos_obj *o, struct vos_dkey *d, daos_epoch_t read);
 bool             vos_obj_visible(struct vos_obj *o, daos_epoch_t read);
-/* Value payload check and copy-out (inline or through the backend). */
-int              vos_val_read(struct vos *vos, const struct vos_val *v, void *buf);
+/* Free a value (and its DATA when free_data; held while fetches read). */
 void             vos_val_free(struct vos *vos, struct vos_val *v, bool free_data);
 
 /* Resolved view of an array at an epoch: pieces, ascending, non-overlapping. */

@@ -28,6 +28,7 @@ vos_close(struct vos *vos)
 	if (vos == NULL)
 		return;
 	btr_destroy(&vos->v_conts, cont_free_cb, vos);
+	D_FREE(vos->v_held); /* empty: no fetch runs at close */
 	D_FREE(vos);
 }
 
@@ -364,14 +365,142 @@ map_add(struct vos_fetch *f, uint64_t lo, uint64_t hi, uint64_t *last_hi)
 	*last_hi = hi;
 }
 
+/*
+ * Fetch. A fetch runs in two passes. The first walks the index (no yield):
+ * values kept in DRAM are checked and copied out at once, and for each one
+ * in DATA it notes what the read needs (address, length, checksum: copies,
+ * never the value itself). The second reads those and may yield; meanwhile
+ * an update or aggregation may free the values and keys the first pass
+ * walked (freed memory a fetch used to read after a yield), and while any
+ * fetch is between its passes the DATA such values used is held, not freed
+ * (vos_readers_end), so no read meets its blocks reused.
+ */
+struct fetch_read {
+	const struct vos_val *fr_id;    /* which value: compared, never dereferenced */
+	struct vos_data_addr  fr_addr;
+	uint64_t              fr_len;
+	uint32_t              fr_csum;
+	daos_epoch_t          fr_epoch;
+	uint8_t              *fr_dst;   /* fr_bytes of the value from fr_off go here */
+	uint64_t              fr_off;
+	uint64_t              fr_bytes;
+	uint32_t              fr_fetch; /* index of its vos_fetch */
+};
+
+#define FETCH_INL 8 /* reads and fetches a plan holds without malloc */
+
+struct fetch_plan {
+	struct fetch_read *fp_reads;
+	uint32_t           fp_nr, fp_cap;
+	uint64_t          *fp_need; /* per fetch: bytes of its buffer (zeroed on failure) */
+	struct fetch_read  fp_reads_inl[FETCH_INL];
+	uint64_t           fp_need_inl[FETCH_INL];
+};
+
 static int
-fetch_array(struct vos *vos, struct vos_obj *o, struct vos_dkey *d, struct vos_akey *a,
-	    daos_epoch_t epoch, struct vos_fetch *f)
+csum_check(const void *buf, const struct fetch_read *r)
+{
+	if (vos_csum(buf, r->fr_len) == r->fr_csum)
+		return 0;
+	D_ERROR("checksum mismatch on a %" PRIu64 "-byte value at epoch %" PRIu64 "\n", r->fr_len,
+		r->fr_epoch);
+	return -DER_CSUM;
+}
+
+/* Pass one for bytes [off, off + bytes) of v, going to dst. */
+static int
+fetch_take(struct fetch_plan *fp, uint32_t fetch, const struct vos_val *v, uint8_t *dst,
+	   uint64_t off, uint64_t bytes)
+{
+	struct fetch_read r = {.fr_id = v, .fr_len = v->v_len, .fr_csum = v->v_csum,
+			       .fr_epoch = v->v_epoch, .fr_dst = dst, .fr_off = off,
+			       .fr_bytes = bytes, .fr_fetch = fetch};
+	int               rc;
+
+	if (!(v->v_flags & VAL_ADDR)) {
+		rc = csum_check(val_data(v), &r);
+		if (rc == 0)
+			memcpy(dst, (const uint8_t *)val_data(v) + off, bytes);
+		return rc;
+	}
+	if (fp->fp_nr == fp->fp_cap) {
+		uint32_t           cap = 2 * fp->fp_cap;
+		struct fetch_read *n;
+
+		D_ALLOC_ARRAY(n, cap);
+		if (n == NULL)
+			return -DER_NOMEM;
+		memcpy(n, fp->fp_reads, fp->fp_nr * sizeof(*n));
+		if (fp->fp_reads != fp->fp_reads_inl)
+			D_FREE(fp->fp_reads);
+		fp->fp_reads = n;
+		fp->fp_cap   = cap;
+	}
+	r.fr_addr                  = *(const struct vos_data_addr *)val_data(v);
+	fp->fp_reads[fp->fp_nr++] = r;
+	return 0;
+}
+
+/* Pass two; the failed read's fetch index in *bad. */
+static int
+fetch_reads(struct vos *vos, struct fetch_plan *fp, uint32_t *bad)
+{
+	const struct vos_data_ops *ops    = vos->v_attr.va_data;
+	const struct vos_val      *cached = NULL;
+	uint8_t                   *tmp    = NULL;
+	uint64_t                   cap    = 0;
+	uint32_t                   i;
+	int                        rc = 0;
+
+	for (i = 0; i < fp->fp_nr; i++) {
+		struct fetch_read *r = &fp->fp_reads[i];
+
+		*bad = r->fr_fetch;
+		if (ops == NULL || ops->dop_read == NULL) {
+			rc = -DER_NOTSUPPORTED;
+			break;
+		}
+		/* a whole value straight into place; a part through a copy that
+		 * serves the neighbouring parts of the same value too */
+		if (r->fr_off == 0 && r->fr_bytes == r->fr_len) {
+			rc = ops->dop_read(vos->v_attr.va_data_arg, &r->fr_addr, r->fr_dst, r->fr_len);
+			if (rc == 0)
+				rc = csum_check(r->fr_dst, r);
+			if (rc != 0)
+				break;
+			continue;
+		}
+		if (cached != r->fr_id) {
+			if (cap < r->fr_len) {
+				D_FREE(tmp);
+				D_ALLOC_NZ(tmp, r->fr_len);
+				if (tmp == NULL) {
+					rc = -DER_NOMEM;
+					break;
+				}
+				cap = r->fr_len;
+			}
+			cached = NULL;
+			rc     = ops->dop_read(vos->v_attr.va_data_arg, &r->fr_addr, tmp, r->fr_len);
+			if (rc == 0)
+				rc = csum_check(tmp, r);
+			if (rc != 0)
+				break;
+			cached = r->fr_id;
+		}
+		memcpy(r->fr_dst, tmp + r->fr_off, r->fr_bytes);
+	}
+	D_FREE(tmp);
+	return rc;
+}
+
+static int
+fetch_array(struct vos_obj *o, struct vos_dkey *d, struct vos_akey *a, daos_epoch_t epoch,
+	    struct vos_fetch *f, struct fetch_plan *fp, uint32_t fetch)
 {
 	struct vos_piece *pieces = NULL;
-	const struct vos_val *cached = NULL;
-	uint8_t          *tmp = NULL, *out = f->vf_buf;
-	uint64_t          need = 0, rsize, last_hi = UINT64_MAX, tmp_cap = 0;
+	uint8_t          *out = f->vf_buf;
+	uint64_t          need = 0, rsize, last_hi = UINT64_MAX;
 	uint32_t          np, i, j;
 	daos_epoch_t      floor;
 	int               rc = 0;
@@ -394,8 +523,10 @@ fetch_array(struct vos *vos, struct vos_obj *o, struct vos_dkey *d, struct vos_a
 	}
 	if (out != NULL && need > f->vf_buf_len)
 		return -DER_REC2BIG;
-	if (out != NULL)
+	if (out != NULL) {
 		memset(out, 0, need);
+		fp->fp_need[fetch] = need;
+	}
 	if (a == NULL || a->ak_nvals == 0)
 		return 0;
 	floor = vos_punch_floor(o, d, a, epoch);
@@ -405,58 +536,35 @@ fetch_array(struct vos *vos, struct vos_obj *o, struct vos_dkey *d, struct vos_a
 		rc = vos_array_view(a, x->rx_idx, x->rx_idx + x->rx_nr, floor, epoch, 0, &pieces,
 				    &np);
 		if (rc != 0)
-			goto out;
-		for (j = 0; j < np; j++) {
+			break;
+		for (j = 0; j < np && rc == 0; j++) {
 			struct vos_piece *p = &pieces[j];
 
 			map_add(f, p->p_lo, p->p_hi, &last_hi);
-			if (out == NULL)
-				continue;
-			if (cached != p->p_val) {
-				if (tmp_cap < p->p_val->v_len) {
-					D_FREE(tmp);
-					D_ALLOC_NZ(tmp, p->p_val->v_len);
-					if (tmp == NULL) {
-						rc = -DER_NOMEM;
-						goto out;
-					}
-					tmp_cap = p->p_val->v_len;
-				}
-				cached = NULL;
-				rc     = vos_val_read(vos, p->p_val, tmp);
-				if (rc != 0)
-					goto out;
-				cached = p->p_val;
-			}
-			memcpy(out + (p->p_lo - x->rx_idx) * rsize,
-			       tmp + (p->p_lo - val_idx(p->p_val)) * rsize,
-			       (p->p_hi - p->p_lo) * rsize);
+			if (out != NULL)
+				rc = fetch_take(fp, fetch, p->p_val, out + (p->p_lo - x->rx_idx) * rsize,
+						(p->p_lo - val_idx(p->p_val)) * rsize,
+						(p->p_hi - p->p_lo) * rsize);
 		}
 		D_FREE(pieces);
+		if (rc != 0)
+			break;
 		out = out == NULL ? NULL : out + x->rx_nr * rsize;
 	}
-out:
-	if (rc != 0 && f->vf_buf != NULL)
-		memset(f->vf_buf, 0, need); /* never hand out part of a bad value */
-	D_FREE(pieces);
-	D_FREE(tmp);
 	return rc;
 }
 
-int
-vos_obj_fetch(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch_t epoch,
-	      uint64_t flags, const d_iov_t *dkey, unsigned int nr, struct vos_fetch *fetches)
+/* Pass one over every fetch (the index only: no yield). */
+static int
+fetch_plan(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch_t epoch,
+	   uint64_t flags, const d_iov_t *dkey, unsigned int nr, struct vos_fetch *fetches,
+	   struct fetch_plan *fp, uint32_t *bad)
 {
 	struct vos_obj  *o;
 	struct vos_dkey *d;
 	unsigned int     i;
 	int              rc;
 
-	rc = epoch == 0 ? -DER_INVAL : key_check(dkey, vos_oid_dkey_uint64(oid));
-	if (rc != 0)
-		return rc;
-	if (nr > 0 && fetches == NULL)
-		return -DER_INVAL;
 	o = vos_obj_find(vos_cont_find(vos, cont), oid);
 	d = vos_dkey_find(o, dkey->iov_buf, dkey->iov_len);
 	if (flags & DAOS_COND_DKEY_FETCH && (d == NULL || !vos_dkey_visible(o, d, epoch)))
@@ -467,14 +575,15 @@ vos_obj_fetch(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch_
 		struct vos_akey  *a;
 		struct vos_val   *v;
 
-		rc = key_check(&f->vf_name, vos_oid_akey_uint64(oid));
+		*bad = i;
+		rc   = key_check(&f->vf_name, vos_oid_akey_uint64(oid));
 		if (rc != 0)
 			return rc;
 		a = vos_akey_find(d, f->vf_name.iov_buf, f->vf_name.iov_len);
 		if (cond & DAOS_COND_AKEY_FETCH && (a == NULL || !vos_akey_visible(o, d, a, epoch)))
 			return -DER_NONEXIST;
 		if (f->vf_type == DAOS_IOD_ARRAY) {
-			rc = fetch_array(vos, o, d, a, epoch, f);
+			rc = fetch_array(o, d, a, epoch, f, fp, i);
 			if (rc != 0)
 				return rc;
 			continue;
@@ -490,13 +599,51 @@ vos_obj_fetch(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch_
 			continue;
 		if (f->vf_buf_len < v->v_len)
 			return -DER_REC2BIG;
-		rc = vos_val_read(vos, v, f->vf_buf);
-		if (rc != 0) {
-			memset(f->vf_buf, 0, v->v_len);
+		fp->fp_need[i] = v->v_len;
+		rc             = fetch_take(fp, i, v, f->vf_buf, 0, v->v_len);
+		if (rc != 0)
 			return rc;
-		}
 	}
 	return 0;
+}
+
+int
+vos_obj_fetch(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, daos_epoch_t epoch,
+	      uint64_t flags, const d_iov_t *dkey, unsigned int nr, struct vos_fetch *fetches)
+{
+	struct fetch_plan fp;
+	uint32_t          bad = 0;
+	int               rc;
+
+	rc = epoch == 0 ? -DER_INVAL : key_check(dkey, vos_oid_dkey_uint64(oid));
+	if (rc != 0)
+		return rc;
+	if (nr > 0 && fetches == NULL)
+		return -DER_INVAL;
+	fp.fp_reads = fp.fp_reads_inl;
+	fp.fp_nr    = 0;
+	fp.fp_cap   = FETCH_INL;
+	fp.fp_need  = fp.fp_need_inl;
+	if (nr > FETCH_INL) {
+		D_ALLOC_ARRAY(fp.fp_need, nr);
+		if (fp.fp_need == NULL)
+			return -DER_NOMEM;
+	} else {
+		memset(fp.fp_need_inl, 0, sizeof(fp.fp_need_inl));
+	}
+	vos->v_readers++;
+	rc = fetch_plan(vos, cont, oid, epoch, flags, dkey, nr, fetches, &fp, &bad);
+	if (rc == 0)
+		rc = fetch_reads(vos, &fp, &bad);
+	vos_readers_end(vos);
+	/* never hand out part of a bad value */
+	if (rc != 0 && bad < nr && fetches[bad].vf_buf != NULL && fp.fp_need[bad] > 0)
+		memset(fetches[bad].vf_buf, 0, fp.fp_need[bad]);
+	if (fp.fp_reads != fp.fp_reads_inl)
+		D_FREE(fp.fp_reads);
+	if (fp.fp_need != fp.fp_need_inl)
+		D_FREE(fp.fp_need);
+	return rc;
 }
 
 /* ---- punch ---- */

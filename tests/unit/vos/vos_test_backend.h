@@ -20,6 +20,10 @@ struct test_backend {
 	uint64_t          tb_nr, tb_cap;
 	uint64_t          tb_allocs, tb_frees;
 	bool              tb_replaying;
+	/* Run once at the next read, before its bytes are copied: what other
+	 * ULTs may do while a real read waits for the device. */
+	void            (*tb_read_hook)(void *arg);
+	void             *tb_read_hook_arg;
 };
 
 static inline int
@@ -66,8 +70,16 @@ tb_write(void *arg, const struct vos_data_addr *addr, const void *buf, uint64_t 
 static inline int
 tb_read(void *arg, const struct vos_data_addr *addr, void *buf, uint64_t len)
 {
-	struct tb_extent *te = tb_find(arg, addr, len);
+	struct test_backend *tb = arg;
+	struct tb_extent    *te;
 
+	if (tb->tb_read_hook != NULL) {
+		void (*hook)(void *) = tb->tb_read_hook;
+
+		tb->tb_read_hook = NULL;
+		hook(tb->tb_read_hook_arg);
+	}
+	te = tb_find(tb, addr, len);
 	if (te == NULL)
 		return -DER_IO;
 	memcpy(buf, te->te_buf, len);
