@@ -452,26 +452,20 @@ fetch_reads(struct vos *vos, struct fetch_plan *fp, uint32_t *bad)
 	uint32_t                   i;
 	int                        rc = 0;
 
+	if (fp->fp_nr > 0 && (ops == NULL || ops->dop_read == NULL)) {
+		*bad = fp->fp_reads[0].fr_fetch;
+		return -DER_NOTSUPPORTED;
+	}
 	for (i = 0; i < fp->fp_nr; i++) {
 		struct fetch_read *r = &fp->fp_reads[i];
-
-		*bad = r->fr_fetch;
-		if (ops == NULL || ops->dop_read == NULL) {
-			rc = -DER_NOTSUPPORTED;
-			break;
-		}
 		/* a whole value straight into place; a part through a copy that
 		 * serves the neighbouring parts of the same value too */
-		if (r->fr_off == 0 && r->fr_bytes == r->fr_len) {
-			rc = ops->dop_read(vos->v_attr.va_data_arg, &r->fr_addr, r->fr_dst, r->fr_len);
-			if (rc == 0)
-				rc = csum_check(r->fr_dst, r);
-			if (rc != 0)
-				break;
-			continue;
-		}
-		if (cached != r->fr_id) {
-			if (cap < r->fr_len) {
+		bool               whole = r->fr_off == 0 && r->fr_bytes == r->fr_len;
+		uint8_t           *to;
+
+		*bad = r->fr_fetch;
+		if (whole || cached != r->fr_id) {
+			if (!whole && cap < r->fr_len) {
 				D_FREE(tmp);
 				D_ALLOC_NZ(tmp, r->fr_len);
 				if (tmp == NULL) {
@@ -480,12 +474,15 @@ fetch_reads(struct vos *vos, struct fetch_plan *fp, uint32_t *bad)
 				}
 				cap = r->fr_len;
 			}
+			to     = whole ? r->fr_dst : tmp;
 			cached = NULL;
-			rc     = ops->dop_read(vos->v_attr.va_data_arg, &r->fr_addr, tmp, r->fr_len);
+			rc     = ops->dop_read(vos->v_attr.va_data_arg, &r->fr_addr, to, r->fr_len);
 			if (rc == 0)
-				rc = csum_check(tmp, r);
+				rc = csum_check(to, r);
 			if (rc != 0)
 				break;
+			if (whole)
+				continue;
 			cached = r->fr_id;
 		}
 		memcpy(r->fr_dst, tmp + r->fr_off, r->fr_bytes);
