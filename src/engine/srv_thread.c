@@ -332,7 +332,15 @@ tgt_main(void *arg)
 	if (rc != 0) {
 		start_report(xs, rc);
 	} else {
+		struct sched_stats st;
+
 		sched_run(xs->x_sched);
+		/* for the log: how much each pass and each system call carried */
+		sched_stats_get(xs->x_sched, &st);
+		D_INFO("target %u: %" PRIu64 " ULTs, %" PRIu64 " switches, %" PRIu64
+		       " I/O completions, %" PRIu64 " submits, %" PRIu64 " sleeps\n",
+		       xs->x_tgt, st.ss_ults, st.ss_switches, st.ss_io_done, st.ss_submits,
+		       st.ss_idle_waits);
 	}
 	return NULL;
 }
