@@ -44,6 +44,41 @@ void obj_tx_commit_handler(struct rpc_req *req, void *arg);
 int  obj_bulk_recv(struct rpc_req *req, struct bio_target *bt, uint64_t len, uint8_t **bufp);
 int  obj_tx_recover(void);
 
+/* Hashes of (container, object) and of a dkey under it, for per-target tables. */
+uint64_t obj_oid_hash(const uuid_t cont, daos_obj_id_t oid);
+uint64_t obj_dkey_hash(uint64_t oh, const d_iov_t *dkey);
+
+/* ---- conditional writes against the writes in flight (obj_cond.c) ---- */
+
+#define OBJ_WGUARD_DKEYS 8 /* dkeys a guard names; more: held as the whole object */
+
+/* What one write holds from its checks to its effect. */
+struct obj_wguard {
+	int      g_tgt;
+	bool     g_cond;
+	uint32_t g_obj;                   /* object slot */
+	uint32_t g_nr;                    /* dkey slots below; 0: the whole object */
+	uint32_t g_dk[OBJ_WGUARD_DKEYS];
+};
+
+/* Target thread, at start: its tables. -DER_NOMEM. */
+int  obj_cond_init_tgt(int tgt);
+/* Do an update's or a punch's flags hold a condition? */
+bool obj_cond_flags(uint64_t flags);
+/*
+ * Target thread, before a write checks anything: hold the object's dkeys (nr
+ * of them; 0: the whole object) until obj_write_exit, after its effect. A
+ * conditional write (cond) first waits for the writes already holding its
+ * slots; a plain one waits only while a conditional one waits there. May
+ * yield; never fails.
+ */
+void obj_write_enter(int tgt, const uuid_t cont, daos_obj_id_t oid, const d_iov_t *dkeys,
+		     uint32_t nr, bool cond, struct obj_wguard *g);
+void obj_write_exit(struct obj_wguard *g);
+/* Target thread: does a write outside transactions hold the slot of the
+ * object's dkey (NULL: anything under the object)? Never yields. */
+bool obj_write_busy(int tgt, const uuid_t cont, daos_obj_id_t oid, const d_iov_t *dkey);
+
 /* ---- update and punch bodies (obj_srv.c), shared with transactions ---- */
 
 struct ds_cont_tgt_hdl;

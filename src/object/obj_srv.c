@@ -245,11 +245,13 @@ obj_update_handler(struct rpc_req *req, void *arg)
 {
 	struct obj_req     orq;
 	struct dop_io      io = {0};
+	struct obj_wguard  g;
 	struct denc        e;
 	uint8_t           *bulk = NULL;
 	const uint8_t     *data;
 	uint64_t           need = 0, epoch;
 	uint32_t           i;
+	bool               cond;
 	int                rc;
 
 	(void)arg;
@@ -285,16 +287,25 @@ obj_update_handler(struct rpc_req *req, void *arg)
 	rc = obj_update_verify(orq.or_hdl, &io, data);
 	if (rc != 0)
 		goto out;
+	/* the epoch is chosen inside the guard: above every write it waited for */
+	cond = obj_cond_flags(io.io_head.dh_flags);
+	obj_write_enter(dss_tgt_self(), orq.or_hdl->th_cont, io.io_head.dh_oid, &io.io_dkey, 1,
+			cond, &g);
 	epoch = io.io_head.dh_epoch;
 	if (epoch == 0)
 		epoch = obj_tx_write_epoch(dss_tgt_self(), orq.or_hdl->th_cont, io.io_head.dh_oid,
 					   &io.io_dkey);
+	/* checking a condition reads the key: not while a commit writes it */
+	if (cond)
+		obj_tx_read(dss_tgt_self(), orq.or_hdl->th_cont, io.io_head.dh_oid, &io.io_dkey,
+			    epoch, 0);
 	/* held from its choice to its application: aggregation stays below it */
 	rc = ds_cont_agg_hold(orq.or_hdl->th_pool, orq.or_hdl->th_cont, epoch);
-	if (rc != 0)
-		goto out;
-	rc = obj_update_exec(orq.or_vos, orq.or_hdl->th_cont, &io, data, epoch, false);
-	ds_cont_agg_release(orq.or_hdl->th_pool, orq.or_hdl->th_cont, epoch);
+	if (rc == 0) {
+		rc = obj_update_exec(orq.or_vos, orq.or_hdl->th_cont, &io, data, epoch, false);
+		ds_cont_agg_release(orq.or_hdl->th_pool, orq.or_hdl->th_cont, epoch);
+	}
+	obj_write_exit(&g);
 	if (rc == 0)
 		denc_u64(&e, epoch);
 out:
@@ -519,11 +530,13 @@ obj_punch_exec(struct vos *vos, const uuid_t cont, daos_obj_id_t oid, uint64_t f
 static void
 obj_punch_handler(struct rpc_req *req, void *arg)
 {
-	struct obj_req   orq;
-	struct obj_punch p = {0};
-	uint64_t         epoch;
-	uint32_t         i;
-	int              rc;
+	struct obj_req    orq;
+	struct obj_punch  p = {0};
+	struct obj_wguard g;
+	uint64_t          epoch;
+	uint32_t          i;
+	bool              cond;
+	int               rc;
 
 	(void)arg;
 	rc = obj_req_begin(req, &orq, true);
@@ -531,6 +544,10 @@ obj_punch_handler(struct rpc_req *req, void *arg)
 		rc = obj_punch_decode(&orq.or_dec, &p);
 	if (rc != 0)
 		goto out;
+	cond = obj_cond_flags(orq.or_head.dh_flags);
+	obj_write_enter(dss_tgt_self(), orq.or_hdl->th_cont, orq.or_head.dh_oid, p.op_keys,
+			p.op_kind == DOP_PUNCH_OBJ ? 0 : p.op_kind == DOP_PUNCH_DKEYS ? p.op_nr : 1,
+			cond, &g);
 	epoch = orq.or_head.dh_epoch;
 	if (epoch == 0) {
 		/* one epoch above every remembered read of what is punched */
@@ -540,12 +557,16 @@ obj_punch_handler(struct rpc_req *req, void *arg)
 			epoch = MAX(epoch, obj_tx_write_epoch(dss_tgt_self(), orq.or_hdl->th_cont,
 							      orq.or_head.dh_oid, &p.op_keys[i]));
 	}
+	for (i = 0; cond && i < (p.op_kind == DOP_PUNCH_DKEYS ? p.op_nr : 1); i++)
+		obj_tx_read(dss_tgt_self(), orq.or_hdl->th_cont, orq.or_head.dh_oid,
+			    p.op_kind == DOP_PUNCH_OBJ ? NULL : &p.op_keys[i], epoch, 0);
 	rc = ds_cont_agg_hold(orq.or_hdl->th_pool, orq.or_hdl->th_cont, epoch);
-	if (rc != 0)
-		goto out;
-	rc = obj_punch_exec(orq.or_vos, orq.or_hdl->th_cont, orq.or_head.dh_oid,
-			    orq.or_head.dh_flags, &p, epoch);
-	ds_cont_agg_release(orq.or_hdl->th_pool, orq.or_hdl->th_cont, epoch);
+	if (rc == 0) {
+		rc = obj_punch_exec(orq.or_vos, orq.or_hdl->th_cont, orq.or_head.dh_oid,
+				    orq.or_head.dh_flags, &p, epoch);
+		ds_cont_agg_release(orq.or_hdl->th_pool, orq.or_hdl->th_cont, epoch);
+	}
+	obj_write_exit(&g);
 out:
 	obj_punch_fini(&p);
 	obj_req_end(&orq, rc, NULL);
@@ -917,6 +938,8 @@ obj_init_tgt(int tgt, struct rpc_ctx *ctx)
 	int    rc;
 
 	rc = obj_tx_init_tgt(tgt);
+	if (rc == 0)
+		rc = obj_cond_init_tgt(tgt);
 	if (rc != 0)
 		return rc;
 	for (i = 0; i < ARRAY_SIZE(handlers); i++) {

@@ -97,8 +97,8 @@ obj_tx_init_tgt(int tgt)
 	return 0;
 }
 
-static uint64_t
-obj_hash(const uuid_t cont, daos_obj_id_t oid)
+uint64_t
+obj_oid_hash(const uuid_t cont, daos_obj_id_t oid)
 {
 	uint64_t c;
 
@@ -106,8 +106,8 @@ obj_hash(const uuid_t cont, daos_obj_id_t oid)
 	return d_hash_mix64(oid.lo ^ d_hash_mix64(oid.hi ^ d_hash_mix64(c)));
 }
 
-static uint64_t
-dkey_hash(uint64_t oh, const d_iov_t *dkey)
+uint64_t
+obj_dkey_hash(uint64_t oh, const d_iov_t *dkey)
 {
 	return d_hash_mix64(oh ^ d_hash_murmur64(dkey->iov_buf, (unsigned int)dkey->iov_len, 7431));
 }
@@ -142,7 +142,7 @@ pend_find(struct obj_tx_tgt *t, uint64_t oh, const d_iov_t *dkey, daos_epoch_t m
 	  uint64_t tx)
 {
 	struct obj_pend *p;
-	uint64_t         dh = dkey != NULL ? dkey_hash(oh, dkey) : 0;
+	uint64_t         dh = dkey != NULL ? obj_dkey_hash(oh, dkey) : 0;
 
 	d_list_for_each_entry(p, &t->ot_pending, pe_link)
 		if (p->pe_tx != tx && p->pe_epoch <= max_epoch && pend_match(p, oh, dkey, dh))
@@ -155,7 +155,7 @@ obj_tx_read(int tgt, const uuid_t cont, daos_obj_id_t oid, const d_iov_t *dkey,
 	    daos_epoch_t epoch, uint64_t txid)
 {
 	struct obj_tx_tgt *t  = obj_tx_tgts[tgt];
-	uint64_t           oh = obj_hash(cont, oid);
+	uint64_t           oh = obj_oid_hash(cont, oid);
 	daos_epoch_t       at;
 
 	while (pend_find(t, oh, dkey, epoch, txid))
@@ -169,7 +169,7 @@ obj_tx_read(int tgt, const uuid_t cont, daos_obj_id_t oid, const d_iov_t *dkey,
 	}
 	rts_bump(&t->ot_obj_any[oh % OBJ_RTS_OBJ_SLOTS], at, txid);
 	if (dkey != NULL)
-		rts_bump(&t->ot_dkey[dkey_hash(oh, dkey) % OBJ_RTS_DKEY_SLOTS], at, txid);
+		rts_bump(&t->ot_dkey[obj_dkey_hash(oh, dkey) % OBJ_RTS_DKEY_SLOTS], at, txid);
 	else
 		rts_bump(&t->ot_obj_all[oh % OBJ_RTS_OBJ_SLOTS], at, txid);
 }
@@ -180,7 +180,7 @@ write_rts(struct obj_tx_tgt *t, uint64_t oh, const d_iov_t *dkey, const struct o
 	  const struct obj_rts **b)
 {
 	*a = &t->ot_obj_all[oh % OBJ_RTS_OBJ_SLOTS];
-	*b = dkey != NULL ? &t->ot_dkey[dkey_hash(oh, dkey) % OBJ_RTS_DKEY_SLOTS]
+	*b = dkey != NULL ? &t->ot_dkey[obj_dkey_hash(oh, dkey) % OBJ_RTS_DKEY_SLOTS]
 			  : &t->ot_obj_any[oh % OBJ_RTS_OBJ_SLOTS];
 }
 
@@ -190,7 +190,7 @@ obj_tx_write_epoch(int tgt, const uuid_t cont, daos_obj_id_t oid, const d_iov_t 
 	const struct obj_rts *a, *b;
 	daos_epoch_t          epoch = d_hlc_get(), floor;
 
-	write_rts(obj_tx_tgts[tgt], obj_hash(cont, oid), dkey, &a, &b);
+	write_rts(obj_tx_tgts[tgt], obj_oid_hash(cont, oid), dkey, &a, &b);
 	floor = MAX(a->rt_epoch, b->rt_epoch);
 	if (epoch <= floor) {
 		epoch = floor + 1;
@@ -542,12 +542,13 @@ txc_release(int tgt, void *arg)
 
 /* One operation against this target's state; nothing yields in here. */
 static int
-txo_validate(struct obj_tx_tgt *t, struct vos *vos, const uuid_t cont, const struct obj_txo *x,
+txo_validate(int tgt, struct vos *vos, const uuid_t cont, const struct obj_txo *x,
 	     const struct dop_tx *tx)
 {
+	struct obj_tx_tgt    *t = obj_tx_tgts[tgt];
 	const struct obj_rts *a, *b;
 	const d_iov_t        *dkeys[DOP_LIST_MAX + 1];
-	uint64_t              oh = obj_hash(cont, x->xo_head.dh_oid);
+	uint64_t              oh = obj_oid_hash(cont, x->xo_head.dh_oid);
 	unsigned int          i, n;
 
 	if (x->xo_kind == DOP_TXO_READ) {
@@ -562,6 +563,9 @@ txo_validate(struct obj_tx_tgt *t, struct vos *vos, const uuid_t cont, const str
 	for (i = 0; i < n; i++) {
 		if (pend_find(t, oh, dkeys[i], DAOS_EPOCH_MAX, tx->tx_id))
 			return -DER_TX_RESTART;
+		/* a condition checked now would miss a write on its way */
+		if (x->xo_cond != 0 && obj_write_busy(tgt, cont, x->xo_head.dh_oid, dkeys[i]))
+			return -DER_TX_RESTART;
 		write_rts(t, oh, dkeys[i], &a, &b);
 		if (rts_conflict(a, tx->tx_epoch, tx->tx_id) ||
 		    rts_conflict(b, tx->tx_epoch, tx->tx_id))
@@ -575,7 +579,7 @@ txo_lock(struct obj_tx_tgt *t, const uuid_t cont, const struct obj_txo *x, const
 {
 	const d_iov_t   *dkeys[DOP_LIST_MAX + 1];
 	struct obj_pend *p;
-	uint64_t         oh = obj_hash(cont, x->xo_head.dh_oid);
+	uint64_t         oh = obj_oid_hash(cont, x->xo_head.dh_oid);
 	unsigned int     i, n;
 
 	if (x->xo_kind == DOP_TXO_READ)
@@ -589,7 +593,7 @@ txo_lock(struct obj_tx_tgt *t, const uuid_t cont, const struct obj_txo *x, const
 		p->pe_epoch = tx->tx_epoch;
 		p->pe_obj   = oh;
 		p->pe_whole = dkeys[i] == NULL;
-		p->pe_dkey  = dkeys[i] != NULL ? dkey_hash(oh, dkeys[i]) : 0;
+		p->pe_dkey  = dkeys[i] != NULL ? obj_dkey_hash(oh, dkeys[i]) : 0;
 		d_list_add_tail(&p->pe_link, &t->ot_pending);
 	}
 	return 0;
@@ -644,7 +648,7 @@ txc_validate(int tgt, void *arg)
 						     x.xo_io.io_data, tx->tx_epoch, true);
 			}
 			if (rc == 0)
-				rc = pass == 0 ? txo_validate(t, vos_store_vos(vs), hdl->th_cont, &x, tx)
+				rc = pass == 0 ? txo_validate(tgt, vos_store_vos(vs), hdl->th_cont, &x, tx)
 					       : txo_lock(t, hdl->th_cont, &x, tx);
 			txo_fini(&x);
 		}

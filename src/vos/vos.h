@@ -57,8 +57,9 @@
  *   A struct vos belongs to one target thread. Nothing is locked. Calls that
  *   invoke the log callback may yield; other ULTs of the same thread may then
  *   change the index. Conditions are checked before logging, so two
- *   concurrent conditional updates of the same key may both pass (the
- *   distributed transaction layer is what serialises them).
+ *   concurrent conditional updates of the same key may both pass: the
+ *   caller serialises them (the object service holds each write's keys
+ *   from its checks to its effect, src/object/obj_cond.c).
  *
  * CAVEATS
  *   - Aggregation below a bound assumes no update at or below that bound

@@ -1341,6 +1341,99 @@ test_cont_acl(void **state)
 	assert_int_equal(daos_pool_disconnect(poh, NULL), 0);
 }
 
+/*
+ * Conditional updates racing on one key: of RACEN inserts of the same dkey
+ * (or akey) in flight at once, exactly one succeeds and the key holds its
+ * value; the rest get -DER_EXIST. Values above VOS's inline size make each
+ * one wait for a DATA write between its check and its effect, the window
+ * where two of them could both find the key absent.
+ */
+#define RACEN 24
+static void
+cond_race_round(daos_handle_t oh, daos_handle_t eqh, const char *dk, const char *ak,
+		uint64_t flags, size_t size)
+{
+	daos_event_t  evs[RACEN], *done[RACEN];
+	daos_key_t    dkey;
+	daos_iod_t    iods[RACEN];
+	d_sg_list_t   sgls[RACEN];
+	d_iov_t       iovs[RACEN];
+	uint8_t      *bufs[RACEN], *back;
+	int           i, n, got = 0, won = -1, exist = 0;
+
+	d_iov_set(&dkey, (void *)dk, strlen(dk));
+	for (i = 0; i < RACEN; i++) {
+		bufs[i] = malloc(size);
+		assert_non_null(bufs[i]);
+		fill(bufs[i], size, (unsigned int)i + 1);
+		assert_int_equal(daos_event_init(&evs[i], eqh, NULL), 0);
+		d_iov_set(&iods[i].iod_name, (void *)ak, strlen(ak));
+		iods[i].iod_type  = DAOS_IOD_SINGLE;
+		iods[i].iod_size  = size;
+		iods[i].iod_nr    = 1;
+		iods[i].iod_recxs = NULL;
+		iods[i].iod_flags = (flags & DAOS_COND_PER_AKEY) ? DAOS_COND_AKEY_INSERT : 0;
+		d_iov_set(&iovs[i], bufs[i], size);
+		sgls[i].sg_nr     = 1;
+		sgls[i].sg_nr_out = 0;
+		sgls[i].sg_iovs   = &iovs[i];
+		assert_int_equal(daos_obj_update(oh, DAOS_TX_NONE, flags, &dkey, 1, &iods[i],
+						 &sgls[i], &evs[i]),
+				 0);
+	}
+	while (got < RACEN) {
+		n = daos_eq_poll(eqh, 0, DAOS_EQ_WAIT, RACEN, done);
+		assert_true(n > 0);
+		got += n;
+	}
+	for (i = 0; i < RACEN; i++) {
+		if (evs[i].ev_error == 0) {
+			assert_int_equal(won, -1);
+			won = i;
+		} else {
+			assert_int_equal(evs[i].ev_error, -DER_EXIST);
+			exist++;
+		}
+		assert_int_equal(daos_event_fini(&evs[i]), 0);
+	}
+	assert_int_not_equal(won, -1);
+	assert_int_equal(exist, RACEN - 1);
+	/* the key holds the winner's value, whole */
+	back = calloc(1, size);
+	iods[0].iod_size  = DAOS_REC_ANY;
+	iods[0].iod_flags = 0;
+	d_iov_set(&iovs[0], back, size);
+	assert_int_equal(daos_obj_fetch(oh, DAOS_TX_NONE, 0, &dkey, 1, &iods[0], &sgls[0], NULL,
+					NULL),
+			 0);
+	assert_int_equal(iods[0].iod_size, size);
+	assert_memory_equal(back, bufs[won], size);
+	free(back);
+	for (i = 0; i < RACEN; i++)
+		free(bufs[i]);
+}
+
+static void
+test_cond_race(void **state)
+{
+	daos_obj_id_t oid = {.lo = 7, .hi = 0};
+	daos_handle_t oh, eqh;
+
+	(void)state;
+	open_cont("condrace");
+	assert_int_equal(daos_eq_create(&eqh), 0);
+	assert_int_equal(daos_obj_generate_oid(t_coh, &oid, 0, OC_S1, 0, 0), 0);
+	assert_int_equal(daos_obj_open(t_coh, oid, DAOS_OO_RW, &oh, NULL), 0);
+	cond_race_round(oh, eqh, "big", "a", DAOS_COND_DKEY_INSERT, 64 << 10);
+	cond_race_round(oh, eqh, "small", "a", DAOS_COND_DKEY_INSERT, 8);
+	cond_race_round(oh, eqh, "akeys", "a", DAOS_COND_PER_AKEY, 16 << 10);
+	/* a new akey under a dkey that exists */
+	cond_race_round(oh, eqh, "akeys", "b", DAOS_COND_AKEY_INSERT, 8);
+	assert_int_equal(daos_obj_close(oh, NULL), 0);
+	assert_int_equal(daos_eq_destroy(eqh, 0), 0);
+	close_cont();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1352,7 +1445,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_query_target),  cmocka_unit_test(test_fork),
 	    cmocka_unit_test(test_cont_roots),    cmocka_unit_test(test_oit),
 	    cmocka_unit_test(test_filter_cont),
-	    cmocka_unit_test(test_cont_acl),
+	    cmocka_unit_test(test_cont_acl),      cmocka_unit_test(test_cond_race),
 	};
 
 	if (argc == 4 && strcmp(argv[1], "child") == 0)
