@@ -494,6 +494,101 @@ test_async(void **state)
 	assert_int_equal(daos_obj_close(oh, NULL), 0);
 }
 
+/* ---- a transaction's condition against conditional writes in flight ---- */
+
+/*
+ * Inserts of one key outside a transaction, with values big enough that
+ * each waits for a DATA write between its check and its effect, then a
+ * transaction opened after them (so its epoch is above theirs) that inserts
+ * the same key: of all of them exactly one succeeds, and the key holds its
+ * value. The commit may restart (a write held the key while it checked).
+ */
+#define CRACE_N      12
+#define CRACE_ROUNDS 20
+#define CRACE_SIZE   (64u << 10)
+static void
+test_cond_race(void **state)
+{
+	daos_handle_t eqh, th, oh = obj_new(t_coh, 95, OC_S1);
+	daos_event_t  evs[CRACE_N + 1], *done[CRACE_N + 1];
+	struct val_io vio[CRACE_N + 1];
+	uint64_t     *bufs[CRACE_N + 1];
+	char          dk[16];
+	int           r, i, n, got, wins, restarts = 0;
+	uint64_t      winner;
+
+	(void)state;
+	assert_int_equal(daos_eq_create(&eqh), 0);
+	for (i = 0; i <= CRACE_N; i++) {
+		bufs[i] = calloc(1, CRACE_SIZE);
+		assert_non_null(bufs[i]);
+		bufs[i][0] = 1 + (uint64_t)i;
+	}
+	for (r = 0; r < CRACE_ROUNDS; r++) {
+		snprintf(dk, sizeof(dk), "r%d", r);
+		for (i = 0; i <= CRACE_N; i++) {
+			assert_int_equal(daos_event_init(&evs[i], eqh, NULL), 0);
+			val_io_init(&vio[i], dk, 0);
+			vio[i].vi_iod.iod_size = CRACE_SIZE;
+			d_iov_set(&vio[i].vi_iov, bufs[i], CRACE_SIZE);
+		}
+		for (i = 0; i < CRACE_N; i++)
+			assert_int_equal(daos_obj_update(oh, DAOS_TX_NONE, DAOS_COND_DKEY_INSERT,
+							 &vio[i].vi_dkey, 1, &vio[i].vi_iod,
+							 &vio[i].vi_sgl, &evs[i]),
+					 0);
+		/* the inserts reach the server (and take their epochs) first */
+		got = daos_eq_poll(eqh, 0, 300, CRACE_N, done);
+		assert_true(got >= 0);
+		assert_int_equal(daos_tx_open(t_coh, &th, 0, NULL), 0);
+		assert_int_equal(daos_obj_update(oh, th, DAOS_COND_DKEY_INSERT,
+						 &vio[CRACE_N].vi_dkey, 1, &vio[CRACE_N].vi_iod,
+						 &vio[CRACE_N].vi_sgl, NULL),
+				 0);
+		assert_int_equal(daos_tx_commit(th, &evs[CRACE_N]), 0);
+		for (; got <= CRACE_N; got += n) {
+			n = daos_eq_poll(eqh, 0, DAOS_EQ_WAIT, CRACE_N + 1, done);
+			assert_true(n > 0);
+		}
+		wins   = 0;
+		winner = 0;
+		for (i = 0; i <= CRACE_N; i++) {
+			int rc = evs[i].ev_error;
+
+			if (rc == 0) {
+				wins++;
+				winner = 1 + (uint64_t)i;
+			} else if (i == CRACE_N && rc == -DER_TX_RESTART) {
+				restarts++;
+			} else {
+				assert_int_equal(rc, -DER_EXIST);
+			}
+			assert_int_equal(daos_event_fini(&evs[i]), 0);
+		}
+		assert_int_equal(wins, 1);
+		/* the winner's value, whole */
+		{
+			uint64_t *back = calloc(1, CRACE_SIZE);
+
+			val_io_init(&vio[0], dk, 0);
+			vio[0].vi_iod.iod_size = DAOS_REC_ANY;
+			d_iov_set(&vio[0].vi_iov, back, CRACE_SIZE);
+			assert_int_equal(daos_obj_fetch(oh, DAOS_TX_NONE, 0, &vio[0].vi_dkey, 1,
+							&vio[0].vi_iod, &vio[0].vi_sgl, NULL, NULL),
+					 0);
+			assert_int_equal(vio[0].vi_iod.iod_size, CRACE_SIZE);
+			assert_memory_equal(back, bufs[winner - 1], CRACE_SIZE);
+			free(back);
+		}
+		assert_int_equal(daos_tx_close(th, NULL), 0);
+	}
+	print_message("cond race: %d of %d commits restarted\n", restarts, CRACE_ROUNDS);
+	for (i = 0; i <= CRACE_N; i++)
+		free(bufs[i]);
+	assert_int_equal(daos_eq_destroy(eqh, 0), 0);
+	assert_int_equal(daos_obj_close(oh, NULL), 0);
+}
+
 /* ---- a transaction too big for one message body: it travels as bulk ---- */
 
 static void
@@ -1052,6 +1147,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(test_isolation),   cmocka_unit_test(test_atomic_multi),
 	    cmocka_unit_test(test_conflict),    cmocka_unit_test(test_write_after_read),
 	    cmocka_unit_test(test_snapshot_tx), cmocka_unit_test(test_async),
+	    cmocka_unit_test(test_cond_race),
 	    cmocka_unit_test(test_large),       cmocka_unit_test(test_refused),
 	    cmocka_unit_test(test_abort),
 	    cmocka_unit_test(test_bad_handles), cmocka_unit_test(test_fuzz_commit),
