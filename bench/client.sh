@@ -84,45 +84,35 @@ for r in $(seq 1 "$rounds"); do
 	results+=("$fw4k" "$fw4ks" "$u4k" "$fw1m" "$u1m" "$fr1m" "$f1m" "$kv64" "$kv64d")
 done
 
-python3 - "$json" "$targets" "${results[@]}" <<'PY'
-import json, statistics, sys
+PYTHONPATH="$here/bench" python3 - "$json" "$targets" "${results[@]}" <<'PY'
+import json, sys
+from paired import print_table, table, table_json
 js, targets = sys.argv[1] == "1", int(sys.argv[2])
 names = ["fw4k", "fw4ks", "u4k", "fw1m", "u1m", "fr1m", "f1m", "kv", "kvd"]
 args = [json.loads(a) for a in sys.argv[3:]]
 rounds = [dict(zip(names, args[i:i + len(names)])) for i in range(0, len(args), len(names))]
-med = statistics.median
 # (row, ours, unit (a key of the JSON), limit's name, limit (a key, or a fixed number), target)
 rows = [
     ("4 KiB update, QD32 (durable)", "u4k", "iops", "fio 4k randwrite QD32", "fw4k", 0.6),
     ("4 KiB update vs fio+fdatasync", "u4k", "iops", "fio same, fdatasync/32", "fw4ks", None),
     ("1 MiB update, QD8", "u1m", "mib_s", "fio 1M write QD8", "fw1m", 0.7),
     ("1 MiB fetch, QD8", "f1m", "mib_s", "fio 1M read QD8", "fr1m", 0.7),
-    ("64 B KV put, QD32", "kv", "iops", "target 100000/s", 100000.0, 1.0),
-    ("64 B KV put, QD512", "kvd", "iops", "target 100000/s", 100000.0, 1.0),
+    ("64 B KV put, QD32", "kv", "iops", "target 100000/s", 100000, 1.0),
+    ("64 B KV put, QD512", "kvd", "iops", "target 100000/s", 100000, 1.0),
 ]
-def lim(rd, ref, unit):
-    return ref if isinstance(ref, float) else rd[ref][unit]
-table = []
-for name, key, unit, ref_name, ref, target in rows:
-    ratios = [rd[key][unit] / lim(rd, ref, unit) for rd in rounds]
-    table.append((name, med([rd[key][unit] for rd in rounds]), "ops/s" if unit == "iops" else "MiB/s",
-                  ref_name, med([lim(rd, ref, unit) for rd in rounds]), ratios, target))
+tab = table(rounds, rows)
 out = {"targets": targets, "rounds": len(rounds),
        "fio": {k: [rd[f] for rd in rounds] for k, f in
                [("randwrite_4k_qd32", "fw4k"), ("randwrite_4k_qd32_fdatasync32", "fw4ks"),
                 ("write_1m_qd8", "fw1m"), ("read_1m_qd8", "fr1m")]},
        "daos_perf": {k: [rd[f] for rd in rounds] for k, f in
                      [("update_4k", "u4k"), ("update_1m", "u1m"), ("fetch_1m", "f1m"),
-                      ("kv_put_64", "kv"), ("kv_put_64_qd512", "kvd")]},
-       "ratios": {t[0]: round(med(t[5]), 3) for t in table},
-       "ratio_range": {t[0]: [round(min(t[5]), 3), round(max(t[5]), 3)] for t in table}}
+                      ("kv_put_64", "kv"), ("kv_put_64_qd512", "kvd")]}}
+out.update(table_json(tab))
 if js:
     print(json.dumps(out))
     sys.exit(0)
-print("%-30s %10s %-6s  %-24s %10s %7s %-11s %7s" % ("daos_perf", "ours", "", "limit", "limit", "ratio", "range", "target"))
-for name, v, unit, ref_name, ref, ratios, target in table:
-    print("%-30s %10.0f %-6s  %-24s %10.0f %7.2f %-11s %7s" % (name, v, unit, ref_name, ref, med(ratios),
-          "%.2f-%.2f" % (min(ratios), max(ratios)), "-" if target is None else "%.2f" % target))
+print_table("daos_perf", tab)
 last = rounds[-1]
 print("(%d round%s, %d targets; figures are medians)" % (len(rounds), "" if len(rounds) == 1 else "s", targets))
 print("p50/p99 us, last round, ours (fio): update 4K %.0f/%.0f (%.0f/%.0f), update 1M %.0f/%.0f (%.0f/%.0f), "

@@ -68,30 +68,24 @@ rm -f "$work"/limit*
 rec=$(ours recover 64 1 1 "--keys $nrec")
 rm -rf "$work/vos"
 
-python3 - "$json" "$rec" "$fs" "${results[@]}" <<'PY'
-import json, statistics, sys
+PYTHONPATH="$here/bench" python3 - "$json" "$rec" "$fs" "${results[@]}" <<'PY'
+import json, sys
+from paired import print_table, table, table_json
 js, rec, fs = sys.argv[1] == "1", json.loads(sys.argv[2]), json.loads(sys.argv[3])
 names = ["fw", "fws", "u4k", "fw8", "u8k", "fr", "f4k", "fr8", "f8k", "u64", "h64"]
 args = [json.loads(a) for a in sys.argv[4:]]
 rounds = [dict(zip(names, args[i:i + len(names)])) for i in range(0, len(args), len(names))]
-med = statistics.median
-# (row, ours, limit's name, limit (a key of a round, or a fixed number), target ratio)
+# (row, ours, unit, limit's name, limit (a key of a round, or a fixed number), target ratio)
 rows = [
-    ("4 KiB durable update, QD32", "u4k", "fio 4k randwrite QD32 (no sync)", "fw", 0.8),
-    ("4 KiB update vs fio+fdatasync", "u4k", "fio 4k randwrite QD32, fdatasync every 32", "fws", None),
-    ("64 B durable update, QD128", "u64", "target 200000/s", 200000, 1.0),
-    ("8 KiB durable update, QD32", "u8k", "fio 8k randwrite QD32 (DATA+WAL in parallel)", "fw8", None),
-    ("4 KiB cold fetch, QD32", "f4k", "fio 4k randread QD32 (4 KiB lives in DATA)", "fr", 0.8),
-    ("8 KiB cold fetch, QD32", "f8k", "fio 8k randread QD32 (DATA region)", "fr8", 0.8),
-    ("64 B hot fetch, QD32", "h64", "target 1000000/s", 1000000, 1.0),
+    ("4 KiB durable update, QD32", "u4k", "iops", "fio 4k randwrite QD32 (no sync)", "fw", 0.8),
+    ("4 KiB update vs fio+fdatasync", "u4k", "iops", "fio 4k randwrite QD32, fdatasync every 32", "fws", None),
+    ("64 B durable update, QD128", "u64", "iops", "target 200000/s", 200000, 1.0),
+    ("8 KiB durable update, QD32", "u8k", "iops", "fio 8k randwrite QD32 (DATA+WAL in parallel)", "fw8", None),
+    ("4 KiB cold fetch, QD32", "f4k", "iops", "fio 4k randread QD32 (4 KiB lives in DATA)", "fr", 0.8),
+    ("8 KiB cold fetch, QD32", "f8k", "iops", "fio 8k randread QD32 (DATA region)", "fr8", 0.8),
+    ("64 B hot fetch, QD32", "h64", "iops", "target 1000000/s", 1000000, 1.0),
 ]
-def lim(rd, ref):
-    return ref if isinstance(ref, int) else rd[ref]["iops"]
-table = []
-for name, key, ref_name, ref, target in rows:
-    ratios = [rd[key]["iops"] / lim(rd, ref) for rd in rounds]
-    table.append((name, med([rd[key]["iops"] for rd in rounds]), ref_name,
-                  med([lim(rd, ref) for rd in rounds]), ratios, target))
+tab = table(rounds, rows)
 last = rounds[-1]
 out = {"rounds": len(rounds),
        "fio": {k: [rd[f]["iops"] for rd in rounds] for k, f in
@@ -102,16 +96,12 @@ out = {"rounds": len(rounds),
        "vos_perf": {k: [rd[f] for rd in rounds] for k, f in
                     [("update_4k", "u4k"), ("update_64", "u64"), ("update_8k", "u8k"),
                      ("fetch_4k_cold", "f4k"), ("fetch_8k_cold", "f8k"), ("fetch_64_hot", "h64")]},
-       "recover": rec,
-       "ratios": {t[0]: round(med(t[4]), 3) for t in table},
-       "ratio_range": {t[0]: [round(min(t[4]), 3), round(max(t[4]), 3)] for t in table}}
+       "recover": rec}
+out.update(table_json(tab))
 if js:
     print(json.dumps(out))
     sys.exit(0)
-print("%-30s %12s  %-46s %12s %7s %-11s %7s" % ("vos_perf", "ops/s", "limit", "ops/s", "ratio", "range", "target"))
-for name, v, ref_name, ref, ratios, target in table:
-    print("%-30s %12.0f  %-46s %12.0f %7.2f %-11s %7s" % (name, v, ref_name, ref, med(ratios),
-          "%.2f-%.2f" % (min(ratios), max(ratios)), "-" if target is None else "%.2f" % target))
+print_table("vos_perf", tab, 46)
 print("(%d round%s; ops/s are medians; fio QD1 write+fdatasync, once: %.0f/s)" % (
     len(rounds), "" if len(rounds) == 1 else "s", fs["iops"]))
 print("p50/p99 us, last round: update 4K %.0f/%.0f (fio no sync %.0f/%.0f), update 64B %.0f/%.0f, "

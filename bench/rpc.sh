@@ -120,14 +120,14 @@ for t in $tls_list; do
 	serve_stop
 done
 
-python3 - "$json" "${results[@]}" <<'PY'
-import json, statistics, sys
+PYTHONPATH="$here/bench" python3 - "$json" "${results[@]}" <<'PY'
+import json, sys
+from paired import med, ratio_cells, ratios_json
 js, args = sys.argv[1] == "1", sys.argv[2:]
 rounds = {}  # tls -> list of (lat, bw, ping, put, get)
 for i in range(0, len(args), 6):
     rounds.setdefault(args[i], []).append(
         (float(args[i + 1]), float(args[i + 2])) + tuple(json.loads(a) for a in args[i + 3:i + 6]))
-med = statistics.median
 out, rows = {}, []
 for t, rs in rounds.items():
     # ucx_perftest reports half a round trip
@@ -139,9 +139,8 @@ for t, rs in rounds.items():
             for j, k in ((2, "ping"), (3, "bulk_put"), (4, "bulk_get"))}
     out[t] = {"rounds": len(rs),
               "ucx_perftest": {"tag_lat_us": lat, "tag_lat_rtt_us": 2 * lat, "tag_bw_mib_s": bw},
-              "rpc_perf": ours,
-              "ratios": {k: round(med(v), 3) for k, v in pr.items()},
-              "ratio_range": {k: [round(min(v), 3), round(max(v), 3)] for k, v in pr.items()}}
+              "rpc_perf": ours}
+    out[t].update(ratios_json(pr))
     rows += [(t, "8 B ping RTT p50 (us)", ours["ping"]["p50_us"], "tag_lat RTT (2 x %.2f)" % lat, 2 * lat, pr["ping_rtt"], "<= 1.5"),
              (t, "1 MiB bulk_put QD8 (MiB/s)", ours["bulk_put"]["mib_s"], "tag_bw 1 MiB", bw, pr["bulk_put"], ">= 0.7"),
              (t, "1 MiB bulk_get QD8 (MiB/s)", ours["bulk_get"]["mib_s"], "tag_bw 1 MiB", bw, pr["bulk_get"], ">= 0.7")]
@@ -150,10 +149,10 @@ if js:
     sys.exit(0)
 n = max(len(rs) for rs in rounds.values())
 print("medians of %d round%s, each ratio the median of the paired rounds' ratios" % (n, "s" if n > 1 else ""))
-print("%-4s %-28s %10s  %-24s %10s %7s %-13s %7s" % ("tls", "rpc_perf", "ours", "ucx_perftest", "limit", "ratio", "range", "target"))
+print("%-4s %-28s %10s  %-24s %10s %7s %-11s %7s" % ("tls", "rpc_perf", "ours", "ucx_perftest", "limit", "ratio", "range", "target"))
 for t, name, v, ref_name, ref, ratio, target in rows:
-    print("%-4s %-28s %10.2f  %-24s %10.2f %7.2f %-13s %7s" % (t, name, v, ref_name, ref, med(ratio),
-          "%.2f-%.2f" % (min(ratio), max(ratio)), target))
+    print("%-4s %-28s %10.2f  %-24s %10.2f %s %7s" % (t, name, v, ref_name, ref, ratio_cells(ratio),
+          target))
 for t in out:
     p = out[t]["rpc_perf"]["ping"]
     print("%s: ping %.0f ops/s, p99 %.1f us" % (t, p["iops"], p["p99_us"]))
