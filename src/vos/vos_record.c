@@ -300,9 +300,13 @@ dec_fail(struct vos_dec *d)
 		d->d_rc = -DER_INVAL;
 }
 
+/* A key as a record holds it: buf points into the record being decoded (it
+ * lives as long as the decode), or at u64 for an integer key, which the
+ * record stores little-endian and the index in host order. */
 struct dkey_in {
-	uint8_t  buf[VOS_KEY_MAX];
-	uint32_t len;
+	const uint8_t *buf;
+	uint32_t       len;
+	uint8_t        u64[8];
 };
 
 static void
@@ -320,12 +324,12 @@ dec_key(struct vos_dec *d, bool u64, struct dkey_in *k)
 	if (u64) {
 		uint64_t v = dec_u64(d);
 
-		memcpy(k->buf, &v, 8);
+		memcpy(k->u64, &v, 8);
+		k->buf = k->u64;
 		return;
 	}
-	p = dec_take(d, k->len);
-	if (p != NULL)
-		memcpy(k->buf, p, k->len);
+	p      = dec_take(d, k->len);
+	k->buf = p;
 }
 
 static void
@@ -807,7 +811,7 @@ rec_update(struct vos *vos, struct vos_dec *d, bool apply)
 	uuid_t            uuid;
 	daos_obj_id_t     oid;
 	daos_epoch_t      epoch;
-	struct dkey_in   *dk = NULL, *ak = NULL;
+	struct dkey_in   dk_s, ak_s, *dk = &dk_s, *ak = &ak_s;
 	struct vos_cont  *c = NULL;
 	struct vos_obj   *o = NULL;
 	struct vos_dkey  *dkey = NULL;
@@ -818,12 +822,6 @@ rec_update(struct vos *vos, struct vos_dec *d, bool apply)
 	uint8_t           type;
 	int               rc = 0;
 
-	D_ALLOC_PTR_NZ(dk);
-	D_ALLOC_PTR_NZ(ak);
-	if (dk == NULL || ak == NULL) {
-		d->d_rc = -DER_NOMEM;
-		goto out;
-	}
 	dec_prefix(d, uuid, &oid);
 	epoch = dec_u64(d);
 	dec_key(d, vos_oid_dkey_uint64(oid), dk);
@@ -946,8 +944,6 @@ out:
 		D_FREE(vals);
 	if (ua != ua_few)
 		D_FREE(ua);
-	D_FREE(dk);
-	D_FREE(ak);
 }
 
 /* PUNCH and PUNCH_SET share their addressing: level 0 object, 1 dkey, 2 akey(s). */
@@ -957,7 +953,7 @@ rec_punch_decode(struct vos *vos, struct vos_dec *d, bool apply, bool set)
 	uuid_t           uuid;
 	daos_obj_id_t    oid;
 	daos_epoch_t     epoch = 0, lo = 0, hi = 0;
-	struct dkey_in  *dk = NULL, *ak = NULL;
+	struct dkey_in  dk_s, ak_s, *dk = &dk_s, *ak = &ak_s;
 	struct vos_cont *c = NULL;
 	struct vos_obj  *o = NULL;
 	struct vos_dkey *dkey = NULL;
@@ -965,12 +961,6 @@ rec_punch_decode(struct vos *vos, struct vos_dec *d, bool apply, bool set)
 	uint32_t         n = 1, i;
 	int              rc = 0;
 
-	D_ALLOC_PTR_NZ(dk);
-	D_ALLOC_PTR_NZ(ak);
-	if (dk == NULL || ak == NULL) {
-		d->d_rc = -DER_NOMEM;
-		goto out;
-	}
 	dec_prefix(d, uuid, &oid);
 	if (!set)
 		epoch = dec_u64(d);
@@ -1044,8 +1034,6 @@ rec_punch_decode(struct vos *vos, struct vos_dec *d, bool apply, bool set)
 	if (apply && o != NULL)
 		prune(c, o, dkey, NULL);
 out:
-	D_FREE(dk);
-	D_FREE(ak);
 }
 
 /* A punch epoch set with room for one more epoch, or NULL when the set already has e. */
@@ -1088,7 +1076,7 @@ rec_punch(struct vos *vos, struct vos_dec *d, bool apply)
 	uuid_t               uuid;
 	daos_obj_id_t        oid;
 	daos_epoch_t         epoch;
-	struct dkey_in      *dk = NULL, *ak = NULL;
+	struct dkey_in      dk_s, ak_s, *dk = &dk_s, *ak = &ak_s;
 	struct vos_cont     *c = NULL;
 	struct vos_obj      *o = NULL;
 	struct vos_dkey     *dkey = NULL;
@@ -1104,12 +1092,6 @@ rec_punch(struct vos *vos, struct vos_dec *d, bool apply)
 		return;
 	}
 	/* The check pass validated the record: decode it again for real. */
-	D_ALLOC_PTR_NZ(dk);
-	D_ALLOC_PTR_NZ(ak);
-	if (dk == NULL || ak == NULL) {
-		d->d_rc = -DER_NOMEM;
-		goto out;
-	}
 	*d = start;
 	dec_prefix(d, uuid, &oid);
 	epoch = dec_u64(d);
@@ -1187,8 +1169,6 @@ rec_punch(struct vos *vos, struct vos_dec *d, bool apply)
 out:
 	D_FREE(room);
 	D_FREE(ua);
-	D_FREE(dk);
-	D_FREE(ak);
 }
 
 static void
@@ -1196,7 +1176,7 @@ rec_replace(struct vos *vos, struct vos_dec *d, bool apply)
 {
 	uuid_t           uuid;
 	daos_obj_id_t    oid;
-	struct dkey_in  *dk = NULL, *ak = NULL;
+	struct dkey_in  dk_s, ak_s, *dk = &dk_s, *ak = &ak_s;
 	struct vos_cont *c = NULL;
 	struct vos_obj  *o = NULL;
 	struct vos_dkey *dkey = NULL;
@@ -1207,12 +1187,6 @@ rec_replace(struct vos *vos, struct vos_dec *d, bool apply)
 	uint8_t          type;
 	int              rc = 0;
 
-	D_ALLOC_PTR_NZ(dk);
-	D_ALLOC_PTR_NZ(ak);
-	if (dk == NULL || ak == NULL) {
-		d->d_rc = -DER_NOMEM;
-		goto out;
-	}
 	dec_prefix(d, uuid, &oid);
 	dec_key(d, vos_oid_dkey_uint64(oid), dk);
 	dec_key(d, vos_oid_akey_uint64(oid), ak);
@@ -1273,8 +1247,6 @@ out:
 	for (i = 0; nv != NULL && i < got; i++)
 		D_FREE(nv[i]);
 	D_FREE(nv);
-	D_FREE(dk);
-	D_FREE(ak);
 }
 
 static void
