@@ -34,8 +34,9 @@ struct rpc_ep {
  * turn (open, on ctx->c_batches) and then sent as one (on ctx->c_bsent until
  * UCX is done with the bytes). */
 struct rpc_batch {
-	d_list_t       b_link;
-	struct rpc_ep *b_ep;  /* while open */
+	d_list_t        b_link;
+	struct rpc_ctx *b_ctx;
+	struct rpc_ep  *b_ep;  /* while open */
 	uint32_t       b_len; /* bytes of frames in b_data */
 	uint32_t       b_nr;  /* frames */
 	uint8_t        b_data[RPC_BATCH_BYTES];
@@ -109,6 +110,8 @@ struct rpc_ctx {
 	bool               c_warned_nopeer;
 	d_list_t           c_batches; /* open batches, in the order they were opened */
 	d_list_t           c_bsent;   /* batches UCX still sends */
+	d_list_t           c_bspare;  /* sent batches kept for reuse (a few 32 KiB buffers) */
+	uint32_t           c_bspare_nr;
 	struct rpc_ctx_stats c_stats;
 	/* sched mode */
 	struct rpc_handler c_handlers[RPC_OPC_MAX];
