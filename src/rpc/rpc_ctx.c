@@ -41,6 +41,7 @@
  * freed requests are kept per context: a small request costs no malloc. */
 #define RPC_REQ_INLINE 96
 #define RPC_REQ_CACHE  64
+#define RPC_REQ_ROOM   8192 /* bodies up to this size reuse the request's kept room */
 /* The same on the calling side, for the state of a call with a small body. */
 #define RPC_CP_INLINE 96
 #define RPC_CP_CACHE  64
@@ -690,6 +691,9 @@ struct rpc_req {
 	bool                rq_bulk_done;
 	struct rpc_handler  rq_handler;
 	uint8_t             rq_inline[RPC_REQ_INLINE];
+	/* kept across reuse from the cache (past the zero template): RPC_REQ_ROOM
+	 * bytes for a body that does not fit inline, such as a 4 KiB update's */
+	void               *rq_room;
 };
 
 /* Its handler runs in the progress ULT (inline, nothing to receive): never park. */
@@ -1131,8 +1135,20 @@ rpc_req_body_room(struct rpc_req *req, size_t len)
 {
 	if (len <= RPC_REQ_INLINE)
 		return req->rq_inline;
+	if (len <= RPC_REQ_ROOM) {
+		if (req->rq_room == NULL)
+			D_ALLOC_NZ(req->rq_room, RPC_REQ_ROOM);
+		return req->rq_room;
+	}
 	D_ALLOC_NZ(req->rq_body_buf, len);
 	return req->rq_body_buf;
+}
+
+static void
+rpc_req_destroy(struct rpc_req *req)
+{
+	D_FREE(req->rq_room);
+	D_FREE(req);
 }
 
 static void
@@ -1151,7 +1167,7 @@ rpc_req_free(struct rpc_req *req)
 		ctx->c_req_cache = req;
 		ctx->c_req_cached++;
 	} else {
-		D_FREE(req);
+		rpc_req_destroy(req);
 	}
 	ctx->c_nr_reqs--;
 	if (ctx->c_stopping && ctx->c_nr_reqs == 0)
@@ -2065,7 +2081,7 @@ rpc_ctx_free(struct rpc_ctx *ctx)
 		struct rpc_req *req = ctx->c_req_cache;
 
 		ctx->c_req_cache = req->rq_next;
-		D_FREE(req);
+		rpc_req_destroy(req);
 	}
 	while (!d_list_empty(&ctx->c_cp_cache)) {
 		cp = d_list_entry(ctx->c_cp_cache.next, struct rpc_cpriv, cp_link);
