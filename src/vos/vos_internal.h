@@ -203,11 +203,15 @@ enum vos_rec_type {
 };
 
 /* Growable encoding buffer. */
+#define VOS_ENC_SMALL 256 /* bytes an encoder holds before it mallocs */
+
+/* Records being built. Not to be copied: e_buf may point at e_small. */
 struct vos_enc {
 	uint8_t *e_buf;
 	size_t   e_len;
 	size_t   e_cap;
 	int      e_rc;
+	uint8_t  e_small[VOS_ENC_SMALL]; /* the first bytes: most records fit */
 };
 
 void vos_enc_init(struct vos_enc *e);

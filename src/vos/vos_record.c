@@ -12,14 +12,18 @@
 void
 vos_enc_init(struct vos_enc *e)
 {
-	memset(e, 0, sizeof(*e));
+	e->e_buf = e->e_small;
+	e->e_len = 0;
+	e->e_cap = sizeof(e->e_small);
+	e->e_rc  = 0;
 }
 
 void
 vos_enc_fini(struct vos_enc *e)
 {
-	D_FREE(e->e_buf);
-	memset(e, 0, sizeof(*e));
+	if (e->e_buf != e->e_small)
+		D_FREE(e->e_buf);
+	vos_enc_init(e);
 }
 
 static uint8_t *
@@ -28,12 +32,18 @@ enc_room(struct vos_enc *e, size_t n)
 	if (e->e_rc != 0)
 		return NULL;
 	if (e->e_len + n > e->e_cap) {
-		size_t   cap = e->e_cap ? e->e_cap : 256;
+		size_t   cap = e->e_cap;
 		uint8_t *nb;
 
 		while (cap < e->e_len + n)
 			cap *= 2;
-		D_REALLOC_NZ(nb, e->e_buf, cap);
+		if (e->e_buf == e->e_small) {
+			D_ALLOC_NZ(nb, cap);
+			if (nb != NULL)
+				memcpy(nb, e->e_small, e->e_len);
+		} else {
+			D_REALLOC_NZ(nb, e->e_buf, cap);
+		}
 		if (nb == NULL) {
 			e->e_rc = -DER_NOMEM;
 			return NULL;
