@@ -534,7 +534,7 @@ obj_punch_handler(struct rpc_req *req, void *arg)
 	struct obj_punch  p = {0};
 	struct obj_wguard g;
 	uint64_t          epoch;
-	uint32_t          i;
+	uint32_t          i, nk;
 	bool              cond;
 	int               rc;
 
@@ -544,22 +544,21 @@ obj_punch_handler(struct rpc_req *req, void *arg)
 		rc = obj_punch_decode(&orq.or_dec, &p);
 	if (rc != 0)
 		goto out;
+	/* the dkeys punched (or under which akeys are); 0: the whole object */
+	nk   = p.op_kind == DOP_PUNCH_OBJ ? 0 : p.op_kind == DOP_PUNCH_DKEYS ? p.op_nr : 1;
 	cond = obj_cond_flags(orq.or_head.dh_flags);
-	obj_write_enter(dss_tgt_self(), orq.or_hdl->th_cont, orq.or_head.dh_oid, p.op_keys,
-			p.op_kind == DOP_PUNCH_OBJ ? 0 : p.op_kind == DOP_PUNCH_DKEYS ? p.op_nr : 1,
+	obj_write_enter(dss_tgt_self(), orq.or_hdl->th_cont, orq.or_head.dh_oid, p.op_keys, nk,
 			cond, &g);
 	epoch = orq.or_head.dh_epoch;
-	if (epoch == 0) {
-		/* one epoch above every remembered read of what is punched */
-		epoch = obj_tx_write_epoch(dss_tgt_self(), orq.or_hdl->th_cont, orq.or_head.dh_oid,
-					   p.op_kind == DOP_PUNCH_OBJ ? NULL : &p.op_keys[0]);
-		for (i = 1; p.op_kind == DOP_PUNCH_DKEYS && i < p.op_nr; i++)
-			epoch = MAX(epoch, obj_tx_write_epoch(dss_tgt_self(), orq.or_hdl->th_cont,
-							      orq.or_head.dh_oid, &p.op_keys[i]));
-	}
-	for (i = 0; cond && i < (p.op_kind == DOP_PUNCH_DKEYS ? p.op_nr : 1); i++)
+	/* one epoch above every remembered read of what is punched */
+	for (i = 0; orq.or_head.dh_epoch == 0 && i < MAX(nk, 1u); i++)
+		epoch = MAX(epoch, obj_tx_write_epoch(dss_tgt_self(), orq.or_hdl->th_cont,
+						      orq.or_head.dh_oid,
+						      nk == 0 ? NULL : &p.op_keys[i]));
+	/* checking a condition reads what is punched */
+	for (i = 0; cond && i < MAX(nk, 1u); i++)
 		obj_tx_read(dss_tgt_self(), orq.or_hdl->th_cont, orq.or_head.dh_oid,
-			    p.op_kind == DOP_PUNCH_OBJ ? NULL : &p.op_keys[i], epoch, 0);
+			    nk == 0 ? NULL : &p.op_keys[i], epoch, 0);
 	rc = ds_cont_agg_hold(orq.or_hdl->th_pool, orq.or_hdl->th_cont, epoch);
 	if (rc == 0) {
 		rc = obj_punch_exec(orq.or_vos, orq.or_hdl->th_cont, orq.or_head.dh_oid,
