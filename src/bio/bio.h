@@ -55,7 +55,9 @@
  *   commits share one write and one flush (group commit); while a group is
  *   being written, the next one fills.
  * - bio_data_write() is submitted at once and runs concurrently with the WAL
- *   append, as a plain O_DIRECT write; bio_wal_commit() waits for it and
+ *   append, as a plain O_DIRECT write (one under 64 KiB goes with the other
+ *   small writes of the same scheduler pass, adjacent ones coalesced into
+ *   one device write); bio_wal_commit() waits for it and
  *   then for an fdatasync of DATA that started after it completed. One such
  *   sync serves every write completed before it (concurrent commits share
  *   it, as they share the WAL's flush).
@@ -419,6 +421,8 @@ struct bio_stats {
 	uint64_t wal_bytes;        /* bytes written to WAL (with headers, padding) */
 	uint64_t data_writes;      /* DATA writes completed */
 	uint64_t data_bytes;       /* bytes written to DATA */
+	uint64_t data_submits;     /* device writes they went in (adjacent small
+				    * ones are coalesced) */
 	uint64_t data_zeroed;      /* never-written DATA zeroed ahead of the allocator */
 	uint64_t meta_bytes;       /* bytes written to META */
 	uint64_t ckpts;            /* checkpoints completed */

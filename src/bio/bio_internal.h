@@ -135,6 +135,8 @@ struct bio_alloc {
 #define BIO_ZERO_BIG_BLKS   64         /* 256 KiB */
 
 #define BIO_WRITE_NOW_BYTES (64u << 10) /* writes this large are submitted at once */
+#define BIO_WQ_BATCH        128u        /* DATA writes one batch writer takes */
+#define BIO_RUN_MAX_BYTES   (1u << 20)  /* the most one coalesced write carries */
 #define BIO_ARENA_BYTES (16u << 20) /* registered buffer memory per target */
 #define BIO_DBUF_CLASSES 9  /* 4 KiB, 8 KiB, ... 1 MiB */
 #define BIO_DBUF_KEEP    8   /* buffers kept per class */
@@ -194,6 +196,10 @@ struct bio_target {
 	uint64_t           bt_dsync_done;     /* writes up to this count are durable */
 	bool               bt_dsync_running;
 	struct bio_cond   *bt_dsync_cond;
+	/* small DATA writes queued for the next batch writer (bio_io.c), which
+	 * sends adjacent ones to the device as one write */
+	d_list_t           bt_wq;
+	bool               bt_wq_armed;       /* a batch writer will take bt_wq */
 	/* aligned bounce buffers of DATA I/O, kept for reuse: a fresh 1 MiB
 	 * buffer per write costs more in page faults than the write itself */
 	void              *bt_dbuf[BIO_DBUF_CLASSES][BIO_DBUF_KEEP];

@@ -144,6 +144,23 @@ bio_set_faulty(struct bio_target *bt, const char *why, int rc)
 
 enum io_op { IO_READ, IO_WRITE, IO_FSYNC };
 
+/* sqe: a read or write of n bytes at p, offset off of region r. From the
+ * registered arena it goes as *_FIXED: the kernel has its pages pinned. */
+static void
+prep_rw(struct bio_target *bt, struct io_uring_sqe *sqe, bool write, struct bio_region *r,
+	void *p, unsigned int n, uint64_t off)
+{
+	bool fixed = in_arena(bt, p, n);
+	int  opc   = write ? (fixed ? IORING_OP_WRITE_FIXED : IORING_OP_WRITE)
+			   : (fixed ? IORING_OP_READ_FIXED : IORING_OP_READ);
+
+	io_uring_prep_rw(opc, sqe, r->br_fd, p, n, r->br_base + off);
+	if (fixed) {
+		sqe->buf_index = (__u16)bt->bt_arena_slot;
+		bt->bt_fixed_ios++;
+	}
+}
+
 /* One submission, waited for; short transfers are continued. soft: a
  * failure is reported, not made the target's (the pre-writer's zeros). */
 static int
@@ -161,19 +178,12 @@ region_io_ex(struct bio_target *bt, struct bio_region *r, enum io_op op, void *b
 	do {
 		struct io_uring_sqe *sqe = sched_get_sqe(bt->bt_sched);
 		int                  res;
-		char                *p     = op == IO_FSYNC ? NULL : (char *)buf + done;
-		unsigned int         n     = (unsigned int)(len - done);
-		bool                 fixed = p != NULL && in_arena(bt, p, n);
-		int                  opc   = op == IO_READ ? (fixed ? IORING_OP_READ_FIXED : IORING_OP_READ)
-						       : (fixed ? IORING_OP_WRITE_FIXED : IORING_OP_WRITE);
 
 		switch (op) {
 		case IO_READ:
 		case IO_WRITE:
-			/* from the registered arena: the kernel has its pages pinned */
-			io_uring_prep_rw(opc, sqe, r->br_fd, p, n, r->br_base + off + done);
-			if (fixed)
-				sqe->buf_index = (__u16)bt->bt_arena_slot;
+			prep_rw(bt, sqe, op == IO_WRITE, r, (char *)buf + done,
+				(unsigned int)(len - done), off + done);
 			if (op == IO_WRITE && dsync)
 				sqe->rw_flags = RWF_DSYNC;
 			break;
@@ -181,8 +191,6 @@ region_io_ex(struct bio_target *bt, struct bio_region *r, enum io_op op, void *b
 			io_uring_prep_fsync(sqe, r->br_fd, IORING_FSYNC_DATASYNC);
 			break;
 		}
-		if (fixed)
-			bt->bt_fixed_ios++;
 		/* a large write goes to the device at once, not after the ULTs
 		 * that run before the loop's next submission */
 		res = op == IO_WRITE && len - done >= BIO_WRITE_NOW_BYTES
@@ -322,6 +330,7 @@ bio_ult_sleep_us(struct bio_target *bt, uint64_t us)
 /* ---- DATA writes running beside the WAL append ---- */
 
 struct bio_io {
+	d_list_t           io_link; /* bt_wq, while queued for a batch writer */
 	struct bio_target *io_bt;
 	struct bio_cond   *io_cond;
 	char              *io_buf;
@@ -352,30 +361,38 @@ sgl_bytes(const d_sg_list_t *sgl, bool capacity)
 	return n;
 }
 
+/* io's write is over with rc: wake its waiter. */
 static void
-data_write_ult(void *arg)
+io_complete(struct bio_io *io, int rc)
 {
-	struct bio_io     *io = arg;
 	struct bio_target *bt = io->io_bt;
 
-	if (bio_fault(BIO_FI_DATA_WRITE)) {
-		bio_set_faulty(bt, "DATA write (injected)", -DER_IO);
-		io->io_rc = -DER_IO;
-	} else if (bio_fault(BIO_FI_DATA_LOST)) {
-		/* What a crash after the WAL flush but before this write leaves. */
-		D_INFO("fault injection: DATA write of %" PRIu64 " bytes dropped\n", io->io_len);
-		io->io_rc = 0;
-	} else {
-		io->io_rc = bio_pwrite(bt, &bt->bt_reg[BIO_REGION_DATA], io->io_buf, io->io_len,
-				       io->io_off, false);
-	}
+	io->io_rc = rc;
 	bt->bt_dsync_req++; /* a DATA sync starting from now covers this write */
-	if (io->io_rc == 0) {
+	if (rc == 0) {
 		bt->bt_stats.data_writes++;
 		bt->bt_stats.data_bytes += io->io_len;
 	}
 	io->io_done = true;
 	bio_cond_broadcast(io->io_cond);
+}
+
+/* The fault points of one DATA write: true if one settled it without I/O. */
+static bool
+io_fault(struct bio_io *io)
+{
+	if (bio_fault(BIO_FI_DATA_WRITE)) {
+		bio_set_faulty(io->io_bt, "DATA write (injected)", -DER_IO);
+		io_complete(io, -DER_IO);
+		return true;
+	}
+	if (bio_fault(BIO_FI_DATA_LOST)) {
+		/* What a crash after the WAL flush but before this write leaves. */
+		D_INFO("fault injection: DATA write of %" PRIu64 " bytes dropped\n", io->io_len);
+		io_complete(io, 0);
+		return true;
+	}
+	return false;
 }
 
 static void
@@ -387,7 +404,140 @@ io_free(struct bio_io *io)
 	D_FREE(io);
 }
 
-/* A write of ext from buf (ours or the caller's), started in its own ULT. */
+/* A large write: its own ULT, which sends it to the device at once. */
+static void
+data_write_ult(void *arg)
+{
+	struct bio_io     *io = arg;
+	struct bio_target *bt = io->io_bt;
+
+	if (io_fault(io))
+		return;
+	bt->bt_stats.data_submits++;
+	io_complete(io, bio_pwrite(bt, &bt->bt_reg[BIO_REGION_DATA], io->io_buf, io->io_len,
+				   io->io_off, false));
+}
+
+/*
+ * The batch writer: takes the small DATA writes queued so far, sorts them by
+ * offset, and sends each run of adjacent ones (the allocator hands out space
+ * in order, so one round's updates mostly are) as one writev, every run in
+ * one submission. Under many small updates a target pays per write, in the
+ * kernel's direct-I/O path and the device's doorbell, far more than per byte.
+ * A run that fails or comes back short is written again piece by piece, so
+ * each write gets the single-write path's error handling.
+ */
+static void
+data_batch_ult(void *arg)
+{
+	struct bio_target   *bt  = arg;
+	struct bio_region   *reg = &bt->bt_reg[BIO_REGION_DATA];
+	struct bio_io       *ios[BIO_WQ_BATCH];
+	struct iovec         iov[BIO_WQ_BATCH];
+	struct io_uring_sqe *sqes[BIO_WQ_BATCH];
+	int                  res[BIO_WQ_BATCH];
+	uint32_t             first[BIO_WQ_BATCH + 1]; /* run r: ios[first[r]] .. before first[r + 1] */
+	bool                 failed[BIO_WQ_BATCH];
+	uint64_t             run_len = 0;
+	uint32_t             n       = 0;
+	uint32_t             nrun    = 0;
+	uint32_t             nsub    = 0;
+	uint32_t             s;
+	uint32_t             i;
+	uint32_t             r;
+
+	while (n < BIO_WQ_BATCH && !d_list_empty(&bt->bt_wq)) {
+		struct bio_io *io = d_list_entry(bt->bt_wq.next, struct bio_io, io_link);
+
+		d_list_del_init(&io->io_link);
+		if (bt->bt_faulty)
+			io_complete(io, -DER_IO);
+		else if (!io_fault(io))
+			ios[n++] = io;
+	}
+	/* writes queued from now on arm a writer of their own, which runs beside this one */
+	bt->bt_wq_armed = false;
+	if (!d_list_empty(&bt->bt_wq)) {
+		bt->bt_wq_armed = sched_ult_create(bt->bt_sched, data_batch_ult, bt) == 0;
+		while (!bt->bt_wq_armed && !d_list_empty(&bt->bt_wq)) {
+			struct bio_io *io = d_list_entry(bt->bt_wq.next, struct bio_io, io_link);
+
+			d_list_del_init(&io->io_link);
+			io_complete(io, -DER_NOMEM);
+		}
+	}
+	if (n == 0)
+		return;
+
+	/* insertion sort: the queue is nearly always in order already */
+	for (i = 1; i < n; i++) {
+		struct bio_io *io = ios[i];
+		uint32_t       j  = i;
+
+		for (; j > 0 && ios[j - 1]->io_off > io->io_off; j--)
+			ios[j] = ios[j - 1];
+		ios[j] = io;
+	}
+	for (i = 0; i < n; i++) {
+		if (i == 0 || ios[i]->io_off != ios[i - 1]->io_off + ios[i - 1]->io_len ||
+		    run_len + ios[i]->io_len > BIO_RUN_MAX_BYTES) {
+			first[nrun++] = i;
+			run_len       = 0;
+		}
+		run_len += ios[i]->io_len;
+		iov[i] = (struct iovec){.iov_base = ios[i]->io_buf, .iov_len = ios[i]->io_len};
+	}
+	first[nrun] = n;
+
+	/* a run the I/O fault point hits fails as one write would, unsent */
+	for (r = 0; r < nrun; r++) {
+		failed[r] = bio_fault(BIO_FI_IO_ERR);
+		if (failed[r])
+			bio_set_faulty(bt, reg->br_path, -DER_IO);
+		else
+			nsub++;
+	}
+	D_ASSERT(sched_get_sqes(bt->bt_sched, sqes, (int)nsub) == 0);
+	for (r = 0, s = 0; r < nrun; r++) {
+		struct bio_io *io  = ios[first[r]];
+		uint32_t       cnt = first[r + 1] - first[r];
+
+		if (failed[r])
+			continue;
+		if (cnt == 1)
+			prep_rw(bt, sqes[s], true, reg, io->io_buf, (unsigned int)io->io_len,
+				io->io_off);
+		else
+			io_uring_prep_writev(sqes[s], reg->br_fd, &iov[first[r]], cnt,
+					     reg->br_base + io->io_off);
+		s++;
+	}
+	bt->bt_stats.data_submits += nsub;
+	if (nsub > 0)
+		sched_io_wait_n(bt->bt_sched, sqes, (int)nsub, res);
+
+	for (r = 0, s = 0; r < nrun; r++) {
+		uint64_t want = 0;
+		bool     whole;
+
+		for (i = first[r]; i < first[r + 1]; i++)
+			want += ios[i]->io_len;
+		whole = !failed[r] && res[s++] == (int)want;
+		for (i = first[r]; i < first[r + 1]; i++) {
+			if (failed[r])
+				io_complete(ios[i], -DER_IO);
+			else if (whole)
+				io_complete(ios[i], 0);
+			else
+				io_complete(ios[i], bio_pwrite(bt, reg, ios[i]->io_buf,
+							       ios[i]->io_len, ios[i]->io_off,
+							       false));
+		}
+	}
+}
+
+/* A write of ext from buf (ours or the caller's): queued for the batch writer
+ * if small, else started in its own ULT. */
 static int
 data_write_start(struct bio_target *bt, const struct bio_extent *ext, char *buf, bool own,
 		 struct bio_io **iop)
@@ -401,6 +551,7 @@ data_write_start(struct bio_target *bt, const struct bio_extent *ext, char *buf,
 			bio_buf_put(bt, buf, ext->be_len);
 		return -DER_NOMEM;
 	}
+	D_INIT_LIST_HEAD(&io->io_link);
 	io->io_bt      = bt;
 	io->io_off     = ext->be_off;
 	io->io_len     = ext->be_len;
@@ -409,6 +560,20 @@ data_write_start(struct bio_target *bt, const struct bio_extent *ext, char *buf,
 	io->io_cond    = bio_cond_create(bt);
 	if (io->io_cond == NULL)
 		D_GOTO(fail, rc = -DER_NOMEM);
+	if (ext->be_len < BIO_WRITE_NOW_BYTES) {
+		/* the writer runs after the ULTs already ready, so the writes of
+		 * one scheduler pass go down together, in the same submission
+		 * they would have gone in one by one */
+		if (!bt->bt_wq_armed) {
+			rc = sched_ult_create(bt->bt_sched, data_batch_ult, bt);
+			if (rc != 0)
+				goto fail;
+			bt->bt_wq_armed = true;
+		}
+		d_list_add_tail(&io->io_link, &bt->bt_wq);
+		*iop = io;
+		return 0;
+	}
 	/* the write starts as soon as the caller parks (a large one reaches
 	 * the device then), not after every ULT already ready */
 	rc = sched_ult_create_first(bt->bt_sched, data_write_ult, io);

@@ -35,6 +35,7 @@ bio_open(struct sched *sched, const struct bio_layout *lay, const uuid_t uuid,
 	if (opts != NULL)
 		bt->bt_opts = *opts;
 	D_INIT_LIST_HEAD(&bt->bt_alloc.ba_deferred);
+	D_INIT_LIST_HEAD(&bt->bt_wq);
 	bio_arena_init(bt);
 
 	/* WAL first: its header gives the uuid and nonce the others must match. */

@@ -400,6 +400,24 @@ sched_get_sqe(struct sched *s)
 	return sqe;
 }
 
+int
+sched_get_sqes(struct sched *s, struct io_uring_sqe **sqes, int n)
+{
+	int i;
+
+	if (n < 0 || (unsigned int)n > s->s_ring.sq.ring_entries)
+		return -DER_INVAL;
+	while (io_uring_sq_space_left(&s->s_ring) < (unsigned int)n) {
+		s->s_unsubmitted = 1;
+		sched_submit(s);
+	}
+	for (i = 0; i < n; i++) {
+		sqes[i] = io_uring_get_sqe(&s->s_ring);
+		s->s_unsubmitted++;
+	}
+	return 0;
+}
+
 static int
 sched_io_wait_ex(struct sched *s, struct io_uring_sqe **sqes, int n, int *res, bool now)
 {

@@ -93,6 +93,12 @@ void sched_sleep_ns(struct sched *s, uint64_t ns);
 
 /* An SQE to prepare; submits what is queued when the ring is full. Never NULL. */
 struct io_uring_sqe *sched_get_sqe(struct sched *s);
+/*
+ * n SQEs for sched_io_wait_n(), none submitted before it tags them (fetched
+ * one at a time, a full ring would send the first ones to the kernel
+ * untagged). 0, or -DER_INVAL if n exceeds the ring.
+ */
+int  sched_get_sqes(struct sched *s, struct io_uring_sqe **sqes, int n);
 /* Tag sqe with the calling ULT, park until it completes, return cqe->res (-errno on error). */
 int  sched_io_wait(struct sched *s, struct io_uring_sqe *sqe);
 /* The same, but what is prepared goes to the kernel now rather than at the

@@ -1,5 +1,6 @@
 /* test_bio.c - BIO: regions, group commit, replay, torn tails, checkpoints,
- * WAL wrap-around, the DATA allocator, fault injection, tmpfs fallback. */
+ * WAL wrap-around, the DATA allocator, the DATA batch writer, fault
+ * injection, tmpfs fallback. */
 #include <unistd.h>
 #include <isa-l.h>
 #include "bio_test.h"
@@ -770,6 +771,94 @@ set_fault(uint32_t id, uint32_t nth, uint64_t arg)
 	assert_int_equal(d_fault_attr_set(id, fa), 0);
 }
 
+/* ---- the batch writer: adjacent small DATA writes go down as one ---- */
+
+#define BATCH_N   24
+#define BATCH_GAP 10 /* written in a later batch: splits the first into two runs */
+
+static void
+batch_write(struct bio_target *bt, const struct bio_extent *e, int i, struct bio_io **io)
+{
+	char        val[4096];
+	d_iov_t     iov;
+	d_sg_list_t sgl;
+
+	memset(val, 'a' + i, sizeof(val));
+	d_iov_set(&iov, val, sizeof(val));
+	sgl = (d_sg_list_t){1, 0, &iov};
+	/* the value is copied at once: val may go before the write is done */
+	assert_int_equal(bio_data_write(bt, e, &sgl, io), 0);
+}
+
+static void
+body_data_batch(struct sched *s, void *arg)
+{
+	struct bio_target *bt;
+	struct bio_extent  e[BATCH_N];
+	struct bio_io     *io[BATCH_N];
+	struct bio_stats   st0, st;
+	d_sg_list_t        sgl;
+	d_iov_t            iov;
+	char               got[4096];
+	int                i;
+
+	(void)arg;
+	assert_int_equal(bt_open(s, &bt, NULL), 0);
+	for (i = 0; i < BATCH_N; i++) {
+		assert_int_equal(bio_alloc_reserve(bt, 4096, &e[i]), 0);
+		if (i > 0) /* next-fit: in order, adjacent */
+			assert_int_equal(e[i].be_off, e[i - 1].be_off + 4096);
+	}
+	bio_stats_get(bt, &st0);
+	/* queued in reverse, one gap: sorted, they make two runs */
+	for (i = BATCH_N - 1; i >= 0; i--)
+		if (i != BATCH_GAP)
+			batch_write(bt, &e[i], i, &io[i]);
+	for (i = 0; i < BATCH_N; i++)
+		if (i != BATCH_GAP)
+			assert_int_equal(bio_io_wait(io[i]), 0);
+	bio_stats_get(bt, &st);
+	assert_int_equal(st.data_writes - st0.data_writes, BATCH_N - 1);
+	assert_int_equal(st.data_submits - st0.data_submits, 2);
+	batch_write(bt, &e[BATCH_GAP], BATCH_GAP, &io[BATCH_GAP]);
+	assert_int_equal(bio_io_wait(io[BATCH_GAP]), 0);
+	bio_stats_get(bt, &st);
+	assert_int_equal(st.data_submits - st0.data_submits, 3);
+
+	/* every block holds its own value, none a neighbour's */
+	for (i = 0; i < BATCH_N; i++) {
+		d_iov_set(&iov, got, sizeof(got));
+		sgl = (d_sg_list_t){1, 0, &iov};
+		assert_int_equal(bio_data_read(bt, &e[i], &sgl), 0);
+		assert_int_equal(got[0], 'a' + i);
+		assert_int_equal(got[4095], 'a' + i);
+	}
+
+	/* the I/O fault point hitting a run fails each of its writes */
+	set_fault(BIO_FI_IO_ERR, 1, 0);
+	for (i = 0; i < 3; i++)
+		batch_write(bt, &e[i], i, &io[i]);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(bio_io_wait(io[i]), -DER_IO);
+	set_fault(BIO_FI_IO_ERR, 0, 0);
+	assert_true(bio_target_faulty(bt));
+	/* and a faulty target queues nothing */
+	d_iov_set(&iov, got, sizeof(got));
+	sgl = (d_sg_list_t){1, 0, &iov};
+	assert_int_equal(bio_data_write(bt, &e[0], &sgl, &io[0]), -DER_IO);
+	for (i = 0; i < BATCH_N; i++)
+		bio_alloc_cancel(bt, &e[i]);
+	bio_close(bt);
+}
+
+static void
+test_data_batch(void **state)
+{
+	(void)state;
+	bt_format(MiB, 256 * 1024, MiB);
+	bt_run(body_data_batch, NULL);
+}
+
 static void
 body_io_err(struct sched *s, void *arg)
 {
@@ -811,12 +900,15 @@ body_io_err(struct sched *s, void *arg)
 	bio_close(bt);
 	set_fault(BIO_FI_WAL_FLUSH, 0, 0);
 
-	/* Reopened, the target works again. LSN 2's record never reached the
-	 * WAL: its data write ran first and made the target faulty before the
-	 * group was written (had the group gone first, replay would reject the
-	 * record by its data checksum); the next LSN 2's flush never happened. */
+	/* Reopened, the target works again. Whether LSN 2's group reached the
+	 * WAL depends on whether its flush ran before the failed DATA write
+	 * (small writes wait for the batch writer); if it did, it is the newest
+	 * group, whose records a store checks against their data at replay, so
+	 * the unacknowledged update is discarded there. The failed flush after
+	 * it never happened. */
 	assert_int_equal(bt_open(s, &bt, NULL), 0);
-	assert_int_equal(bio_wal_next_lsn(bt), 2);
+	assert_in_range(bio_wal_next_lsn(bt), 2, 3);
+	assert_int_equal(bio_wal_commit(bt, rec, sizeof(rec), NULL, 0, &lsn), 0);
 	bio_close(bt);
 }
 
@@ -886,7 +978,7 @@ main(void)
 	    cmocka_unit_test(test_group_commit), cmocka_unit_test(test_torn_tail),
 	    cmocka_unit_test(test_wrap_ckpt),    cmocka_unit_test(test_ckpt_slots),
 	    cmocka_unit_test(test_alloc),        cmocka_unit_test(test_write_buf),
-	    cmocka_unit_test(test_io_err),
+	    cmocka_unit_test(test_io_err),       cmocka_unit_test(test_data_batch),
 	    cmocka_unit_test(test_tmpfs_fallback),
 	};
 
