@@ -697,7 +697,7 @@ store_recover(struct vos_store *vs)
 int
 vos_store_open(struct sched *sched, const char *dir, struct vos_store **vsp)
 {
-	struct bio_open_opts opts;
+	struct bio_open_opts opts = {0};
 	struct bio_layout    lay;
 	struct vos_attr      attr;
 	struct vos_store    *vs;
