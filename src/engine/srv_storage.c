@@ -1074,8 +1074,8 @@ shard_log_stats(struct dss_xs *xs, struct dss_shard *sh)
 	       " records (%.1f a group), %" PRIu64 " MiB; DATA %" PRIu64 " writes in %" PRIu64
 	       " submits, %" PRIu64 " MiB; %" PRIu64 " checkpoints\n",
 	       xs->x_tgt, DP_UUID(sh->sh_pool), st.wal_flushes, st.wal_records,
-	       st.records_per_flush, st.wal_bytes >> 20, st.data_writes, st.data_submits, st.data_bytes >> 20,
-	       st.ckpts);
+	       st.records_per_flush, st.wal_bytes >> 20, st.data_writes, st.data_submits,
+	       st.data_bytes >> 20, st.ckpts);
 }
 
 int

@@ -219,6 +219,64 @@ test_io(void **state)
 	sched_fini(s);
 }
 
+/* sched_get_sqes on a ring of 8 with 5 SQEs already prepared: what was
+ * prepared goes down first (tagged, so it completes to its ULT), then the 6
+ * come in one piece; more than the ring holds is refused. */
+#define SQES_RING 8
+
+static void
+sqes_single_ult(void *arg)
+{
+	struct sched        *s = sched_current();
+	struct io_uring_sqe *sqe = sched_get_sqe(s);
+
+	(void)arg;
+	io_uring_prep_nop(sqe);
+	assert_int_equal(sched_io_wait(s, sqe), 0);
+	io_ok++;
+}
+
+static void
+sqes_many_ult(void *arg)
+{
+	struct sched        *s = sched_current();
+	struct io_uring_sqe *sqes[SQES_RING + 1];
+	int                  res[6];
+	int                  i;
+
+	(void)arg;
+	assert_int_equal(sched_get_sqes(s, sqes, SQES_RING + 1), -DER_INVAL);
+	assert_int_equal(sched_get_sqes(s, sqes, 6), 0);
+	for (i = 0; i < 6; i++) {
+		io_uring_prep_nop(sqes[i]);
+		res[i] = -1;
+	}
+	assert_int_equal(sched_io_wait_n(s, sqes, 6, res), 0);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(res[i], 0);
+	io_ok++;
+}
+
+static void
+test_get_sqes(void **state)
+{
+	struct sched_attr attr = {.sa_ring_entries = SQES_RING};
+	struct sched     *s;
+	int               i;
+
+	(void)state;
+	assert_int_equal(sched_init_attr(&s, &attr), 0);
+	io_ok = 0;
+	/* five single waits prepare their SQEs in the first pass, then the
+	 * sixth ULT asks for 6 in a ring with 3 left */
+	for (i = 0; i < 5; i++)
+		assert_int_equal(sched_ult_create(s, sqes_single_ult, NULL), 0);
+	assert_int_equal(sched_ult_create(s, sqes_many_ult, NULL), 0);
+	sched_run(s);
+	assert_int_equal(io_ok, 6);
+	sched_fini(s);
+}
+
 /* A ULT created "first" runs before those already ready; an I/O waited for
  * with sched_io_wait_now is in the kernel before its ULT parks. */
 static int  first_order[4];
@@ -572,6 +630,7 @@ main(void)
 	    cmocka_unit_test(test_ping_pong), cmocka_unit_test(test_many_ults),
 	    cmocka_unit_test(test_deep_stack), cmocka_unit_test(test_io),
 	    cmocka_unit_test(test_cond),       cmocka_unit_test(test_timers),
+	    cmocka_unit_test(test_get_sqes),
 	    cmocka_unit_test(test_post_stop_idle), cmocka_unit_test(test_first_and_now),
 	    cmocka_unit_test(test_others_waiting), cmocka_unit_test(test_fixed_bufs),
 	};
