@@ -418,6 +418,26 @@ data_write_ult(void *arg)
 				   io->io_off, false));
 }
 
+static void data_batch_ult(void *arg);
+
+/* A batch writer for what is queued now and until it runs (after the ULTs
+ * already ready). */
+static int
+data_wq_arm(struct bio_target *bt)
+{
+	int rc = sched_ult_create(bt->bt_sched, data_batch_ult, bt);
+
+	bt->bt_wq_armed = rc == 0;
+	return rc;
+}
+
+/* Adjacent writes of one batch, sent as one: ios[dr_first] on, dr_nr of them. */
+struct data_run {
+	uint32_t dr_first;
+	uint32_t dr_nr;
+	uint64_t dr_bytes;
+};
+
 /*
  * The batch writer: takes the small DATA writes queued so far, sorts them by
  * offset, and sends each run of adjacent ones (the allocator hands out space
@@ -434,16 +454,13 @@ data_batch_ult(void *arg)
 	struct bio_region   *reg = &bt->bt_reg[BIO_REGION_DATA];
 	struct bio_io       *ios[BIO_WQ_BATCH];
 	struct iovec         iov[BIO_WQ_BATCH];
+	struct data_run      runs[BIO_WQ_BATCH];
 	struct io_uring_sqe *sqes[BIO_WQ_BATCH];
 	int                  res[BIO_WQ_BATCH];
-	uint32_t             first[BIO_WQ_BATCH + 1]; /* run r: ios[first[r]] .. before first[r + 1] */
-	bool                 failed[BIO_WQ_BATCH];
-	uint64_t             run_len = 0;
-	uint32_t             n       = 0;
-	uint32_t             nrun    = 0;
-	uint32_t             nsub    = 0;
+	uint32_t             n    = 0;
+	uint32_t             nrun = 0;
+	uint32_t             kept = 0;
 	bool                 sent;
-	uint32_t             s;
 	uint32_t             i;
 	uint32_t             r;
 
@@ -458,17 +475,14 @@ data_batch_ult(void *arg)
 	}
 	/* writes queued from now on arm a writer of their own, which runs beside this one */
 	bt->bt_wq_armed = false;
-	if (!d_list_empty(&bt->bt_wq)) {
-		bt->bt_wq_armed = sched_ult_create(bt->bt_sched, data_batch_ult, bt) == 0;
-		while (!bt->bt_wq_armed && !d_list_empty(&bt->bt_wq)) {
+	if (!d_list_empty(&bt->bt_wq) && data_wq_arm(bt) != 0) {
+		while (!d_list_empty(&bt->bt_wq)) {
 			struct bio_io *io = d_list_entry(bt->bt_wq.next, struct bio_io, io_link);
 
 			d_list_del_init(&io->io_link);
 			io_complete(io, -DER_NOMEM);
 		}
 	}
-	if (n == 0)
-		return;
 
 	/* insertion sort: the queue is nearly always in order already */
 	for (i = 1; i < n; i++) {
@@ -480,62 +494,55 @@ data_batch_ult(void *arg)
 		ios[j] = io;
 	}
 	for (i = 0; i < n; i++) {
-		if (i == 0 || ios[i]->io_off != ios[i - 1]->io_off + ios[i - 1]->io_len ||
-		    run_len + ios[i]->io_len > BIO_RUN_MAX_BYTES) {
-			first[nrun++] = i;
-			run_len       = 0;
-		}
-		run_len += ios[i]->io_len;
-		iov[i] = (struct iovec){.iov_base = ios[i]->io_buf, .iov_len = ios[i]->io_len};
-	}
-	first[nrun] = n;
+		struct data_run *dr = nrun > 0 ? &runs[nrun - 1] : NULL;
 
+		iov[i] = (struct iovec){.iov_base = ios[i]->io_buf, .iov_len = ios[i]->io_len};
+		if (dr != NULL && ios[i]->io_off == ios[i - 1]->io_off + ios[i - 1]->io_len &&
+		    dr->dr_bytes + ios[i]->io_len <= BIO_RUN_MAX_BYTES) {
+			dr->dr_nr++;
+			dr->dr_bytes += ios[i]->io_len;
+		} else {
+			runs[nrun++] = (struct data_run){i, 1, ios[i]->io_len};
+		}
+	}
 	/* a run the I/O fault point hits fails as one write would, unsent */
 	for (r = 0; r < nrun; r++) {
-		failed[r] = bio_fault(BIO_FI_IO_ERR);
-		if (failed[r])
-			bio_set_faulty(bt, reg->br_path, -DER_IO);
-		else
-			nsub++;
-	}
-	/* (a ring smaller than a batch: every write goes alone, below) */
-	sent = sched_get_sqes(bt->bt_sched, sqes, (int)nsub) == 0;
-	for (r = 0, s = 0; sent && r < nrun; r++) {
-		struct bio_io *io  = ios[first[r]];
-		uint32_t       cnt = first[r + 1] - first[r];
-
-		if (failed[r])
+		if (!bio_fault(BIO_FI_IO_ERR)) {
+			runs[kept++] = runs[r];
 			continue;
-		if (cnt == 1)
-			prep_rw(bt, sqes[s], true, reg, io->io_buf, (unsigned int)io->io_len,
+		}
+		bio_set_faulty(bt, reg->br_path, -DER_IO);
+		for (i = runs[r].dr_first; i < runs[r].dr_first + runs[r].dr_nr; i++)
+			io_complete(ios[i], -DER_IO);
+	}
+	nrun = kept;
+	if (nrun == 0)
+		return;
+
+	/* (a ring smaller than a batch: every write goes alone, below) */
+	sent = sched_get_sqes(bt->bt_sched, sqes, (int)nrun) == 0;
+	for (r = 0; sent && r < nrun; r++) {
+		struct bio_io *io = ios[runs[r].dr_first];
+
+		if (runs[r].dr_nr == 1)
+			prep_rw(bt, sqes[r], true, reg, io->io_buf, (unsigned int)io->io_len,
 				io->io_off);
 		else
-			io_uring_prep_writev(sqes[s], reg->br_fd, &iov[first[r]], cnt,
-					     reg->br_base + io->io_off);
-		s++;
+			io_uring_prep_writev(sqes[r], reg->br_fd, &iov[runs[r].dr_first],
+					     runs[r].dr_nr, reg->br_base + io->io_off);
 	}
-	if (sent && nsub > 0) {
-		bt->bt_stats.data_submits += nsub;
-		sched_io_wait_n(bt->bt_sched, sqes, (int)nsub, res);
+	if (sent) {
+		bt->bt_stats.data_submits += nrun;
+		sched_io_wait_n(bt->bt_sched, sqes, (int)nrun, res);
 	}
+	for (r = 0; r < nrun; r++) {
+		bool whole = sent && res[r] == (int)runs[r].dr_bytes;
 
-	for (r = 0, s = 0; r < nrun; r++) {
-		uint64_t want = 0;
-		bool     whole;
-
-		for (i = first[r]; i < first[r + 1]; i++)
-			want += ios[i]->io_len;
-		whole = sent && !failed[r] && res[s++] == (int)want;
-		for (i = first[r]; i < first[r + 1]; i++) {
-			if (failed[r])
-				io_complete(ios[i], -DER_IO);
-			else if (whole)
-				io_complete(ios[i], 0);
-			else
-				io_complete(ios[i], bio_pwrite(bt, reg, ios[i]->io_buf,
+		for (i = runs[r].dr_first; i < runs[r].dr_first + runs[r].dr_nr; i++)
+			io_complete(ios[i], whole ? 0
+						  : bio_pwrite(bt, reg, ios[i]->io_buf,
 							       ios[i]->io_len, ios[i]->io_off,
 							       false));
-		}
 	}
 }
 
@@ -568,10 +575,9 @@ data_write_start(struct bio_target *bt, const struct bio_extent *ext, char *buf,
 		 * one scheduler pass go down together, in the same submission
 		 * they would have gone in one by one */
 		if (!bt->bt_wq_armed) {
-			rc = sched_ult_create(bt->bt_sched, data_batch_ult, bt);
+			rc = data_wq_arm(bt);
 			if (rc != 0)
 				goto fail;
-			bt->bt_wq_armed = true;
 		}
 		d_list_add_tail(&io->io_link, &bt->bt_wq);
 		*iop = io;

@@ -387,19 +387,6 @@ sched_submit(struct sched *s)
 	s->s_stats.ss_submits++;
 }
 
-struct io_uring_sqe *
-sched_get_sqe(struct sched *s)
-{
-	struct io_uring_sqe *sqe;
-
-	while ((sqe = io_uring_get_sqe(&s->s_ring)) == NULL) {
-		s->s_unsubmitted = 1;
-		sched_submit(s);
-	}
-	s->s_unsubmitted++;
-	return sqe;
-}
-
 int
 sched_get_sqes(struct sched *s, struct io_uring_sqe **sqes, int n)
 {
@@ -416,6 +403,15 @@ sched_get_sqes(struct sched *s, struct io_uring_sqe **sqes, int n)
 		s->s_unsubmitted++;
 	}
 	return 0;
+}
+
+struct io_uring_sqe *
+sched_get_sqe(struct sched *s)
+{
+	struct io_uring_sqe *sqe;
+
+	(void)sched_get_sqes(s, &sqe, 1); /* a ring has at least one entry */
+	return sqe;
 }
 
 static int

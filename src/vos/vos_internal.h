@@ -202,10 +202,10 @@ enum vos_rec_type {
 	VREC_TYPE_MAX,
 };
 
-/* Growable encoding buffer. */
 #define VOS_ENC_SMALL 256 /* bytes an encoder holds before it mallocs */
 
-/* Records being built. Not to be copied: e_buf may point at e_small. */
+/* Growable encoding buffer of records being built. Not to be copied: e_buf
+ * may point at e_small. */
 struct vos_enc {
 	uint8_t *e_buf;
 	size_t   e_len;
