@@ -105,8 +105,9 @@ struct rpc_ep;
 struct rpc_req;
 
 #define RPC_MAGIC          0x50525344u /* "DSRP" little-endian */
-#define RPC_PROTO_VERSION  3u /* 2: small messages may travel in batches; 3: worker
-			       * addresses carry a magic and checksum (RPC_ADDR_HDR_LEN) */
+#define RPC_PROTO_VERSION  4u /* 2: small messages may travel in batches; 3: worker
+			       * addresses carry a magic and checksum (RPC_ADDR_HDR_LEN);
+			       * 4: and who the worker's process is (rpc_host_id) */
 #define RPC_BODY_MAX       (64u * 1024)          /* largest body of one message */
 #define RPC_BULK_MAX       (256ull * 1024 * 1024) /* largest bulk payload of one message */
 #define RPC_OPC_MAX        1024u                 /* opcodes are < RPC_OPC_MAX */
@@ -347,18 +348,40 @@ int  rpc_boot_query(const char *addr, uint16_t port, int timeout_ms, void **body
 #define RPC_SYSTEM_NAME_MAX 63u   /* bytes of a system name, without the NUL */
 #define RPC_ATTACH_WORKERS_MAX 4096u
 #define RPC_WORKER_ADDR_MAX 4096u /* bytes of one worker address */
+/* Who a worker's process is, as far as this host can tell: a peer with our
+ * boot id and PID namespace is on this host and can be reached over shared
+ * memory, and its PID and start time (ticks since boot, /proc/PID/stat field
+ * 22) name it even after the PID is reused. All zero when unknown. */
+struct rpc_host_id {
+	uint8_t  hi_boot[16];
+	uint64_t hi_pidns_dev;
+	uint64_t hi_pidns_ino;
+	uint32_t hi_pid;
+	uint64_t hi_start;
+};
+/* Ours (-DER_NOSYS, and all zero, without /proc). */
+int  rpc_host_id_self(struct rpc_host_id *id);
+/* Is peer a process on self's host, in self's PID namespace? */
+bool rpc_host_id_local(const struct rpc_host_id *self, const struct rpc_host_id *peer);
+
 /* A worker address as rpc_ctx_address gives it: magic RPC_ADDR_MAGIC (u32 LE),
- * CRC32C (ISA-L crc32_iscsi, seed 0) of the rest (u32 LE), then UCX's packed
- * address. rpc_ep_connect checks both before UCX sees a byte: UCX trusts a
- * packed address and aborts or reads past it when one is malformed, and a
+ * CRC32C (ISA-L crc32_iscsi, seed 0) of the rest (u32 LE), the process's
+ * rpc_host_id (boot id 16 bytes, PID namespace device and inode u64 LE, PID
+ * u32 LE, 4 bytes zero, start time u64 LE), then UCX's packed address.
+ * rpc_ep_connect checks magic and checksum before UCX sees a byte: UCX trusts
+ * a packed address and aborts or reads past it when one is malformed, and a
  * hello's body comes from the network. */
-#define RPC_ADDR_HDR_LEN    8u
+#define RPC_ADDR_HDR_LEN    56u
 #define RPC_ADDR_MAGIC      0x52504144u /* "DAPR" on the wire */
-/* Wrap UCX's packed address (ulen bytes) into *addr (D_ALLOC'd, *len bytes). -DER_NOMEM. */
-int  rpc_addr_wrap(const void *uaddr, size_t ulen, void **addr, size_t *len);
+/* Wrap UCX's packed address (ulen bytes) and id into *addr (D_ALLOC'd, *len
+ * bytes). -DER_NOMEM. */
+int  rpc_addr_wrap(const void *uaddr, size_t ulen, const struct rpc_host_id *id, void **addr,
+		   size_t *len);
 /* Is addr (len bytes) what rpc_addr_wrap made? Then UCX's part starts at
  * RPC_ADDR_HDR_LEN. */
 bool rpc_addr_check(const void *addr, size_t len);
+/* The host id inside an address rpc_addr_check accepted. */
+void rpc_addr_host_id(const void *addr, struct rpc_host_id *id);
 
 struct rpc_worker_addr {
 	void  *wa_addr;

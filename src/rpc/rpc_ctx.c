@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
 #include <gurt/common.h>
 #include <gurt/fault_inject.h>
 #include "sched/sched.h"
@@ -49,6 +51,10 @@
 #define RPC_SPIN_BURST 16
 /* The timer ULT looks at deadlines at least this often while calls are out. */
 #define RPC_TIMER_TICK_NS (20 * 1000 * 1000ull)
+
+/* How often a busy loop looks whether a local peer's process ended (a
+ * sleeping one wakes for it at once). */
+#define RPC_WATCH_NS (10 * 1000 * 1000ull)
 
 /* Set once an endpoint had to do without peer failure detection (the
  * transports UCX chose cannot do it); set-only, so a racy read is harmless. */
@@ -630,24 +636,42 @@ rpc_call_send_cb(void *request, ucs_status_t status, void *user_data)
 /* ---- endpoints ---- */
 
 static void
-rpc_ep_error_cb(void *arg, ucp_ep_h uep, ucs_status_t status)
+rpc_ep_unwatch(struct rpc_ep *ep)
 {
-	struct rpc_ep    *ep  = arg;
+	if (!ep->ep_watched)
+		return;
+	close(ep->ep_pidfd); /* which takes it out of c_wait_fd */
+	ep->ep_watched = false;
+	if (--ep->ep_ctx->c_nwatch == 0)
+		ep->ep_ctx->c_watch_at = UINT64_MAX;
+}
+
+/* The peer is gone (why): its calls end with -DER_UNREACH, and the endpoint
+ * leaves the cache, so the next connect to its address makes a new one. */
+static void
+rpc_ep_fail(struct rpc_ep *ep, const char *why)
+{
 	struct rpc_ctx   *ctx = ep->ep_ctx;
 	struct rpc_cpriv *cp;
 	struct rpc_cpriv *tmp;
 
-	(void)uep;
 	D_INFO("%s: endpoint to %s failed: %s\n", ctx->c_name,
-	       ep->ep_peer[0] ? ep->ep_peer : "peer", ucs_status_string(status));
+	       ep->ep_peer[0] ? ep->ep_peer : "peer", why);
+	rpc_ep_unwatch(ep);
 	ep->ep_failed = true;
 	rpc_batch_drop(ep);
 	d_list_for_each_entry_safe(cp, tmp, &ctx->c_calls, cp_link)
 		if (cp->cp_call->rc_ep == ep)
 			rpc_call_finish(cp, -DER_UNREACH);
-	/* Out of the cache: the next connect to this address makes a new endpoint. */
 	d_list_del(&ep->ep_link);
 	d_list_add_tail(&ep->ep_link, &ctx->c_dead_eps);
+}
+
+static void
+rpc_ep_error_cb(void *arg, ucp_ep_h uep, ucs_status_t status)
+{
+	(void)uep;
+	rpc_ep_fail(arg, ucs_status_string(status));
 }
 
 static void
@@ -674,6 +698,55 @@ rpc_ep_close(struct rpc_ep *ep, bool force)
 			ucp_worker_progress(ep->ep_ctx->c_worker);
 		ucp_request_free(sp);
 	}
+}
+
+/* Local peers whose process ended: failed like a peer UCX saw fail, and
+ * closed by force, which ends what UCX still had going to them (UCX would
+ * keep a send to a dead peer's shared memory pending for ever). Not from a
+ * UCX callback: closing progresses the worker. */
+static void
+rpc_watch_reap(struct rpc_ctx *ctx, uint64_t now)
+{
+	struct epoll_event ev[16];
+	int                n, i;
+
+	ctx->c_watch_at = ctx->c_nwatch > 0 ? now + RPC_WATCH_NS : UINT64_MAX;
+	n               = epoll_wait(ctx->c_wait_fd, ev, 16, 0);
+	for (i = 0; i < n; i++) {
+		struct rpc_ep *ep = ev[i].data.ptr;
+
+		if (ep == NULL || !ep->ep_watched)
+			continue; /* UCX's event fd; or an endpoint a previous one closed */
+		rpc_ep_fail(ep, "its process ended");
+		rpc_ep_close(ep, true);
+	}
+}
+
+static inline void
+rpc_watch_check(struct rpc_ctx *ctx, uint64_t now)
+{
+	if (now >= ctx->c_watch_at)
+		rpc_watch_reap(ctx, now);
+}
+
+/* A peer in another process on this host: reached the way UCX chooses with
+ * no failure reports asked of it (shared memory, when the transports allow),
+ * the kernel telling its end instead. 0 and *pidfd (-1 for our own process),
+ * -DER_UNREACH when the process has ended, -DER_NOSYS when it cannot be
+ * watched (the peer is then reached as a remote one). */
+static int
+rpc_ep_local(struct rpc_ctx *ctx, const void *addr, int *pidfd)
+{
+	struct rpc_host_id peer;
+
+	rpc_addr_host_id(addr, &peer);
+	if (!rpc_host_id_local(&ctx->c_host, &peer) || ctx->c_wait_fd < 0)
+		return -DER_NOSYS;
+	*pidfd = -1;
+	if (peer.hi_pid == ctx->c_host.hi_pid)
+		return 0;
+	*pidfd = rpc_local_pidfd(&peer);
+	return *pidfd < 0 ? *pidfd : 0;
 }
 
 struct rpc_req {
@@ -827,6 +900,8 @@ rpc_ep_connect(struct rpc_ctx *ctx, const void *addr, size_t len, struct rpc_ep 
 	ucp_ep_params_t params = {0};
 	struct rpc_ep  *ep;
 	ucs_status_t    st;
+	int             pidfd = -1;
+	int             rc;
 
 	if (ctx == NULL || addr == NULL || len == 0 || len > RPC_WORKER_ADDR_MAX || epp == NULL)
 		return -DER_INVAL;
@@ -860,8 +935,40 @@ rpc_ep_connect(struct rpc_ctx *ctx, const void *addr, size_t len, struct rpc_ep 
 	params.err_mode        = UCP_ERR_HANDLING_MODE_PEER;
 	params.err_handler.cb  = rpc_ep_error_cb;
 	params.err_handler.arg = ep;
-	st = rpc_no_peer_mode ? UCS_ERR_UNREACHABLE
-			      : ucp_ep_create(ctx->c_worker, &params, &ep->ep_uep);
+	rc = rpc_ep_local(ctx, addr, &pidfd);
+	if (rc == -DER_UNREACH) {
+		D_INFO("%s: the worker's process has ended\n", ctx->c_name);
+		D_FREE(ep->ep_addr);
+		D_FREE(ep);
+		return rc;
+	}
+	if (rc == 0) {
+		/* Error mode NONE lets UCX choose shared memory; the handler stays:
+		 * with none, a failure UCX does see (a dead peer's pages, a reset
+		 * socket) aborts the process. */
+		params.field_mask &= ~(uint64_t)UCP_EP_PARAM_FIELD_ERR_HANDLING_MODE;
+		st = ucp_ep_create(ctx->c_worker, &params, &ep->ep_uep);
+		if (st == UCS_OK && pidfd >= 0) {
+			struct epoll_event ev = {.events = EPOLLIN, .data.ptr = ep};
+
+			if (epoll_ctl(ctx->c_wait_fd, EPOLL_CTL_ADD, pidfd, &ev) != 0) {
+				D_ERROR("%s: cannot watch a local peer: %d\n", ctx->c_name, errno);
+				close(pidfd);
+				ucp_ep_destroy(ep->ep_uep);
+				st = UCS_ERR_NO_MEMORY;
+			} else {
+				ep->ep_watched = true;
+				ep->ep_pidfd   = pidfd;
+				if (ctx->c_nwatch++ == 0)
+					ctx->c_watch_at = rpc_now_ns() + RPC_WATCH_NS;
+			}
+		} else if (pidfd >= 0) {
+			close(pidfd);
+		}
+	} else {
+		st = rpc_no_peer_mode ? UCS_ERR_UNREACHABLE
+				      : ucp_ep_create(ctx->c_worker, &params, &ep->ep_uep);
+	}
 	if (st == UCS_ERR_UNREACHABLE) {
 		/* UCX 1.13's shared-memory transports cannot report a dead peer: there
 		 * a connection without that (calls still end by their timeout) beats
@@ -1787,6 +1894,7 @@ rpc_progress(struct rpc_ctx *ctx, int timeout_ms)
 			end = timeout_ms < 0 ? UINT64_MAX : now + (uint64_t)timeout_ms * 1000000ull;
 		if (n > 0)
 			rpc_note_activity(ctx, now);
+		rpc_watch_check(ctx, now);
 		next = rpc_expire(ctx, now);
 		rpc_drain(ctx);
 		if (ctx->c_ncompleted > done0 || timeout_ms == 0 || now >= end)
@@ -1798,9 +1906,13 @@ rpc_progress(struct rpc_ctx *ctx, int timeout_ms)
 		if (next > end)
 			next = end;
 		wait_ms = next == UINT64_MAX ? -1 : (int)((next - now + 999999) / 1000000);
-		rc      = poll(&(struct pollfd){.fd = ctx->c_efd, .events = POLLIN}, 1, wait_ms);
+		rc = poll(&(struct pollfd){.fd = ctx->c_wait_fd >= 0 ? ctx->c_wait_fd : ctx->c_efd,
+					   .events = POLLIN},
+			  1, wait_ms);
 		if (rc < 0 && errno != EINTR)
 			return d_errno2der(errno);
+		if (ctx->c_nwatch > 0)
+			rpc_watch_reap(ctx, rpc_now_ns());
 	}
 	/* callbacks may have started calls: they go now, not at the next poll */
 	rpc_batch_flush_all(ctx);
@@ -1828,9 +1940,12 @@ rpc_progress_ult(void *arg)
 
 	while (!ctx->c_stopping || ctx->c_nr_reqs > 0) {
 		struct io_uring_sqe *sqe;
+		uint64_t             now;
 
 		if (rpc_progress_once(ctx) > 0) {
-			rpc_note_activity(ctx, rpc_now_ns());
+			now = rpc_now_ns();
+			rpc_note_activity(ctx, now);
+			rpc_watch_check(ctx, now);
 			/* what ran inline left nothing to run: look again at once */
 			if (sched_others_waiting(s) || ++idle % RPC_SPIN_BURST == 0)
 				sched_yield_ult(s);
@@ -1842,7 +1957,9 @@ rpc_progress_ult(void *arg)
 		 * trip. The clock and a yield still come every RPC_SPIN_BURST looks. */
 		if (++idle % RPC_SPIN_BURST != 0 && !sched_others_waiting(s))
 			continue;
-		if (rpc_keep_spinning(ctx, rpc_now_ns())) {
+		now = rpc_now_ns();
+		rpc_watch_check(ctx, now);
+		if (rpc_keep_spinning(ctx, now)) {
 			sched_yield_ult(s);
 			continue;
 		}
@@ -1852,9 +1969,12 @@ rpc_progress_ult(void *arg)
 		}
 		ctx->c_sleeping = true;
 		sqe             = sched_get_sqe(s);
-		io_uring_prep_poll_add(sqe, ctx->c_efd, POLLIN);
+		io_uring_prep_poll_add(sqe, ctx->c_wait_fd >= 0 ? ctx->c_wait_fd : ctx->c_efd,
+				       POLLIN);
 		sched_io_wait(s, sqe);
 		ctx->c_sleeping = false;
+		if (ctx->c_nwatch > 0)
+			rpc_watch_reap(ctx, rpc_now_ns());
 	}
 	rpc_ult_exit(ctx);
 }
@@ -1922,7 +2042,9 @@ rpc_ctx_create(const struct rpc_ctx_attr *attr, struct rpc_ctx **ctxp)
 	if (ctx == NULL)
 		return -DER_NOMEM;
 	ctx->c_sched = attr->ra_sched;
-	ctx->c_efd   = -1;
+	ctx->c_efd      = -1;
+	ctx->c_wait_fd  = -1;
+	ctx->c_watch_at = UINT64_MAX;
 	snprintf(ctx->c_name, sizeof(ctx->c_name), "%s", attr->ra_name ? attr->ra_name : "rpc");
 	D_INIT_LIST_HEAD(&ctx->c_eps);
 	D_INIT_LIST_HEAD(&ctx->c_dead_eps);
@@ -1961,11 +2083,23 @@ rpc_ctx_create(const struct rpc_ctx_attr *attr, struct rpc_ctx **ctxp)
 	st = ucp_worker_get_efd(ctx->c_worker, &ctx->c_efd);
 	if (st != UCS_OK)
 		goto ucx_err;
+	/* Sleeping on this instead of c_efd also wakes for a local peer's end.
+	 * Without it (or without /proc) every peer is reached as a remote one. */
+	if (rpc_host_id_self(&ctx->c_host) == 0) {
+		struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+
+		ctx->c_wait_fd = epoll_create1(EPOLL_CLOEXEC);
+		if (ctx->c_wait_fd >= 0 &&
+		    epoll_ctl(ctx->c_wait_fd, EPOLL_CTL_ADD, ctx->c_efd, &ev) != 0) {
+			close(ctx->c_wait_fd);
+			ctx->c_wait_fd = -1;
+		}
+	}
 	st = ucp_worker_get_address(ctx->c_worker, &uaddr, &ulen);
 	if (st != UCS_OK)
 		goto ucx_err;
 	/* peers get our wrapped copy; UCX's own is not needed after this */
-	rc = rpc_addr_wrap(uaddr, ulen, &ctx->c_addr, &ctx->c_addr_len);
+	rc = rpc_addr_wrap(uaddr, ulen, &ctx->c_host, &ctx->c_addr, &ctx->c_addr_len);
 	ucp_worker_release_address(ctx->c_worker, uaddr);
 	if (rc != 0)
 		goto fail;
@@ -2020,6 +2154,8 @@ fail:
 	if (config != NULL)
 		ucp_config_release(config);
 	D_FREE(ctx->c_addr);
+	if (ctx->c_wait_fd >= 0)
+		close(ctx->c_wait_fd);
 	if (ctx->c_worker != NULL)
 		ucp_worker_destroy(ctx->c_worker);
 	if (ctx->c_uctx != NULL)
@@ -2064,10 +2200,13 @@ rpc_ctx_free(struct rpc_ctx *ctx)
 		D_FREE(b);
 	}
 	d_list_for_each_entry_safe(ep, etmp, &ctx->c_eps, ep_link) {
+		rpc_ep_unwatch(ep);
 		d_list_del(&ep->ep_link);
 		D_FREE(ep->ep_addr);
 		D_FREE(ep);
 	}
+	if (ctx->c_wait_fd >= 0)
+		close(ctx->c_wait_fd);
 	for (i = 0; i < RPC_PEER_BUCKETS; i++) {
 		struct rpc_peer *pr;
 		struct rpc_peer *ptmp;

@@ -18,6 +18,10 @@
 #define RPC_CALL_BUCKETS  256u /* id lookup table of a context */
 #define RPC_PEER_NAME_MAX 64u
 
+/* A pidfd for peer's process, checked to be that process (rpc_local.c);
+ * -DER_UNREACH when it has ended, -DER_NOSYS when it cannot be watched. */
+int rpc_local_pidfd(const struct rpc_host_id *peer);
+
 struct rpc_ep {
 	d_list_t        ep_link;  /* ctx->c_eps, or ctx->c_dead_eps once failed */
 	struct rpc_ctx *ep_ctx;
@@ -27,6 +31,8 @@ struct rpc_ep {
 	char            ep_peer[RPC_PEER_NAME_MAX];
 	bool            ep_failed;
 	bool            ep_closed; /* the UCX endpoint is closed (or never ours to close) */
+	bool            ep_watched; /* a peer on this host: ep_pidfd tells its end */
+	int             ep_pidfd;
 	struct rpc_batch *ep_batch; /* small messages gathered for the next send, or NULL */
 };
 
@@ -94,6 +100,10 @@ struct rpc_ctx {
 	void              *c_addr;     /* our worker address as peers get it (rpc_addr_wrap) */
 	size_t             c_addr_len;
 	int                c_efd;
+	int                c_wait_fd;  /* epoll: c_efd and the pidfds of local peers */
+	uint32_t           c_nwatch;   /* local peers watched */
+	uint64_t           c_watch_at; /* ns: look at the pidfds at the first clock read after */
+	struct rpc_host_id c_host;     /* ours, as our address carries it */
 	uint64_t           c_next_id;
 	uint64_t           c_ncompleted;
 	d_list_t           c_eps;

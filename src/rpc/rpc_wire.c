@@ -152,7 +152,8 @@ addr_csum(const uint8_t *uaddr, size_t ulen)
 }
 
 int
-rpc_addr_wrap(const void *uaddr, size_t ulen, void **addr, size_t *len)
+rpc_addr_wrap(const void *uaddr, size_t ulen, const struct rpc_host_id *id, void **addr,
+	      size_t *len)
 {
 	uint8_t *p;
 
@@ -160,8 +161,14 @@ rpc_addr_wrap(const void *uaddr, size_t ulen, void **addr, size_t *len)
 	if (p == NULL)
 		return -DER_NOMEM;
 	put32(p, RPC_ADDR_MAGIC);
-	put32(p + 4, addr_csum(uaddr, ulen));
+	memcpy(p + 8, id->hi_boot, sizeof(id->hi_boot));
+	put64(p + 24, id->hi_pidns_dev);
+	put64(p + 32, id->hi_pidns_ino);
+	put32(p + 40, id->hi_pid);
+	put32(p + 44, 0);
+	put64(p + 48, id->hi_start);
 	memcpy(p + RPC_ADDR_HDR_LEN, uaddr, ulen);
+	put32(p + 4, addr_csum(p + 8, RPC_ADDR_HDR_LEN - 8 + ulen));
 	*addr = p;
 	*len  = RPC_ADDR_HDR_LEN + ulen;
 	return 0;
@@ -173,7 +180,19 @@ rpc_addr_check(const void *addr, size_t len)
 	const uint8_t *p = addr;
 
 	return len > RPC_ADDR_HDR_LEN && get32(p) == RPC_ADDR_MAGIC &&
-	       get32(p + 4) == addr_csum(p + RPC_ADDR_HDR_LEN, len - RPC_ADDR_HDR_LEN);
+	       get32(p + 4) == addr_csum(p + 8, len - 8);
+}
+
+void
+rpc_addr_host_id(const void *addr, struct rpc_host_id *id)
+{
+	const uint8_t *p = addr;
+
+	memcpy(id->hi_boot, p + 8, sizeof(id->hi_boot));
+	id->hi_pidns_dev = get64(p + 24);
+	id->hi_pidns_ino = get64(p + 32);
+	id->hi_pid       = get32(p + 40);
+	id->hi_start     = get64(p + 48);
 }
 
 /* ---- attach info ---- */

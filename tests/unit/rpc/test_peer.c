@@ -1,9 +1,9 @@
 /*
  * A peer that dies: the server is a forked child (its own scheduler and
  * context), killed with SIGKILL by PID. Calls in flight and calls made after
- * must end with -DER_UNREACH, promptly, never a hang. Over UCX's tcp
- * transport, where a dead peer shows as a reset connection (shared memory
- * would only notice through UCX's keepalive).
+ * must end with -DER_UNREACH, promptly, never a hang. Twice: over the
+ * transports UCX picks for a peer on this host (shared memory, where UCX
+ * reports no dead peer and the pidfd we watch does), and over tcp alone.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -100,7 +100,7 @@ outcome_cb(struct rpc_call *call, void *arg)
 }
 
 static void
-test_peer_killed(void **state)
+peer_killed(const char *tls)
 {
 	uint8_t         addr[4096];
 	size_t          len;
@@ -114,11 +114,17 @@ test_peer_killed(void **state)
 	int             status;
 	int             rc;
 
-	(void)state;
+	/* Before any UCX context: the child inherits it too. */
+	if (tls != NULL)
+		setenv("UCX_TLS", tls, 1);
+	else
+		unsetenv("UCX_TLS");
 	pid = spawn(addr, &len);
 	cli = th_client();
 	assert_non_null(cli);
 	assert_int_equal(rpc_ep_connect(cli, addr, len, &ep), 0);
+	/* another process on this host: its end is watched, whatever the transport */
+	assert_true(ep->ep_watched);
 	assert_int_equal(ping(ep, 5000), 0);
 	assert_int_equal(rpc_call_start(ep, &call, outcome_cb, &o), 0);
 	rpc_progress(cli, 100);
@@ -145,14 +151,27 @@ test_peer_killed(void **state)
 	rpc_ctx_destroy(cli);
 }
 
+static void
+test_peer_killed_local(void **state)
+{
+	(void)state;
+	peer_killed(NULL);
+}
+
+static void
+test_peer_killed_tcp(void **state)
+{
+	(void)state;
+	peer_killed("tcp");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_peer_killed),
+	    cmocka_unit_test(test_peer_killed_local),
+	    cmocka_unit_test(test_peer_killed_tcp),
 	};
 
-	/* Before any UCX context: the child inherits it too. */
-	setenv("UCX_TLS", "tcp", 1);
 	return cmocka_run_group_tests_name("rpc_peer", tests, NULL, NULL);
 }
