@@ -37,8 +37,8 @@ local_start_time(const char *path, uint64_t *start)
 	p      = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
 	if (p == NULL)
 		return -EIO;
-	/* after ')': field 3 (state) ... field 22 */
-	for (i = 3; i < 22; i++) {
+	/* the space after ')' comes before field 3 (state); 20 spaces on, field 22 */
+	for (i = 3; i <= 22; i++) {
 		p = strchr(p + 1, ' ');
 		if (p == NULL)
 			return -EIO;
