@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <arpa/inet.h>
 #include <gurt/dlog.h>
@@ -68,6 +69,21 @@ srv_transport_env(const struct dss_config *c, bool loopback)
 		setenv("UCX_NET_DEVICES", c->dc_net_devices, 0);
 	else if (loopback)
 		setenv("UCX_NET_DEVICES", "lo", 0);
+}
+
+/* Every client process on this host costs each target a pidfd (and every
+ * remote one a socket): the soft limit on open files goes up to the hard one,
+ * which a plain shell's 1024 would otherwise make a ceiling of clients. */
+static void
+srv_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		D_INFO("daos_server: open files stay at the soft limit: %d\n", errno);
 }
 
 static int
@@ -228,6 +244,7 @@ main(int argc, char **argv)
 	if (rc != 0)
 		goto out_log;
 	srv_transport_env(&cfg, p->dp_loopback);
+	srv_raise_nofile();
 
 	/* Signals are taken by this thread alone, with sigwait. */
 	sigemptyset(&sigs);
