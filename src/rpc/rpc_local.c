@@ -16,6 +16,24 @@
 #include <sys/syscall.h>
 #include "rpc/rpc_internal.h"
 
+/* A small /proc file into buf (len bytes, NUL-terminated): its length, or -1. */
+static ssize_t
+local_read(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int     fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
 /* Field 22 of /proc/PID/stat: when the process started, in ticks since boot. */
 static int
 local_start_time(const char *path, uint64_t *start)
@@ -23,18 +41,11 @@ local_start_time(const char *path, uint64_t *start)
 	char               buf[1024];
 	char              *p;
 	unsigned long long v;
-	ssize_t            n;
-	int                fd, i;
+	int                i;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
+	if (local_read(path, buf, sizeof(buf)) < 0)
 		return -EIO;
-	buf[n] = '\0';
-	p      = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
+	p = strrchr(buf, ')'); /* the command name may hold spaces and parentheses */
 	if (p == NULL)
 		return -EIO;
 	/* the space after ')' comes before field 3 (state); 20 spaces on, field 22 */
@@ -54,14 +65,10 @@ local_boot_id(uint8_t id[16])
 {
 	char    buf[64];
 	ssize_t n;
-	int     fd, i, k = 0;
+	int     i, k = 0;
 
-	fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
+	n = local_read("/proc/sys/kernel/random/boot_id", buf, sizeof(buf));
+	if (n < 0)
 		return -EIO;
 	for (i = 0; i < n && k < 32; i++) {
 		int c = buf[i], v;
