@@ -73,32 +73,38 @@ for r in $(seq 1 "$rounds"); do
 	fw4k=$(fio_job "$work" "$fsize" "$runtime" randwrite 4k 32)
 	# the least a round of 32 durable updates needs: an fdatasync every 32 writes
 	fw4ks=$(fio_job "$work" "$fsize" "$runtime" randwrite 4k 32 --fdatasync=32)
+	# every write durable when it completes, as each of ours is when acknowledged
+	fw4kd=$(fio_job "$work" "$fsize" "$runtime" randwrite 4k 32 --sync=dsync)
 	u4k=$(ours update 4096 32 "$n4k")
 	fw1m=$(fio_job "$work" "$fsize" "$runtime" write 1M 8)
 	# the same made durable as ours are: an fdatasync every 8 writes
 	fw1ms=$(fio_job "$work" "$fsize" "$runtime" write 1M 8 --fdatasync=8)
+	fw1md=$(fio_job "$work" "$fsize" "$runtime" write 1M 8 --sync=dsync)
 	u1m=$(ours update 1048576 8 "$n1m")
 	fr1m=$(fio_job "$work" "$fsize" "$runtime" read 1M 8)
 	f1m=$(ours fetch 1048576 8 "$n1m")
 	rm -f "$work"/limit*
 	kv64=$(ours kv_put 64 32 "$nkv")
 	kv64d=$(ours kv_put 64 512 "$nkv")
-	results+=("$fw4k" "$fw4ks" "$u4k" "$fw1m" "$fw1ms" "$u1m" "$fr1m" "$f1m" "$kv64" "$kv64d")
+	results+=("$fw4k" "$fw4ks" "$fw4kd" "$u4k" "$fw1m" "$fw1ms" "$fw1md" "$u1m" "$fr1m" "$f1m"
+		"$kv64" "$kv64d")
 done
 
 PYTHONPATH="$here/bench" python3 - "$json" "$targets" "${results[@]}" <<'PY'
 import json, sys
 from paired import print_table, table, table_json
 js, targets = sys.argv[1] == "1", int(sys.argv[2])
-names = ["fw4k", "fw4ks", "u4k", "fw1m", "fw1ms", "u1m", "fr1m", "f1m", "kv", "kvd"]
+names = ["fw4k", "fw4ks", "fw4kd", "u4k", "fw1m", "fw1ms", "fw1md", "u1m", "fr1m", "f1m", "kv", "kvd"]
 args = [json.loads(a) for a in sys.argv[3:]]
 rounds = [dict(zip(names, args[i:i + len(names)])) for i in range(0, len(args), len(names))]
 # (row, ours, unit (a key of the JSON), limit's name, limit (a key, or a fixed number), target)
 rows = [
     ("4 KiB update, QD32 (durable)", "u4k", "iops", "fio 4k randwrite QD32", "fw4k", 0.6),
     ("4 KiB update vs fio+fdatasync", "u4k", "iops", "fio same, fdatasync/32", "fw4ks", None),
+    ("4 KiB update vs fio O_DSYNC", "u4k", "iops", "fio same, O_DSYNC", "fw4kd", None),
     ("1 MiB update, QD8", "u1m", "mib_s", "fio 1M write QD8", "fw1m", 0.7),
     ("1 MiB update vs fio+fdatasync", "u1m", "mib_s", "fio same, fdatasync/8", "fw1ms", None),
+    ("1 MiB update vs fio O_DSYNC", "u1m", "mib_s", "fio same, O_DSYNC", "fw1md", None),
     ("1 MiB fetch, QD8", "f1m", "mib_s", "fio 1M read QD8", "fr1m", 0.7),
     ("64 B KV put, QD32", "kv", "iops", "target 100000/s", 100000, 1.0),
     ("64 B KV put, QD512", "kvd", "iops", "target 100000/s", 100000, 1.0),
@@ -107,7 +113,9 @@ tab = table(rounds, rows)
 out = {"targets": targets, "rounds": len(rounds),
        "fio": {k: [rd[f] for rd in rounds] for k, f in
                [("randwrite_4k_qd32", "fw4k"), ("randwrite_4k_qd32_fdatasync32", "fw4ks"),
-                ("write_1m_qd8", "fw1m"), ("write_1m_qd8_fdatasync8", "fw1ms"), ("read_1m_qd8", "fr1m")]},
+                ("randwrite_4k_qd32_dsync", "fw4kd"), ("write_1m_qd8", "fw1m"),
+                ("write_1m_qd8_fdatasync8", "fw1ms"), ("write_1m_qd8_dsync", "fw1md"),
+                ("read_1m_qd8", "fr1m")]},
        "daos_perf": {k: [rd[f] for rd in rounds] for k, f in
                      [("update_4k", "u4k"), ("update_1m", "u1m"), ("fetch_1m", "f1m"),
                       ("kv_put_64", "kv"), ("kv_put_64_qd512", "kvd")]}}
