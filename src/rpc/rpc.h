@@ -349,25 +349,28 @@ int  rpc_boot_query(const char *addr, uint16_t port, int timeout_ms, void **body
 #define RPC_ATTACH_WORKERS_MAX 4096u
 #define RPC_WORKER_ADDR_MAX 4096u /* bytes of one worker address */
 /* Who a worker's process is, as far as this host can tell: a peer with our
- * boot id and PID namespace is on this host and can be reached over shared
- * memory, and its PID and start time (ticks since boot, /proc/PID/stat field
- * 22) name it even after the PID is reused. All zero when unknown. */
+ * boot id, PID namespace and user is on this host and can be reached over
+ * shared memory (which maps, or reads, the other's memory: the kernel allows
+ * that between processes of one user), and its PID and start time (ticks
+ * since boot, /proc/PID/stat field 22) name it even after the PID is reused.
+ * All zero when unknown. */
 struct rpc_host_id {
 	uint8_t  hi_boot[16];
 	uint64_t hi_pidns_dev;
 	uint64_t hi_pidns_ino;
 	uint32_t hi_pid;
+	uint32_t hi_uid; /* effective */
 	uint64_t hi_start;
 };
 /* Ours (-DER_NOSYS, and all zero, without /proc). */
 int  rpc_host_id_self(struct rpc_host_id *id);
-/* Is peer a process on self's host, in self's PID namespace? */
+/* Is peer a process of self's user on self's host, in self's PID namespace? */
 bool rpc_host_id_local(const struct rpc_host_id *self, const struct rpc_host_id *peer);
 
 /* A worker address as rpc_ctx_address gives it: magic RPC_ADDR_MAGIC (u32 LE),
  * CRC32C (ISA-L crc32_iscsi, seed 0) of the rest (u32 LE), the process's
  * rpc_host_id (boot id 16 bytes, PID namespace device and inode u64 LE, PID
- * u32 LE, 4 bytes zero, start time u64 LE), then UCX's packed address.
+ * u32 LE, effective UID u32 LE, start time u64 LE), then UCX's packed address.
  * rpc_ep_connect checks magic and checksum before UCX sees a byte: UCX trusts
  * a packed address and aborts or reads past it when one is malformed, and a
  * hello's body comes from the network. */

@@ -103,6 +103,7 @@ rpc_host_id_self(struct rpc_host_id *id)
 	id->hi_pidns_dev = (uint64_t)st.st_dev;
 	id->hi_pidns_ino = (uint64_t)st.st_ino;
 	id->hi_pid       = (uint32_t)getpid();
+	id->hi_uid       = (uint32_t)geteuid();
 	return 0;
 }
 
@@ -114,7 +115,8 @@ rpc_host_id_local(const struct rpc_host_id *self, const struct rpc_host_id *peer
 	return memcmp(self->hi_boot, none, sizeof(none)) != 0 &&
 	       memcmp(self->hi_boot, peer->hi_boot, sizeof(peer->hi_boot)) == 0 &&
 	       self->hi_pidns_dev == peer->hi_pidns_dev &&
-	       self->hi_pidns_ino == peer->hi_pidns_ino && peer->hi_pid != 0;
+	       self->hi_pidns_ino == peer->hi_pidns_ino && self->hi_uid == peer->hi_uid &&
+	       peer->hi_pid != 0;
 }
 
 int

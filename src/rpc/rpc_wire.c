@@ -165,7 +165,7 @@ rpc_addr_wrap(const void *uaddr, size_t ulen, const struct rpc_host_id *id, void
 	put64(p + 24, id->hi_pidns_dev);
 	put64(p + 32, id->hi_pidns_ino);
 	put32(p + 40, id->hi_pid);
-	put32(p + 44, 0);
+	put32(p + 44, id->hi_uid);
 	put64(p + 48, id->hi_start);
 	memcpy(p + RPC_ADDR_HDR_LEN, uaddr, ulen);
 	put32(p + 4, addr_csum(p + 8, RPC_ADDR_HDR_LEN - 8 + ulen));
@@ -192,6 +192,7 @@ rpc_addr_host_id(const void *addr, struct rpc_host_id *id)
 	id->hi_pidns_dev = get64(p + 24);
 	id->hi_pidns_ino = get64(p + 32);
 	id->hi_pid       = get32(p + 40);
+	id->hi_uid       = get32(p + 44);
 	id->hi_start     = get64(p + 48);
 }
 

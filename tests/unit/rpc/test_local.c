@@ -39,6 +39,7 @@ test_host_id(void **state)
 	assert_memory_equal(&peer.hi_boot, &self.hi_boot, sizeof(self.hi_boot));
 	assert_true(peer.hi_pidns_dev == self.hi_pidns_dev && peer.hi_pidns_ino == self.hi_pidns_ino);
 	assert_true(peer.hi_pid == self.hi_pid && peer.hi_start == self.hi_start);
+	assert_true(peer.hi_uid == (uint32_t)geteuid() && peer.hi_uid == self.hi_uid);
 	assert_memory_equal((uint8_t *)addr + RPC_ADDR_HDR_LEN, uaddr, sizeof(uaddr));
 	/* the checksum covers the id too */
 	((uint8_t *)addr)[40] ^= 1;
@@ -50,6 +51,9 @@ test_host_id(void **state)
 	assert_false(rpc_host_id_local(&self, &peer));
 	peer = self;
 	peer.hi_pidns_ino++; /* another PID namespace: its PIDs are not ours */
+	assert_false(rpc_host_id_local(&self, &peer));
+	peer = self;
+	peer.hi_uid++; /* another user: its memory is not ours to read */
 	assert_false(rpc_host_id_local(&self, &peer));
 	/* nothing known matches nothing, even itself */
 	assert_false(rpc_host_id_local(&zero, &zero));
