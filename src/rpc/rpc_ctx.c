@@ -635,6 +635,28 @@ rpc_call_send_cb(void *request, ucs_status_t status, void *user_data)
 
 /* ---- endpoints ---- */
 
+/* Watch pidfd, the end of ep's peer process, from the loop's epoll set; on
+ * failure pidfd is closed and ep stays unwatched. */
+static int
+rpc_ep_watch(struct rpc_ep *ep, int pidfd)
+{
+	struct rpc_ctx    *ctx = ep->ep_ctx;
+	struct epoll_event ev  = {.events = EPOLLIN, .data.ptr = ep};
+
+	if (epoll_ctl(ctx->c_wait_fd, EPOLL_CTL_ADD, pidfd, &ev) != 0) {
+		int err = errno;
+
+		D_ERROR("%s: cannot watch a local peer: %d\n", ctx->c_name, err);
+		close(pidfd);
+		return d_errno2der(err);
+	}
+	ep->ep_watched = true;
+	ep->ep_pidfd   = pidfd;
+	if (ctx->c_nwatch++ == 0)
+		ctx->c_watch_at = rpc_now_ns() + RPC_WATCH_NS;
+	return 0;
+}
+
 static void
 rpc_ep_unwatch(struct rpc_ep *ep)
 {
@@ -720,6 +742,14 @@ rpc_watch_reap(struct rpc_ctx *ctx, uint64_t now)
 		rpc_ep_fail(ep, "its process ended");
 		rpc_ep_close(ep, true);
 	}
+}
+
+/* What the loop sleeps on: UCX's event fd, inside the epoll set of the
+ * local peers' pidfds when there is one. */
+static inline int
+rpc_sleep_fd(const struct rpc_ctx *ctx)
+{
+	return ctx->c_wait_fd >= 0 ? ctx->c_wait_fd : ctx->c_efd;
 }
 
 static inline void
@@ -938,41 +968,25 @@ rpc_ep_connect(struct rpc_ctx *ctx, const void *addr, size_t len, struct rpc_ep 
 	rc = rpc_ep_local(ctx, addr, &pidfd);
 	if (rc == -DER_UNREACH) {
 		D_INFO("%s: the worker's process has ended\n", ctx->c_name);
-		D_FREE(ep->ep_addr);
-		D_FREE(ep);
-		return rc;
+		goto free_ep;
 	}
+	/* watched before UCX has the endpoint: one we cannot watch is remote */
+	if (rc == 0 && pidfd >= 0 && rpc_ep_watch(ep, pidfd) != 0)
+		rc = -DER_NOSYS;
 	if (rc == 0) {
 		/* Error mode NONE lets UCX choose shared memory; the handler stays:
 		 * with none, a failure UCX does see (a dead peer's pages, a reset
 		 * socket) aborts the process. */
 		params.field_mask &= ~(uint64_t)UCP_EP_PARAM_FIELD_ERR_HANDLING_MODE;
 		st = ucp_ep_create(ctx->c_worker, &params, &ep->ep_uep);
-		if (st == UCS_OK && pidfd >= 0) {
-			struct epoll_event ev = {.events = EPOLLIN, .data.ptr = ep};
-
-			if (epoll_ctl(ctx->c_wait_fd, EPOLL_CTL_ADD, pidfd, &ev) != 0) {
-				D_ERROR("%s: cannot watch a local peer: %d\n", ctx->c_name, errno);
-				close(pidfd);
-				ucp_ep_destroy(ep->ep_uep);
-				st = UCS_ERR_NO_MEMORY;
-			} else {
-				ep->ep_watched = true;
-				ep->ep_pidfd   = pidfd;
-				if (ctx->c_nwatch++ == 0)
-					ctx->c_watch_at = rpc_now_ns() + RPC_WATCH_NS;
-			}
-		} else if (pidfd >= 0) {
-			close(pidfd);
-		}
 	} else {
 		st = rpc_no_peer_mode ? UCS_ERR_UNREACHABLE
 				      : ucp_ep_create(ctx->c_worker, &params, &ep->ep_uep);
 	}
-	if (st == UCS_ERR_UNREACHABLE) {
-		/* UCX 1.13's shared-memory transports cannot report a dead peer: there
-		 * a connection without that (calls still end by their timeout) beats
-		 * none. */
+	if (st == UCS_ERR_UNREACHABLE && rc != 0) {
+		/* A remote peer where UCX has only shared-memory transports, which
+		 * in 1.13 cannot report a dead peer: a connection without that
+		 * (calls still end by their timeout) beats none. */
 		params.field_mask &= ~(uint64_t)(UCP_EP_PARAM_FIELD_ERR_HANDLING_MODE |
 						 UCP_EP_PARAM_FIELD_ERR_HANDLER);
 		st = ucp_ep_create(ctx->c_worker, &params, &ep->ep_uep);
@@ -987,14 +1001,18 @@ rpc_ep_connect(struct rpc_ctx *ctx, const void *addr, size_t len, struct rpc_ep 
 	}
 	if (st != UCS_OK) {
 		D_ERROR("%s: cannot reach worker: %s\n", ctx->c_name, ucs_status_string(st));
-		D_FREE(ep->ep_addr);
-		D_FREE(ep);
-		return -DER_UNREACH;
+		rpc_ep_unwatch(ep);
+		rc = -DER_UNREACH;
+		goto free_ep;
 	}
 	d_list_add_tail(&ep->ep_link, &ctx->c_eps);
 	rpc_hello_send(ctx, ep);
 	*epp = ep;
 	return 0;
+free_ep:
+	D_FREE(ep->ep_addr);
+	D_FREE(ep);
+	return rc;
 }
 
 void
@@ -1906,9 +1924,7 @@ rpc_progress(struct rpc_ctx *ctx, int timeout_ms)
 		if (next > end)
 			next = end;
 		wait_ms = next == UINT64_MAX ? -1 : (int)((next - now + 999999) / 1000000);
-		rc = poll(&(struct pollfd){.fd = ctx->c_wait_fd >= 0 ? ctx->c_wait_fd : ctx->c_efd,
-					   .events = POLLIN},
-			  1, wait_ms);
+		rc = poll(&(struct pollfd){.fd = rpc_sleep_fd(ctx), .events = POLLIN}, 1, wait_ms);
 		if (rc < 0 && errno != EINTR)
 			return d_errno2der(errno);
 		if (ctx->c_nwatch > 0)
@@ -1969,8 +1985,7 @@ rpc_progress_ult(void *arg)
 		}
 		ctx->c_sleeping = true;
 		sqe             = sched_get_sqe(s);
-		io_uring_prep_poll_add(sqe, ctx->c_wait_fd >= 0 ? ctx->c_wait_fd : ctx->c_efd,
-				       POLLIN);
+		io_uring_prep_poll_add(sqe, rpc_sleep_fd(ctx), POLLIN);
 		sched_io_wait(s, sqe);
 		ctx->c_sleeping = false;
 		if (ctx->c_nwatch > 0)

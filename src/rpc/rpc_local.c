@@ -127,9 +127,8 @@ rpc_local_pidfd(const struct rpc_host_id *peer)
 	int      fd;
 
 	fd = (int)syscall(SYS_pidfd_open, (pid_t)peer->hi_pid, 0);
-	if (fd < 0)
+	if (fd < 0) /* (a pidfd is close-on-exec from the start) */
 		return errno == ESRCH ? -DER_UNREACH : -DER_NOSYS;
-	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	/* The PID may be another's by now: the start time says whose it is.
 	 * Checked after the open, so the process we hold is the one checked. */
 	snprintf(path, sizeof(path), "/proc/%u/stat", peer->hi_pid);
